@@ -1,0 +1,5 @@
+/**
+ * The CPU reference backend: the executable form of {@code GCL-SPEC.md}, against which every other backend is
+ * checked.
+ */
+package dev.gcl.backend.cpu;

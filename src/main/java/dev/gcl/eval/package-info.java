@@ -1,0 +1,2 @@
+/** Evaluation metrics: exact, tie-aware ROC AUC. */
+package dev.gcl.eval;

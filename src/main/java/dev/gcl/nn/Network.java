@@ -1,0 +1,140 @@
+package dev.gcl.nn;
+
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.DeviceFloats;
+
+/**
+ * A fully connected network living on a backend: parameters, gradients, RMSprop state and the activations of the
+ * last forward pass, sized for batches of up to {@code maxRows} rows.
+ *
+ * <p>Lifecycle: create from {@link NetworkWeights}; per step call {@link #forward}, then {@link #backward} with the
+ * gradient of the loss w.r.t. the output, then {@link #rmspropStep}; {@link #download()} reads the weights back;
+ * {@link #close()} frees the buffers. Not thread-safe.
+ */
+public final class Network implements AutoCloseable {
+    private final Backend backend;
+    private final NetworkWeights shape;
+    private final int maxRows;
+    private final int layers;
+    private final int[] dims;
+    private final DeviceFloats[] w, b, dW, dB, vW, vB, mW, mB;
+    /** act[l] is the output of layer l, (maxRows, dims[l+1]). */
+    private final DeviceFloats[] act;
+    /** grad[l] is d loss / d act[l] for hidden layers l < layers - 1. */
+    private final DeviceFloats[] grad;
+    private DeviceFloats lastInput;
+    private int lastRows = -1;
+
+    public Network(Backend backend, NetworkWeights weights, int maxRows) {
+        this.backend = backend;
+        this.shape = weights;
+        this.maxRows = maxRows;
+        this.layers = weights.layers();
+        this.dims = weights.dims();
+        w = new DeviceFloats[layers];
+        b = new DeviceFloats[layers];
+        dW = new DeviceFloats[layers];
+        dB = new DeviceFloats[layers];
+        vW = new DeviceFloats[layers];
+        vB = new DeviceFloats[layers];
+        mW = new DeviceFloats[layers];
+        mB = new DeviceFloats[layers];
+        act = new DeviceFloats[layers];
+        grad = new DeviceFloats[layers];
+        for (int l = 0; l < layers; l++) {
+            int nw = dims[l + 1] * dims[l], nb = dims[l + 1];
+            w[l] = upload(weights.weightView(l));
+            b[l] = upload(weights.biasView(l));
+            dW[l] = backend.allocFloats(nw);
+            dB[l] = backend.allocFloats(nb);
+            vW[l] = backend.allocFloats(nw);
+            vB[l] = backend.allocFloats(nb);
+            mW[l] = backend.allocFloats(nw);
+            mB[l] = backend.allocFloats(nb);
+            act[l] = backend.allocFloats(maxRows * dims[l + 1]);
+            if (l < layers - 1) grad[l] = backend.allocFloats(maxRows * dims[l + 1]);
+        }
+    }
+
+    private DeviceFloats upload(float[] a) {
+        DeviceFloats d = backend.allocFloats(a.length);
+        backend.upload(a, 0, d, 0, a.length);
+        return d;
+    }
+
+    public int inputDim() {
+        return dims[0];
+    }
+
+    public int outputDim() {
+        return dims[layers];
+    }
+
+    public int maxRows() {
+        return maxRows;
+    }
+
+    /** Runs the network on input (rows, dims[0]); returns the output buffer (rows, dims[L]), valid until the next forward. */
+    public DeviceFloats forward(DeviceFloats input, int rows) {
+        checkRows(rows);
+        DeviceFloats x = input;
+        for (int l = 0; l < layers; l++) {
+            backend.denseForward(x, w[l], b[l], act[l], rows, dims[l], dims[l + 1], shape.activation(l));
+            x = act[l];
+        }
+        lastInput = input;
+        lastRows = rows;
+        return act[layers - 1];
+    }
+
+    /**
+     * Gradients of all parameters from dOutput (rows, dims[L]) = d loss / d output, using the activations of the
+     * last {@link #forward} (which must have been on the same input and row count).
+     */
+    public void backward(DeviceFloats input, DeviceFloats dOutput, int rows) {
+        if (input != lastInput || rows != lastRows) {
+            throw new IllegalStateException("backward must follow a forward on the same input and rows");
+        }
+        DeviceFloats dOut = dOutput;
+        for (int l = layers - 1; l >= 0; l--) {
+            DeviceFloats in = l == 0 ? input : act[l - 1];
+            DeviceFloats dIn = l == 0 ? null : grad[l - 1];
+            backend.denseBackward(in, w[l], act[l], dOut, dIn, dW[l], dB[l], rows, dims[l], dims[l + 1],
+                    shape.activation(l));
+            dOut = dIn;
+        }
+    }
+
+    /** One RMSprop step on every parameter with the gradients of the last {@link #backward}. */
+    public void rmspropStep(RmsPropConfig c) {
+        for (int l = 0; l < layers; l++) {
+            backend.rmsprop(w[l], dW[l], vW[l], mW[l], w[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
+            backend.rmsprop(b[l], dB[l], vB[l], mB[l], b[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
+        }
+    }
+
+    /** Copies the current parameters back to the host. */
+    public NetworkWeights download() {
+        float[][] hw = new float[layers][], hb = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            hw[l] = new float[w[l].length()];
+            hb[l] = new float[b[l].length()];
+            backend.download(w[l], 0, hw[l], 0, hw[l].length);
+            backend.download(b[l], 0, hb[l], 0, hb[l].length);
+        }
+        return new NetworkWeights(dims, shape.outputActivation(), hw, hb);
+    }
+
+    private void checkRows(int rows) {
+        if (rows < 1 || rows > maxRows) {
+            throw new IllegalArgumentException("rows must be in [1, " + maxRows + "], got " + rows);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (DeviceFloats[] group : new DeviceFloats[][] {w, b, dW, dB, vW, vB, mW, mB, act, grad}) {
+            for (DeviceFloats d : group) if (d != null) backend.free(d);
+        }
+    }
+}
