@@ -13,7 +13,7 @@ public enum Activation {
     public double apply(double z) {
         switch (this) {
             case RELU: return z > 0 ? z : 0.0;
-            case SIGMOID: return 1.0 / (1.0 + Math.exp(-z));
+            case SIGMOID: return 1.0 / (1.0 + StrictMath.exp(-z));
             default: return z;
         }
     }

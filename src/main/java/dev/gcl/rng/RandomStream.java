@@ -90,9 +90,9 @@ public final class RandomStream {
     }
 
     private static float boxMuller(double u1, double u2, boolean second) {
-        double r = Math.sqrt(-2.0 * Math.log(u1));
+        double r = Math.sqrt(-2.0 * StrictMath.log(u1));
         double a = 2.0 * Math.PI * u2;
-        return (float) (second ? r * Math.sin(a) : r * Math.cos(a));
+        return (float) (second ? r * StrictMath.sin(a) : r * StrictMath.cos(a));
     }
 
     /** Uniform integer in [0, bound) from word {@code index}: floor(word · bound / 2^32). bias below bound/2^32. */

@@ -15,7 +15,8 @@ import java.util.Map;
  * The reference backend: plain Java on the heap, the literal implementation of {@code GCL-SPEC.md}. Every dot
  * product and reduction accumulates in double; element-wise results are computed in double and rounded once to
  * float. Work is split across rows (or output columns) only, never inside one sum, so results are bit-identical
- * whatever the number of threads.
+ * whatever the number of threads. Transcendental functions come from {@link StrictMath}, whose results are
+ * specified bit for bit, so runs reproduce across JVMs and machines.
  */
 public final class CpuBackend implements Backend {
     private final RowParallel parallel;
@@ -294,8 +295,8 @@ public final class CpuBackend implements Backend {
         double sum = 0;
         for (int j = 0; j < n; j++) {
             double pj = ps[j], yj = ys[j];
-            double logP = Math.max(Math.log(pj), -100.0);
-            double log1mP = Math.max(Math.log(1.0 - pj), -100.0);
+            double logP = Math.max(StrictMath.log(pj), -100.0);
+            double log1mP = Math.max(StrictMath.log(1.0 - pj), -100.0);
             sum += yj * logP + (1.0 - yj) * log1mP;
             g[j] = (float) ((pj - yj) / Math.max(pj * (1.0 - pj), 1e-12) / n);
         }
