@@ -22,6 +22,15 @@ public enum CleaningRule {
         return cliName;
     }
 
+    /** The value used when none is given: T_delta = 0.70 (absolute), k = 1 (mean-std), q = 0.8 (quantile). */
+    public double defaultValue() {
+        switch (this) {
+            case MEAN_STD: return 1.0;
+            case QUANTILE: return 0.8;
+            default: return 0.70;
+        }
+    }
+
     public static CleaningRule parse(String name) {
         for (CleaningRule r : values()) if (r.cliName.equals(name)) return r;
         throw new IllegalArgumentException("cleaningRule: unknown rule '" + name

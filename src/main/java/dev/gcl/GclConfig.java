@@ -196,7 +196,8 @@ public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpoc
         private int[] generatorHidden = {1024, 512, 256, 512, 1024};
         private int[] discriminatorHidden = {512, 32};
         private CleaningRule cleaningRule = CleaningRule.ABSOLUTE;
-        private double cleaningValue = 0.70;
+        /** null = the rule's default value. */
+        private Double cleaningValue = null;
         private double weakLabelFraction = 1.0;
         private boolean softLabels = false;
         private ScoreSource scoreSource = ScoreSource.AUTO;
@@ -243,6 +244,9 @@ public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpoc
         public Builder generatorHidden(int... v) { generatorHidden = v == null ? null : v.clone(); return this; }
         public Builder discriminatorHidden(int... v) { discriminatorHidden = v == null ? null : v.clone(); return this; }
         public Builder cleaning(CleaningRule rule, double value) { cleaningRule = rule; cleaningValue = value; return this; }
+        /** The cleaning rule; its value stays the one set explicitly, else becomes the rule's default. */
+        public Builder cleaningRule(CleaningRule rule) { cleaningRule = rule; return this; }
+        public Builder cleaningValue(double value) { cleaningValue = value; return this; }
         public Builder weakLabelFraction(double v) { weakLabelFraction = v; return this; }
         public Builder softLabels(boolean v) { softLabels = v; return this; }
         public Builder scoreSource(ScoreSource v) { scoreSource = v; return this; }
@@ -250,7 +254,8 @@ public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpoc
         public GclConfig build() {
             return new GclConfig(variant, seed, epochs, pretrainEpochs, batchSize, learningRate, momentum, rmsAlpha,
                     rmsEps, kG, kD, nlTarget, gaussianSigma, generatorHidden, discriminatorHidden, cleaningRule,
-                    cleaningValue, weakLabelFraction, softLabels, scoreSource);
+                    cleaningValue != null ? cleaningValue : cleaningRule == null ? 0 : cleaningRule.defaultValue(),
+                    weakLabelFraction, softLabels, scoreSource);
         }
     }
 }

@@ -19,6 +19,7 @@ import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -77,9 +78,10 @@ public final class GclTrainer {
                 throw new IllegalArgumentException("variant " + v.cliName() + " needs training video labels"
                         + " (TrainingData.withVideoLabels), but the data has none");
             }
-            if (v != Variant.GCL_WS && normalRows(data).length < 2) {
+            int normal = v == Variant.GCL_WS ? 2 : normalRows(data).length;
+            if (normal < 2) {
                 throw new IllegalArgumentException("variant " + v.cliName() + " needs at least 2 segments of videos"
-                        + " labelled normal, found " + normalRows(data).length);
+                        + " labelled normal, found " + normal);
             }
         }
     }
@@ -209,7 +211,7 @@ public final class GclTrainer {
         int labelled = Math.max(1, (int) Math.round(config.weakLabelFraction() * videos));
         int[] perm = new RandomStream(config.seed(), Purpose.WEAK_LABEL_DRAW, 0).permutation(videos);
         float[] mask = new float[data.rows()];
-        java.util.Arrays.fill(mask, 1f);
+        Arrays.fill(mask, 1f);
         for (int k = 0; k < labelled; k++) {
             int v = perm[k];
             if (data.videoLabel(v) == 0) {

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class CpuBackend implements Backend {
     private final RowParallel parallel;
     private final Map<Object, Boolean> live = new IdentityHashMap<>();
+    /** dz of denseBackward, reused across calls: (rows, outDim) doubles would otherwise churn the heap. */
+    private double[] dzScratch = new double[0];
     private boolean closed;
 
     /** A backend using every available core. */
@@ -130,6 +132,7 @@ public final class CpuBackend implements Backend {
         if (closed) return;
         closed = true;
         live.clear();
+        dzScratch = new double[0];
         parallel.close();
     }
 
@@ -154,8 +157,9 @@ public final class CpuBackend implements Backend {
                               int rows, int inDim, int outDim, Activation act) {
         float[] x = f(in), wt = f(w), y = f(out), dy = f(dOut), dx = f(dIn), gw = f(dW), gb = f(dB);
         // dz is (rows, outDim), kept in double: the derivative is applied once, exactly.
-        double[] dz = new double[rows * outDim];
-        for (int k = 0; k < dz.length; k++) dz[k] = dy[k] * act.derivativeFromOutput(y[k]);
+        if (dzScratch.length < rows * outDim) dzScratch = new double[rows * outDim];
+        double[] dz = dzScratch;
+        for (int k = 0; k < rows * outDim; k++) dz[k] = dy[k] * act.derivativeFromOutput(y[k]);
 
         // dIn[r, :] = Σ_o dz[r, o] · w[o, :], o ascending
         if (dx != null) {
