@@ -1,0 +1,43 @@
+package dev.gcl.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+
+/** The top-level {@code gcl} command; its subcommands do the work. */
+@Command(name = "gcl", mixinStandardHelpOptions = true, versionProvider = GclCommand.Version.class,
+        description = "Generative Cooperative Learning (Zaheer et al., CVPR 2022) for unsupervised video anomaly"
+                + " detection.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class GclCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new GclCommand());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    /** The library version from the jar manifest, or "development" when run from classes. */
+    public static String version() {
+        String v = GclCommand.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gcl " + version()};
+        }
+    }
+}

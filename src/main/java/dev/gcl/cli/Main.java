@@ -1,0 +1,65 @@
+package dev.gcl.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * Entry point of the {@code gcl} tool. Exit codes: 0 success, 2 bad input or usage (one line on stderr, no stack
+ * trace unless {@code --debug}), 1 internal error.
+ */
+public final class Main {
+    public static final int OK = 0, INTERNAL_ERROR = 1, BAD_INPUT = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the tool and returns its exit code (for tests: nothing calls System.exit). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        CommandLine cl = GclCommand.commandLine(out, err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, debug, err));
+        cl.setParameterExceptionHandler((e, a) -> {
+            err.println("gcl: " + e.getMessage() + " (see gcl" + commandName(e.getCommandLine()) + " --help)");
+            if (debug) e.printStackTrace(err);
+            return BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    private static String commandName(CommandLine c) {
+        String n = c.getCommandName();
+        return "gcl".equals(n) ? "" : " " + n;
+    }
+
+    /** Maps an exception to an exit code and prints one line. */
+    static int handle(Throwable e, boolean debug, PrintStream err) {
+        Throwable cause = e;
+        if (cause instanceof UncheckedIOException && cause.getCause() != null) cause = cause.getCause();
+        boolean bad = isBadInput(cause);
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof NoSuchFileException) message = "no such file: " + message;
+        if (cause instanceof AccessDeniedException) message = "permission denied: " + message;
+        err.println("gcl: " + (bad ? "" : "internal error: ") + firstLine(message)
+                + (bad || debug ? "" : " (run with --debug for the stack trace)"));
+        if (debug) e.printStackTrace(err);
+        return bad ? BAD_INPUT : INTERNAL_ERROR;
+    }
+
+    static boolean isBadInput(Throwable t) {
+        return t instanceof BadInputException || t instanceof IllegalArgumentException
+                || t instanceof NoSuchFileException || t instanceof AccessDeniedException
+                || t.getClass().getName().equals("dev.gcl.io.DataFormatException");
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
