@@ -3,14 +3,14 @@ package dev.gcl.io;
 import java.nio.file.Path;
 
 /** Finds NaN and infinite values in a block of feature rows, and drops the rows holding them. */
-final class NonFiniteRows {
+public final class NonFiniteRows {
     private NonFiniteRows() {}
 
     /**
      * Checks rows [0, rows) of the (rows, dim) block at {@code offset}; under {@link NonFinitePolicy#FAIL} a bad
      * value throws, under {@code DROP_ROWS} the good rows are moved up. Returns the number of rows kept.
      */
-    static int check(Path file, float[] x, int offset, int rows, int dim, NonFinitePolicy policy) {
+    public static int check(Path file, float[] x, int offset, int rows, int dim, NonFinitePolicy policy) {
         long bad = 0;
         int firstRow = -1, firstCol = -1;
         float firstValue = 0;
