@@ -18,7 +18,7 @@ package dev.gcl.synth;
  * @param minEventSegments     shortest event, in segments
  * @param maxEventSegments     longest event, in segments (clamped to the video)
  * @param anomalyDirections    number of sparse non-negative directions an event shifts features along
- * @param shift                size of that shift relative to a normal row's typical value
+ * @param shift                L2 length of that shift in units of the L2 spread of normal rows around their mean
  * @param jitter               extra segment-to-segment latent noise during an event, in units of the normal noise
  * @param noise                uniform per-element noise amplitude
  */
@@ -39,12 +39,12 @@ public record SyntheticConfig(long seed, int trainVideos, int testVideos, int di
 
     /** A few hundred KB: for tests. */
     public static SyntheticConfig small(long seed) {
-        return new SyntheticConfig(seed, 24, 12, 32, 20, 60, 16, 4, 0.9, 0.25, 0.5, 4, 12, 3, 0.6, 2.0, 0.1);
+        return new SyntheticConfig(seed, 24, 12, 32, 20, 60, 16, 4, 0.9, 0.25, 0.5, 4, 12, 3, 0.5, 0.5, 0.1);
     }
 
     /** UCF-Crime scale: 1,610 + 290 videos, about 800K training segments (T 100..900, mean 500), D = 2048. */
     public static SyntheticConfig ucfCrimeScale(long seed) {
-        return new SyntheticConfig(seed, 1610, 290, 2048, 100, 900, 16, 16, 0.9, 0.5, 0.5, 10, 120, 4, 0.6, 2.0, 0.1);
+        return new SyntheticConfig(seed, 1610, 290, 2048, 100, 900, 16, 16, 0.9, 0.5, 0.5, 10, 120, 4, 0.5, 0.5, 0.1);
     }
 
     /** The same parameters with other video counts and dimension. */
