@@ -54,7 +54,7 @@ public final class RocAuc {
     }
 
     /** Maps a float to a long whose signed order is the float's order (-0.0 and 0.0 equal). */
-    private static long sortableBits(float f) {
+    static long sortableBits(float f) {
         if (f == 0f) f = 0f;
         int bits = Float.floatToIntBits(f);
         return bits < 0 ? ~(long) (bits & 0x7FFFFFFF) : bits;

@@ -1,0 +1,50 @@
+package dev.gcl.eval;
+
+import dev.gcl.io.DataFormatException;
+import dev.gcl.io.VideoNames;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * XD-Violence test annotations: {@code name s1 e1 s2 e2 ...}, one line per anomalous video (videos not listed are
+ * normal). Frame numbers are 0-based, end-exclusive ({@link FrameConvention#ZERO_BASED_EXCLUSIVE}), as the
+ * dataset's own {@code make_gt.py} uses them. The file gives no frame counts.
+ */
+public final class XdViolenceAnnotations {
+    private XdViolenceAnnotations() {}
+
+    public static List<VideoAnnotation> read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        List<VideoAnnotation> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) continue;
+            String[] p = line.split("\\s+");
+            String where = "line " + (i + 1);
+            if (p.length < 3 || p.length % 2 == 0) {
+                throw new DataFormatException(file, where + ": expected a name and start/end pairs, got "
+                        + (p.length - 1) + " numbers");
+            }
+            List<FrameInterval> intervals = new ArrayList<>();
+            for (int k = 1; k < p.length; k += 2) {
+                long s = UcfCrimeAnnotations.number(file, where, p[k]);
+                long e = UcfCrimeAnnotations.number(file, where, p[k + 1]);
+                if (s < 0 || e < s) throw new DataFormatException(file, where + ": bad interval " + s + ".." + e);
+                intervals.add(new FrameInterval(s, e));
+            }
+            out.add(new VideoAnnotation(VideoNames.canonical(p[0]), "", intervals, -1));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Readers of feature files: numpy .npy (float16/32/64, integers; {@code [T, D]} or {@code [T, crops, D]}), .npz
+ * tables with {@code X} and {@code y} (ADBench/ODDS), and the text format of the official UCF-Crime C3D release.
+ * Every malformed input raises a {@link dev.gcl.io.DataFormatException} with a one-line message naming the file.
+ */
+package dev.gcl.io;
