@@ -1,8 +1,8 @@
 /**
- * Datasets: a hand-written description ({@link dev.gcl.data.DatasetSpec}, YAML or JSON) or an .npz table, loaded
- * by {@link dev.gcl.data.DatasetLoader} into a {@link dev.gcl.data.Dataset} (training videos + test videos with
- * frame-level ground truth).
- * Training data in memory ({@link dev.gcl.data.TrainingData}) and a small seeded generator of video-like data
- * for tests and demos ({@link dev.gcl.data.SyntheticVideos}).
+ * Data for training and evaluation: {@link dev.gcl.data.TrainingData} (segments in memory, with or without video
+ * boundaries); datasets from a hand-written description ({@link dev.gcl.data.DatasetSpec}, YAML or JSON) or an
+ * .npz table, loaded by {@link dev.gcl.data.DatasetLoader} into a {@link dev.gcl.data.Dataset} (training videos and
+ * test videos with frame-level ground truth); and {@link dev.gcl.data.SyntheticVideos}, a small in-memory
+ * generator for tests (the on-disk generator in the real layout is {@code dev.gcl.synth}).
  */
 package dev.gcl.data;

@@ -4,7 +4,7 @@ import dev.gcl.eval.FrameEvaluation;
 import dev.gcl.eval.SegmentMapping;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.io.FeatureMatrix;
-import dev.gcl.testutil.NpyFixtures;
+import dev.gcl.testing.NpyFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

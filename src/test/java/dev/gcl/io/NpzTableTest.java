@@ -1,6 +1,6 @@
 package dev.gcl.io;
 
-import dev.gcl.testutil.NpyFixtures;
+import dev.gcl.testing.NpyFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

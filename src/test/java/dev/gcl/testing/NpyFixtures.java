@@ -1,4 +1,4 @@
-package dev.gcl.testutil;
+package dev.gcl.testing;
 
 import dev.gcl.io.NpyWriter;
 
