@@ -23,7 +23,8 @@ public final class GclModel {
     private final NetworkWeights discriminator;
     private final List<EpochStats> history;
     private final ScoreSource scoreSource;
-    private final ThreadLocal<HostInference.Scratch> scratch;
+    private final ThreadLocal<HostInference.Scratch> generatorScratch;
+    private final ThreadLocal<HostInference.Scratch> discriminatorScratch;
 
     public GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
                     List<EpochStats> history) {
@@ -36,8 +37,9 @@ public final class GclModel {
         if (scoreSource == ScoreSource.DISCRIMINATOR && discriminator == null) {
             throw new IllegalArgumentException("scoreSource: the model has no discriminator");
         }
-        NetworkWeights scorer = scoreSource == ScoreSource.DISCRIMINATOR ? discriminator : generator;
-        this.scratch = ThreadLocal.withInitial(() -> new HostInference.Scratch(scorer, CHUNK_ROWS));
+        this.generatorScratch = ThreadLocal.withInitial(() -> new HostInference.Scratch(generator, CHUNK_ROWS));
+        this.discriminatorScratch = discriminator == null ? null
+                : ThreadLocal.withInitial(() -> new HostInference.Scratch(discriminator, CHUNK_ROWS));
     }
 
     public GclConfig config() { return config; }
@@ -62,15 +64,28 @@ public final class GclModel {
 
     /** Writes the anomaly scores of x (rows, dim) into out[0..rows). */
     public void score(float[] x, int rows, float[] out) {
+        score(scoreSource, x, rows, out);
+    }
+
+    /**
+     * Writes scores of x (rows, dim) by the given source into out[0..rows): D's probability, or G's reconstruction
+     * error mean_j (G(x)_j - x_j)². Any model can score by reconstruction; DISCRIMINATOR needs a trained D.
+     */
+    public void score(ScoreSource source, float[] x, int rows, float[] out) {
+        if (source == ScoreSource.AUTO) source = scoreSource;
+        if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
+            throw new IllegalArgumentException("this " + config.variant().cliName() + " model has no discriminator");
+        }
         if (rows < 0 || (long) rows * dim > x.length) {
             throw new IllegalArgumentException("x holds " + x.length + " floats, fewer than " + rows + " rows of "
                     + dim);
         }
         if (out.length < rows) throw new IllegalArgumentException("out holds " + out.length + " < " + rows);
-        HostInference.Scratch s = scratch.get();
+        boolean byD = source == ScoreSource.DISCRIMINATOR;
+        HostInference.Scratch s = byD ? discriminatorScratch.get() : generatorScratch.get();
         for (int first = 0; first < rows; first += CHUNK_ROWS) {
             int n = Math.min(CHUNK_ROWS, rows - first);
-            if (scoreSource == ScoreSource.DISCRIMINATOR) {
+            if (byD) {
                 float[] p = HostInference.forward(discriminator, x, first, n, s);
                 System.arraycopy(p, 0, out, first, n);
             } else {

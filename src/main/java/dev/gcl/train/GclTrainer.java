@@ -34,6 +34,11 @@ public final class GclTrainer {
     static final int G_INIT_STREAM = 0;
     static final int D_INIT_STREAM = 1000;
 
+    /** Evaluates the networks after an epoch of the final phase (e.g. test AUC); may return NaN. */
+    public interface EpochEvaluator {
+        double evaluate(NetworkWeights generator, NetworkWeights discriminator);
+    }
+
     /** What training produced. discriminator is null for variants without D; cleaning null when not used. */
     public record Result(NetworkWeights generator, NetworkWeights discriminator, List<EpochStats> history,
                          TemporalCleaning.Result cleaning, int weaklyLabelledVideos) {}
@@ -42,6 +47,7 @@ public final class GclTrainer {
     private final Backend backend;
     private final TrainingListener listener;
     private final RmsPropConfig rms;
+    private final EpochEvaluator evaluator;
 
     // per-fit state
     private TrainingData data;
@@ -56,6 +62,12 @@ public final class GclTrainer {
     private float[] labelHost;
 
     public GclTrainer(GclConfig config, Backend backend, TrainingListener listener) {
+        this(config, backend, listener, null);
+    }
+
+    /** evaluator (nullable) runs after every epoch of the cooperative or autoencoder phase. */
+    public GclTrainer(GclConfig config, Backend backend, TrainingListener listener, EpochEvaluator evaluator) {
+        this.evaluator = evaluator;
         this.config = config;
         this.backend = backend;
         this.listener = listener == null ? TrainingListener.NONE : listener;
@@ -270,11 +282,15 @@ public final class GclTrainer {
                 globalIteration++;
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double metric = Double.NaN;
+            if (evaluator != null && (phase == Phase.COOPERATIVE || phase == Phase.AUTOENCODER)) {
+                metric = evaluator.evaluate(g.download(), d == null ? null : d.download());
+            }
             EpochStats s = new EpochStats(phase, epoch, acc.iterations, (int) acc.segments,
                     acc.hasG ? acc.gLoss / acc.iterations : Double.NaN,
                     acc.hasD ? acc.dLoss / acc.iterations : Double.NaN,
                     acc.hasLabelsG ? (double) acc.anomalousG / acc.segments : Double.NaN,
-                    acc.hasLabelsD ? (double) acc.anomalousD / acc.segments : Double.NaN, seconds);
+                    acc.hasLabelsD ? (double) acc.anomalousD / acc.segments : Double.NaN, seconds, metric);
             history.add(s);
             listener.onEpochEnd(s);
         }

@@ -1,8 +1,5 @@
-package dev.gcl.cli;
+package dev.gcl;
 
-import dev.gcl.CleaningRule;
-import dev.gcl.GclConfig;
-import dev.gcl.ScoreSource;
 import dev.gcl.backend.NlTarget;
 
 import java.util.Arrays;
@@ -63,6 +60,39 @@ public final class ConfigKeys {
             String m = e.getMessage();
             throw new IllegalArgumentException(m != null && m.startsWith(key + ":") ? m : key + ": " + m, e);
         }
+    }
+
+    /** Every setting of the config under its key, as text that {@link #applyAll} reads back to an equal config. */
+    public static Map<String, String> toMap(GclConfig c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("variant", c.variant().cliName());
+        m.put("seed", Long.toString(c.seed()));
+        m.put("epochs", Integer.toString(c.epochs()));
+        m.put("pretrain-epochs", Integer.toString(c.pretrainEpochs()));
+        m.put("batch", Integer.toString(c.batchSize()));
+        m.put("lr", Double.toString(c.learningRate()));
+        m.put("momentum", Double.toString(c.momentum()));
+        m.put("rms-alpha", Double.toString(c.rmsAlpha()));
+        m.put("rms-eps", Double.toString(c.rmsEps()));
+        m.put("k-g", Double.toString(c.kG()));
+        m.put("k-d", Double.toString(c.kD()));
+        m.put("nl", c.nlTarget().cliName());
+        m.put("sigma", Double.toString(c.gaussianSigma()));
+        m.put("g-hidden", joined(c.generatorHidden()));
+        m.put("d-hidden", joined(c.discriminatorHidden()));
+        m.put("cleaning", c.cleaningRule().cliName());
+        m.put("cleaning-value", Double.toString(c.cleaningValue()));
+        m.put("weak-fraction", Double.toString(c.weakLabelFraction()));
+        m.put("soft-labels", Boolean.toString(c.softLabels()));
+        m.put("score-by", c.scoreSource() == ScoreSource.AUTO ? "auto"
+                : c.scoreSource() == ScoreSource.DISCRIMINATOR ? "d" : "reconstruction");
+        return m;
+    }
+
+    private static String joined(int[] a) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : a) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
     }
 
     /** Applies every entry. */

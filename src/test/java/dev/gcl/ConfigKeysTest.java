@@ -1,9 +1,5 @@
-package dev.gcl.cli;
+package dev.gcl;
 
-import dev.gcl.CleaningRule;
-import dev.gcl.GclConfig;
-import dev.gcl.ScoreSource;
-import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +75,12 @@ class ConfigKeysTest {
         assertTrue(e.getMessage().startsWith("unknown setting 'speed'"), e.getMessage());
         assertTrue(ConfigKeys.applyAll(GclConfig.builder(), Map.of("soft-labels", "yes", "variant", "gcl-b"))
                 .build().softLabels());
+    }
+
+    @Test
+    void toMapReadsBackToAnEqualConfig() {
+        GclConfig c = GclConfig.builder().variant(Variant.SOFT_LABELS).seed(-3).learningRate(3e-4).nlTarget(NlTarget.RANDOM_NORMAL).generatorHidden(7, 5).cleaning(CleaningRule.MEAN_STD, 2.5).scoreSource(ScoreSource.RECONSTRUCTION).build();
+        assertEquals(c, ConfigKeys.applyAll(GclConfig.builder(), ConfigKeys.toMap(c)).build());
+        assertEquals(ConfigKeys.names(), ConfigKeys.toMap(c).keySet(), "every key is written");
     }
 }
