@@ -11,6 +11,7 @@ import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.Phase;
 import dev.gcl.backend.Activation;
+import dev.gcl.io.AtomicDirectory;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.io.NpyHeader;
 import dev.gcl.io.NpyReader;
@@ -24,19 +25,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -51,8 +47,8 @@ import java.util.zip.ZipOutputStream;
  * layer widths, the full config (keys as on the command line), the seed, the score source, the data fingerprint,
  * metrics and the training history.
  *
- * <p>Saving is atomic: both files are written and fsynced in a temporary sibling directory that is then renamed
- * into place, so a crash never leaves a model that half-loads. Loading checks the format version, every array's
+ * <p>Saving is atomic ({@link AtomicDirectory}): both files are written and fsynced in a temporary sibling
+ * directory that is then renamed into place, so a crash never leaves a model that half-loads. Loading checks the format version, every array's
  * presence, dtype and shape, and says what is wrong, naming the file.
  */
 public final class ModelFiles {
@@ -80,36 +76,12 @@ public final class ModelFiles {
      * an {@link IllegalArgumentException} says so and nothing is written.
      */
     public static void save(GclModel model, Metadata meta, Path dir, boolean replace) {
-        Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !replace) {
-            throw new IllegalArgumentException(dir + ": already exists (use --force to replace it)");
-        }
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(target.getParent());
-            deleteRecursively(tmp);
-            Files.createDirectory(tmp);
-            writeWeights(model, tmp.resolve(WEIGHTS));
-            byte[] json = JSON.writeValueAsBytes(modelJson(model, meta));
-            Files.write(tmp.resolve(MODEL_JSON), json);
-            fsync(tmp.resolve(WEIGHTS));
-            fsync(tmp.resolve(MODEL_JSON));
-            if (Files.exists(target)) {
-                Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(old);
-            } else {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            }
+        try (AtomicDirectory out = AtomicDirectory.create(dir, replace)) {
+            writeWeights(model, out.path().resolve(WEIGHTS));
+            Files.write(out.path().resolve(MODEL_JSON), JSON.writeValueAsBytes(modelJson(model, meta)));
+            out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                deleteRecursively(tmp);
-            } catch (IOException ignored) {
-                // best effort: a leftover temporary directory is visible and harmless
-            }
         }
     }
 
@@ -331,21 +303,6 @@ public final class ModelFiles {
     private static double num(JsonNode r, String key) {
         JsonNode n = r.path(key);
         return n.isNumber() ? n.asDouble() : Double.NaN;
-    }
-
-    // ---------------------------------------------------------------- files
-
-    private static void fsync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
     }
 
     private static String firstLine(String s) {

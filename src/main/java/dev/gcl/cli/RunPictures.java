@@ -1,0 +1,111 @@
+package dev.gcl.cli;
+
+import dev.gcl.EpochStats;
+import dev.gcl.GclModel;
+import dev.gcl.ScoreSource;
+import dev.gcl.data.Dataset;
+import dev.gcl.data.TestVideo;
+import dev.gcl.eval.FrameExpansion;
+import dev.gcl.report.Charts;
+import dev.gcl.report.RocCurve;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pictures of a run on a dataset with a test split: ROC curve over all test frames, score timelines of a few
+ * test videos with ground truth shaded (paper figure 8), histograms of D's score and of the reconstruction error
+ * for normal vs anomalous test frames (figure 4), and the test AUC per epoch when it was measured (figure 7).
+ */
+final class RunPictures {
+    /** Timelines drawn: the first anomalous test videos and the first normal one. */
+    private static final int ANOMALOUS_TIMELINES = 3;
+
+    private RunPictures() {}
+
+    /** Writes the PNGs into dir; returns their file names. */
+    static List<String> write(Path dir, Dataset data, GclModel model) {
+        List<String> written = new ArrayList<>();
+        FrameScores main = frameScores(data, model, model.scoreSource());
+        Charts.roc(RocCurve.of(main.scores, main.labels), "ROC over " + main.labels.length + " test frames ("
+                + model.variant().cliName() + ")", dir.resolve("roc.png"));
+        written.add("roc.png");
+
+        int anomalousDrawn = 0;
+        boolean normalDrawn = false;
+        int offset = 0;
+        for (int v = 0; v < data.test().size(); v++) {
+            TestVideo video = data.test().get(v);
+            int frames = video.frames();
+            boolean anomalous = video.groundTruth().anomalousFrames() > 0;
+            if ((anomalous && anomalousDrawn < ANOMALOUS_TIMELINES) || (!anomalous && !normalDrawn)) {
+                float[] s = java.util.Arrays.copyOfRange(main.scores, offset, offset + frames);
+                int[] l = java.util.Arrays.copyOfRange(main.labels, offset, offset + frames);
+                String file = "timeline-" + video.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".png";
+                Charts.timeline(video.name() + (anomalous ? "" : " (normal)"), s, l, dir.resolve(file));
+                written.add(file);
+                if (anomalous) anomalousDrawn++;
+                else normalDrawn = true;
+            }
+            offset += frames;
+        }
+
+        histogram(dir, data, model, ScoreSource.RECONSTRUCTION, "histogram-reconstruction-error.png",
+                "Reconstruction error of test frames", "mean squared reconstruction error", written);
+        if (model.discriminator() != null) {
+            histogram(dir, data, model, ScoreSource.DISCRIMINATOR, "histogram-discriminator.png",
+                    "Discriminator score of test frames", "P(anomalous)", written);
+        }
+
+        List<Double> auc = new ArrayList<>();
+        for (EpochStats e : model.history()) if (!Double.isNaN(e.testMetric())) auc.add(e.testMetric());
+        if (!auc.isEmpty()) {
+            Map<String, double[]> series = new LinkedHashMap<>();
+            series.put(model.variant().cliName(), auc.stream().mapToDouble(Double::doubleValue).toArray());
+            Charts.perEpoch("Test frame AUC per epoch", "ROC AUC", series, dir.resolve("test-auc-per-epoch.png"));
+            written.add("test-auc-per-epoch.png");
+        }
+        return written;
+    }
+
+    private static void histogram(Path dir, Dataset data, GclModel model, ScoreSource source, String file,
+                                  String title, String axis, List<String> written) {
+        FrameScores fs = frameScores(data, model, source);
+        int anomalous = 0;
+        for (int l : fs.labels) anomalous += l;
+        float[] a = new float[anomalous], n = new float[fs.labels.length - anomalous];
+        int ia = 0, in = 0;
+        for (int i = 0; i < fs.labels.length; i++) {
+            if (fs.labels[i] == 1) a[ia++] = fs.scores[i];
+            else n[in++] = fs.scores[i];
+        }
+        Charts.histograms(title, axis, n, a, dir.resolve(file));
+        written.add(file);
+    }
+
+    private record FrameScores(float[] scores, int[] labels) {}
+
+    /** Scores of every test frame (segment scores expanded by the dataset's mapping) and the frame labels. */
+    private static FrameScores frameScores(Dataset data, GclModel model, ScoreSource source) {
+        long total = 0;
+        for (TestVideo v : data.test()) total += v.frames();
+        float[] scores = new float[Math.toIntExact(total)];
+        int[] labels = new int[scores.length];
+        int p = 0;
+        for (TestVideo v : data.test()) {
+            float[] seg = new float[v.segments()];
+            model.score(source, v.features().data(), v.segments(), seg);
+            float[] frames = FrameExpansion.expand(data.mapping(), v.name(), seg, data.segmentFrames(), v.frames());
+            byte[] gt = v.groundTruth().labels();
+            for (int f = 0; f < frames.length; f++) {
+                scores[p + f] = frames[f];
+                labels[p + f] = gt[f];
+            }
+            p += frames.length;
+        }
+        return new FrameScores(scores, labels);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gcl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gcl.ConfigKeys;
+import dev.gcl.GclConfig;
+import dev.gcl.GclModel;
+import dev.gcl.eval.FrameEvaluation;
+import dev.gcl.model.ModelFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code run.json}: what a train, eval or sweep run did and measured, for people and scripts. Fields: command,
+ * variant, seed, backend, auc_roc, auc_pr, seconds, segments_per_second, epochs, config (keys as on the command
+ * line), versions (library, java, git commit when known), data (source, fingerprint, sizes), test (frames,
+ * anomalous frames, videos, per-video AUC), history (per epoch: losses, fractions pseudo-labelled, test AUC).
+ */
+final class RunReport {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RunReport() {}
+
+    static ObjectNode create(String command) {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("command", command);
+        r.put("created", Instant.now().toString());
+        ObjectNode v = r.putObject("versions");
+        v.put("library", GclCommand.version());
+        v.put("java", System.getProperty("java.version"));
+        String commit = System.getenv("GCL_GIT_COMMIT");
+        if (commit != null && !commit.isBlank()) v.put("git_commit", commit.trim());
+        else v.putNull("git_commit");
+        return r;
+    }
+
+    static void putTraining(ObjectNode r, GclConfig config, String backend, double seconds, double segmentsPerSecond,
+                            GclModel model) {
+        r.put("variant", config.variant().cliName());
+        r.put("seed", config.seed());
+        r.put("backend", backend);
+        r.put("epochs", config.epochs());
+        ModelFiles.putNumber(r, "seconds", seconds);
+        ModelFiles.putNumber(r, "segments_per_second", segmentsPerSecond);
+        r.put("score_source", model.scoreSource().name().toLowerCase());
+        ObjectNode c = r.putObject("config");
+        ConfigKeys.toMap(config).forEach(c::put);
+        r.set("history", ModelFiles.history(model.history()));
+    }
+
+    static void putData(ObjectNode r, String source, String fingerprint, int trainSegments, int testVideos) {
+        ObjectNode d = r.putObject("data");
+        d.put("source", source);
+        d.put("fingerprint", fingerprint);
+        d.put("train_segments", trainSegments);
+        d.put("test_videos", testVideos);
+    }
+
+    /** auc_roc and auc_pr at the top level (null without a test split) and the test details. */
+    static void putMetrics(ObjectNode r, FrameEvaluation.Result m) {
+        if (m == null) {
+            r.putNull("auc_roc");
+            r.putNull("auc_pr");
+            return;
+        }
+        ModelFiles.putNumber(r, "auc_roc", m.rocAuc());
+        ModelFiles.putNumber(r, "auc_pr", m.averagePrecision());
+        ObjectNode t = r.putObject("test");
+        t.put("frames", m.frames());
+        t.put("anomalous_frames", m.anomalousFrames());
+        t.put("videos", m.videos());
+        ObjectNode per = t.putObject("per_video_auc");
+        for (Map.Entry<String, Double> e : m.perVideoAuc().entrySet()) ModelFiles.putNumber(per, e.getKey(), e.getValue());
+    }
+
+    /** Writes the report atomically (temporary name, then rename). */
+    static void write(ObjectNode report, Path file) {
+        try {
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.write(tmp, JSON.writeValueAsBytes(report));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

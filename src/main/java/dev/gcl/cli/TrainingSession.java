@@ -1,0 +1,43 @@
+package dev.gcl.cli;
+
+import dev.gcl.Gcl;
+import dev.gcl.GclConfig;
+import dev.gcl.GclModel;
+import dev.gcl.ScoreSource;
+import dev.gcl.TrainingListener;
+import dev.gcl.backend.Backend;
+import dev.gcl.data.Dataset;
+import dev.gcl.eval.FrameEvaluation;
+
+import java.util.function.Supplier;
+
+/** One training run on a dataset and its evaluation on the test split: what train and sweep share. */
+final class TrainingSession {
+    private TrainingSession() {}
+
+    /** metrics is null when the dataset has no test split. */
+    record Outcome(GclModel model, FrameEvaluation.Result metrics, double seconds, double segmentsPerSecond) {}
+
+    static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, TrainingListener listener,
+                       boolean evaluateEachEpoch) {
+        Gcl gcl = new Gcl(config).withBackend(backends).withListener(listener);
+        boolean hasTest = !data.test().isEmpty();
+        if (evaluateEachEpoch && hasTest) gcl = gcl.withEpochEvaluation(m -> evaluate(data, m, ScoreSource.AUTO).rocAuc());
+        long t0 = System.nanoTime();
+        GclModel model = gcl.fit(data.train());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long segments = 0;
+        for (var e : model.history()) segments += e.segments();
+        FrameEvaluation.Result metrics = hasTest ? evaluate(data, model, ScoreSource.AUTO) : null;
+        return new Outcome(model, metrics, seconds, seconds > 0 ? segments / seconds : 0);
+    }
+
+    /** Frame-level metrics of the model on the test split, scoring by source. */
+    static FrameEvaluation.Result evaluate(Dataset data, GclModel model, ScoreSource source) {
+        return data.evaluate(fm -> {
+            float[] s = new float[fm.rows()];
+            model.score(source, fm.data(), fm.rows(), s);
+            return s;
+        });
+    }
+}
