@@ -22,11 +22,15 @@ classes=${2:-$project/target/classes}
 out=$classes/dev/gcl/backend/cuda
 PTX_VERSION=7.0   # CUDA 11.0; enough for everything the kernels use on sm_80 (checked by ptxas below)
 
-NVCC=${NVCC:-nvcc}
-if ! command -v "$NVCC" >/dev/null 2>&1; then
-    for candidate in /usr/local/cuda/bin/nvcc /opt/cuda/bin/nvcc; do
-        [[ -x $candidate ]] && NVCC=$candidate && break
-    done
+# NVCC names the compiler; when unset, nvcc on the PATH or in the usual CUDA folders. (NVCC=none rehearses a
+# build machine without CUDA.)
+if [[ -z ${NVCC:-} ]]; then
+    NVCC=nvcc
+    if ! command -v nvcc >/dev/null 2>&1; then
+        for candidate in /usr/local/cuda/bin/nvcc /opt/cuda/bin/nvcc; do
+            [[ -x $candidate ]] && NVCC=$candidate && break
+        done
+    fi
 fi
 if ! command -v "$NVCC" >/dev/null 2>&1; then
     echo "build-kernels: nvcc not found: the CUDA kernels are not bundled (the CPU backend is unaffected)"
