@@ -155,7 +155,7 @@ public final class CudaBackend implements Backend {
         if (length < 0) throw new IllegalArgumentException("negative length " + length);
         return op("allocFloats", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Float.BYTES);
-            cuMemsetD32(p, 0, length);
+            if (length > 0) cuMemsetD32(p, 0, length);
             Floats b = new Floats(p, length);
             live.put(b, Boolean.TRUE);
             return b;
@@ -168,7 +168,7 @@ public final class CudaBackend implements Backend {
         if (length < 0) throw new IllegalArgumentException("negative length " + length);
         return op("allocInts", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Integer.BYTES);
-            cuMemsetD32(p, 0, length);
+            if (length > 0) cuMemsetD32(p, 0, length);
             Ints b = new Ints(p, length);
             live.put(b, Boolean.TRUE);
             return b;
@@ -212,6 +212,7 @@ public final class CudaBackend implements Backend {
     public void fill(DeviceFloats buffer, float value) {
         enter();
         CUdeviceptr p = f(buffer);
+        if (buffer.length() == 0) return;
         run("fill", () -> cuMemsetD32(p, Float.floatToRawIntBits(value), buffer.length()));
     }
 
