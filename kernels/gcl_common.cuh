@@ -1,0 +1,66 @@
+// Shared helpers of the GCL kernels (kernels/*.cu). Every kernel of the module is compiled into one fatbin by
+// native-build/build-kernels.sh, which includes each .cu file into one translation unit, so this header is
+// included once per file and guarded.
+//
+// Conventions (those of dev.gcl.backend.Backend): matrices are row-major float arrays, shapes written
+// (rows, cols); outputs are overwritten (=) unless a kernel says it accumulates (+=). Reductions never use
+// floating-point atomics: each sum has one fixed order, so every launch is bit-reproducible.
+//
+// The module is compiled with -fmad=false: element-wise results then equal the CPU reference's double
+// arithmetic rounded once to float, bit for bit where the CPU uses only +, -, *, / and sqrt. Where a fused
+// multiply-add is wanted (the GEMM inner loop) it is written explicitly with __fmaf_rn, which -fmad=false keeps.
+#ifndef GCL_COMMON_CUH
+#define GCL_COMMON_CUH
+
+#include <stdint.h>
+
+// Threads per block of the element-wise and one-block reduction kernels (the Java launchers use the same).
+#define GCL_THREADS 256
+#define GCL_REDUCE_THREADS 1024
+
+// Grid-stride loop over [0, n) with 64-bit indices (rows * cols may exceed 2^31 on large feature sets).
+#define GCL_FOR_EACH(i, n) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+         i += (long long)gridDim.x * blockDim.x)
+
+// Sum of one double per thread of the block into thread 0's return value, in a fixed tree order.
+// scratch holds blockDim.x doubles; blockDim.x must be a power of two. Every thread must call it.
+__device__ __forceinline__ double gcl_block_sum(double v, double* scratch) {
+    const int t = threadIdx.x;
+    scratch[t] = v;
+    __syncthreads();
+    for (int half = blockDim.x / 2; half > 0; half /= 2) {
+        if (t < half) scratch[t] += scratch[t + half];
+        __syncthreads();
+    }
+    double total = scratch[0];
+    __syncthreads();  // scratch may be reused by the caller right after
+    return total;
+}
+
+// Sum over the 32 lanes of a warp, fixed butterfly order; every lane gets the total.
+__device__ __forceinline__ double gcl_warp_sum(double v) {
+    for (int offset = 16; offset > 0; offset /= 2) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    return v;
+}
+
+// Activation ids: the ordinals of dev.gcl.backend.Activation.
+#define GCL_ACT_IDENTITY 0
+#define GCL_ACT_RELU 1
+#define GCL_ACT_SIGMOID 2
+
+// y = act(z), computed in double and rounded once, as Activation.apply does on the CPU.
+__device__ __forceinline__ float gcl_activate(double z, int act) {
+    if (act == GCL_ACT_RELU) return (float)(z > 0.0 ? z : 0.0);
+    if (act == GCL_ACT_SIGMOID) return (float)(1.0 / (1.0 + exp(-z)));
+    return (float)z;
+}
+
+// dy/dz from the saved output y, as Activation.derivativeFromOutput does.
+__device__ __forceinline__ double gcl_activation_derivative(double y, int act) {
+    if (act == GCL_ACT_RELU) return y > 0.0 ? 1.0 : 0.0;
+    if (act == GCL_ACT_SIGMOID) return y * (1.0 - y);
+    return 1.0;
+}
+
+#endif  // GCL_COMMON_CUH

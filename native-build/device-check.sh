@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the self-contained device bundle (default ./device-bundle, git-ignored) that checks the CUDA backend on a
+# GPU machine with no Java, Maven or network:
+#   jre/           a Java 17 runtime made by jlink from this machine's JDK (java.base, java.logging, java.sql;
+#                  java.sql, with java.xml, for the JUnit console launcher's reports)
+#   classes/       the library with its kernels (built here: needs nvcc, or the bundle can only report
+#                  "kernels not bundled")
+#   test-classes/  the tests and dev.gcl.bench.DeviceCheck (probe and benchmark)
+#   lib/           jcuda, its natives cut down to libJCudaDriver, commons-math3, junit-platform-console-standalone
+#   run.sh         native-build/device-run.sh: probe, CUDA test suite, benchmark, a table last; results in $OUT
+# Then, from a session lent a GPU: run(command="device-bundle/run.sh", carry=["device-bundle"], timeout_s=540).
+# The bundle must stay under the 64 MiB a device call carries.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bundle=${1:-$repo/device-bundle}
+console=org.junit.platform:junit-platform-console-standalone:1.14.1
+cd "$repo"
+
+mvn -B -ntp -q test-compile
+rm -rf "$bundle"
+mkdir -p "$bundle/lib"
+cp -r target/classes "$bundle/classes"
+cp -r target/test-classes "$bundle/test-classes"
+[[ -e $bundle/classes/dev/gcl/backend/cuda/gcl_kernels.fatbin ]] \
+    || echo "device-check: WARNING: no kernels in target/classes (nvcc absent?): the bundle can only report that"
+
+# test-scope dependencies minus JUnit's own jars (the console launcher carries them)
+mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$bundle/lib" \
+    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian
+mvn -B -ntp -q dependency:copy -Dartifact=$console -DoutputDirectory="$bundle/lib"
+
+# jcuda-natives holds five libraries (26 MB); the driver API needs only libJCudaDriver
+natives=$(ls "$bundle"/lib/jcuda-natives-*-linux-x86_64.jar)
+slim=$(mktemp -d)
+(cd "$slim" && jar xf "$natives" $(jar tf "$natives" | grep -E '^lib/libJCudaDriver-.*\.so$'))
+rm "$natives"
+jar cf "${natives%.jar}-driver-only.jar" -C "$slim" lib
+rm -rf "$slim"
+
+jlink --add-modules java.base,java.logging,java.sql --strip-debug --no-man-pages --no-header-files \
+    --compress=2 --output "$bundle/jre"
+
+cp native-build/device-run.sh "$bundle/run.sh"
+chmod +x "$bundle/run.sh"
+
+bytes=$(du -sb "$bundle" | cut -f1)
+echo "device-check: bundle $bundle: $((bytes / 1024 / 1024)) MiB ($bytes bytes)"
+du -sh "$bundle"/* | sed 's/^/    /'
+if (( bytes >= 64 * 1024 * 1024 )); then
+    echo "device-check: FAILED: over the 64 MiB a device call carries"
+    exit 1
+fi

@@ -1,0 +1,469 @@
+package dev.gcl.backend.cuda;
+
+import dev.gcl.backend.Activation;
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.NlTarget;
+import dev.gcl.rng.RandomStream;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32;
+
+/**
+ * The GPU backend of GCL (Zaheer, Mahmood, Khan, Segu, Yu, Lee: "Generative Cooperative Learning for
+ * Unsupervised Video Anomaly Detection", CVPR 2022): every {@link Backend} op is one or a few launches of the
+ * hand-written kernels in {@code kernels/*.cu}, through JCuda's driver API, on device 0's primary context.
+ *
+ * <p>Ops launch asynchronously on the context's default stream and never synchronise; {@link #download} does
+ * (cuMemcpyDtoH waits for the work before it). Launch failures therefore surface at the next synchronising call;
+ * with {@code -Dgcl.cuda.sync=true} every launch is followed by a synchronise, so a failure names its op.
+ * Every public method first makes the shared context current on the calling thread, so any thread may use a
+ * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
+ *
+ * <p>Arithmetic: FP32 GEMMs (the CPU reference sums in double, so dense results differ in the last bits);
+ * reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics, so
+ * repeated runs are bit-identical. Parity tolerances: {@code ParityTolerances} in the tests.
+ */
+public final class CudaBackend implements Backend {
+    private static final int THREADS = 256;          // GCL_THREADS in kernels/gcl_common.cuh
+    private static final int REDUCE_THREADS = 1024;  // GCL_REDUCE_THREADS
+    private static final int GEMM_TILE = 64;         // GEMM_BM = GEMM_BN in kernels/dense.cu
+    private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
+    private static final int ROWS_PER_WARP_BLOCK = THREADS / 32;
+    private static final int MAX_GRID = 1 << 20;     // grid-stride kernels need no more blocks than this
+    private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("gcl.cuda.sync");
+
+    private final CudaRuntime runtime;
+    private final Map<Object, Boolean> live = new IdentityHashMap<>();
+    private boolean closed;
+
+    // scratch, grown on demand, freed on close
+    private final Scratch dz = new Scratch(Float.BYTES);            // (rows, outDim) of denseBackward
+    private final Scratch normalRows = new Scratch(Integer.BYTES);  // (rows) of nlTargets RANDOM_NORMAL
+    private final Scratch normalCount = new Scratch(Integer.BYTES); // (1)
+    private final Scratch rowLoss = new Scratch(Double.BYTES);      // (rows) of weightedMseGrad
+    private final Scratch lossScale = new Scratch(Double.BYTES);    // (1)
+
+    /** A backend on device 0; throws IllegalStateException with the probe's reason when CUDA is unavailable. */
+    public CudaBackend() {
+        CudaProbe probe = CudaProbe.get();
+        if (!probe.available()) throw new IllegalStateException("CUDA backend unavailable: " + probe.reason());
+        this.runtime = probe.runtime();
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    /** Device, driver and kernel image, for run reports. */
+    public String description() {
+        return CudaProbe.get().reason();
+    }
+
+    // ---------------------------------------------------------------- buffers
+
+    private final class Floats implements DeviceFloats {
+        final CUdeviceptr ptr;
+        final int length;
+        Floats(CUdeviceptr ptr, int length) { this.ptr = ptr; this.length = length; }
+        @Override public int length() { return length; }
+        @Override public String toString() { return "cuda floats[" + length + "]"; }
+    }
+
+    private final class Ints implements DeviceInts {
+        final CUdeviceptr ptr;
+        final int length;
+        Ints(CUdeviceptr ptr, int length) { this.ptr = ptr; this.length = length; }
+        @Override public int length() { return length; }
+        @Override public String toString() { return "cuda ints[" + length + "]"; }
+    }
+
+    /** A device buffer of this backend that only grows. */
+    private final class Scratch {
+        final int elementBytes;
+        CUdeviceptr ptr;
+        long capacity;
+        Scratch(int elementBytes) { this.elementBytes = elementBytes; }
+
+        CUdeviceptr atLeast(long elements) {
+            if (ptr == null || capacity < elements) {
+                release();
+                ptr = deviceAlloc(Math.max(1, elements) * elementBytes);
+                capacity = Math.max(1, elements);
+            }
+            return ptr;
+        }
+
+        void release() {
+            if (ptr != null) cuMemFree(ptr);
+            ptr = null;
+            capacity = 0;
+        }
+    }
+
+    /** The device pointer of a live buffer of this backend; null for null (optional arguments). */
+    private CUdeviceptr f(DeviceFloats b) {
+        if (b == null) return null;
+        if (!(b instanceof Floats) || !live.containsKey(b)) {
+            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
+        }
+        return ((Floats) b).ptr;
+    }
+
+    private CUdeviceptr i(DeviceInts b) {
+        if (!(b instanceof Ints) || !live.containsKey(b)) {
+            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
+        }
+        return ((Ints) b).ptr;
+    }
+
+    /** Every op starts here: the backend must be open and the context current on this thread. */
+    private void enter() {
+        if (closed) throw new IllegalStateException("backend is closed");
+        runtime.makeCurrent();
+    }
+
+    private static CUdeviceptr deviceAlloc(long bytes) {
+        CUdeviceptr p = new CUdeviceptr();
+        cuMemAlloc(p, Math.max(bytes, 4));
+        return p;
+    }
+
+    private static void checkRange(String what, int offset, int n, int length) {
+        if (offset < 0 || n < 0 || (long) offset + n > length) {
+            throw new IndexOutOfBoundsException(what + ": range [" + offset + ", " + ((long) offset + n)
+                    + ") outside [0, " + length + ")");
+        }
+    }
+
+    @Override
+    public DeviceFloats allocFloats(int length) {
+        enter();
+        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        return op("allocFloats", () -> {
+            CUdeviceptr p = deviceAlloc((long) length * Float.BYTES);
+            if (length > 0) cuMemsetD32(p, 0, length);
+            Floats b = new Floats(p, length);
+            live.put(b, Boolean.TRUE);
+            return b;
+        });
+    }
+
+    @Override
+    public DeviceInts allocInts(int length) {
+        enter();
+        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        return op("allocInts", () -> {
+            CUdeviceptr p = deviceAlloc((long) length * Integer.BYTES);
+            if (length > 0) cuMemsetD32(p, 0, length);
+            Ints b = new Ints(p, length);
+            live.put(b, Boolean.TRUE);
+            return b;
+        });
+    }
+
+    @Override
+    public void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
+        enter();
+        CUdeviceptr d = f(dst);
+        checkRange("upload source", srcOffset, n, src.length);
+        checkRange("upload destination", dstOffset, n, dst.length());
+        if (n == 0) return;
+        run("upload", () -> cuMemcpyHtoD(d.withByteOffset((long) dstOffset * Float.BYTES),
+                Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), (long) n * Float.BYTES));
+    }
+
+    @Override
+    public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
+        enter();
+        CUdeviceptr d = i(dst);
+        checkRange("upload source", srcOffset, n, src.length);
+        checkRange("upload destination", dstOffset, n, dst.length());
+        if (n == 0) return;
+        run("upload", () -> cuMemcpyHtoD(d.withByteOffset((long) dstOffset * Integer.BYTES),
+                Pointer.to(src).withByteOffset((long) srcOffset * Integer.BYTES), (long) n * Integer.BYTES));
+    }
+
+    @Override
+    public void download(DeviceFloats src, int srcOffset, float[] dst, int dstOffset, int n) {
+        enter();
+        CUdeviceptr s = f(src);
+        checkRange("download source", srcOffset, n, src.length());
+        checkRange("download destination", dstOffset, n, dst.length);
+        if (n == 0) return;
+        run("download", () -> cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
+                s.withByteOffset((long) srcOffset * Float.BYTES), (long) n * Float.BYTES));
+    }
+
+    @Override
+    public void fill(DeviceFloats buffer, float value) {
+        enter();
+        CUdeviceptr p = f(buffer);
+        if (buffer.length() == 0) return;
+        run("fill", () -> cuMemsetD32(p, Float.floatToRawIntBits(value), buffer.length()));
+    }
+
+    @Override
+    public void free(DeviceFloats buffer) {
+        enter();
+        CUdeviceptr p = f(buffer);
+        live.remove(buffer);
+        run("free", () -> cuMemFree(p));
+    }
+
+    @Override
+    public void free(DeviceInts buffer) {
+        enter();
+        CUdeviceptr p = i(buffer);
+        live.remove(buffer);
+        run("free", () -> cuMemFree(p));
+    }
+
+    /** Number of buffers allocated and not yet freed (for leak tests). */
+    public int liveBuffers() {
+        return live.size();
+    }
+
+    /** Waits for every launched op to finish (benchmarks time with it). */
+    public void synchronize() {
+        enter();
+        run("synchronize", () -> cuCtxSynchronize());
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        runtime.makeCurrent();
+        closed = true;
+        try {
+            // the frees wait for work still queued on these buffers
+            for (Object b : live.keySet()) {
+                cuMemFree(b instanceof Floats ? ((Floats) b).ptr : ((Ints) b).ptr);
+            }
+            for (Scratch s : new Scratch[] {dz, normalRows, normalCount, rowLoss, lossScale}) s.release();
+        } catch (CudaException e) {
+            throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
+        } finally {
+            live.clear();
+        }
+    }
+
+    // ---------------------------------------------------------------- dense layers (kernels/dense.cu)
+
+    @Override
+    public void denseForward(DeviceFloats in, DeviceFloats w, DeviceFloats b, DeviceFloats out,
+                             int rows, int inDim, int outDim, Activation act) {
+        enter();
+        launchDenseForward(f(in), f(w), f(b), f(out), rows, inDim, outDim, act.ordinal());
+    }
+
+    @Override
+    public void denseBackward(DeviceFloats in, DeviceFloats w, DeviceFloats out, DeviceFloats dOut,
+                              DeviceFloats dIn, DeviceFloats dW, DeviceFloats dB,
+                              int rows, int inDim, int outDim, Activation act) {
+        enter();
+        CUdeviceptr x = f(in), wt = f(w), y = f(out), dy = f(dOut), dx = f(dIn), gw = f(dW), gb = f(dB);
+        CUdeviceptr z = op("dense_backward", () -> dz.atLeast((long) rows * outDim));
+        launchDenseBackwardDz(y, dy, z, (long) rows * outDim, act.ordinal());
+        if (dx != null) launchDenseBackwardInput(z, wt, dx, rows, inDim, outDim);
+        launchDenseBackwardWeight(z, x, gw, rows, inDim, outDim);
+        launchDenseBackwardBias(z, gb, rows, outDim);
+    }
+
+    private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
+                                    int rows, int inDim, int outDim, int act) {
+        launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
+                in, w, b, out, rows, inDim, outDim, act);
+    }
+
+    private void launchDenseBackwardDz(CUdeviceptr out, CUdeviceptr dOut, CUdeviceptr dz, long n, int act) {
+        launch("dense_backward_dz", elementBlocks(n), 1, THREADS, 1, out, dOut, dz, n, act);
+    }
+
+    private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
+                                          int rows, int inDim, int outDim) {
+        launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
+                dz, w, dIn, rows, inDim, outDim);
+    }
+
+    private void launchDenseBackwardWeight(CUdeviceptr dz, CUdeviceptr in, CUdeviceptr dW,
+                                           int rows, int inDim, int outDim) {
+        launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE), THREADS, 1,
+                dz, in, dW, rows, inDim, outDim);
+    }
+
+    private void launchDenseBackwardBias(CUdeviceptr dz, CUdeviceptr dB, int rows, int outDim) {
+        launch("dense_backward_bias", blocks(outDim, BIAS_TILE), 1, BIAS_TILE, BIAS_TILE, dz, dB, rows, outDim);
+    }
+
+    // ---------------------------------------------------------------- statistics and labels (kernels/stats.cu)
+
+    @Override
+    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+        enter();
+        launch("row_mse", blocks(rows, ROWS_PER_WARP_BLOCK), 1, THREADS, 1, f(a), f(b), f(err), rows, cols);
+    }
+
+    @Override
+    public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
+        enter();
+        if (n < 2) throw new IllegalArgumentException("mean/std needs n >= 2, got " + n);
+        launch("mean_std", 1, 1, REDUCE_THREADS, 1, f(v), n, f(stats));
+    }
+
+    @Override
+    public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
+                                DeviceFloats labels) {
+        enter();
+        launch("threshold_labels", elementBlocks(n), 1, THREADS, 1, f(v), n, f(stats), k, f(mask), f(labels));
+    }
+
+    @Override
+    public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
+        enter();
+        launch("min_max_scale", 1, 1, REDUCE_THREADS, 1, f(v), n, f(out));
+    }
+
+    // ---------------------------------------------------------------- negative learning (kernels/nl_targets.cu)
+
+    @Override
+    public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
+                          DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
+        enter();
+        CUdeviceptr l = f(labels);
+        CUdeviceptr nz = mode == NlTarget.GAUSSIAN ? f(noise) : null;
+        CUdeviceptr pk = mode == NlTarget.RANDOM_NORMAL ? f(picks) : null;
+        CUdeviceptr rowsOut = null, count = null;
+        if (mode == NlTarget.RANDOM_NORMAL) {
+            rowsOut = op("nl_targets", () -> normalRows.atLeast(rows));
+            count = op("nl_targets", () -> normalCount.atLeast(1));
+            launch("nl_normal_rows", 1, 1, REDUCE_THREADS, 1, l, rows, rowsOut, count);
+        }
+        launch("nl_targets", elementBlocks((long) rows * cols), 1, THREADS, 1,
+                f(x), l, mode.ordinal(), nz, pk, rowsOut, count, f(targets), f(weights), rows, cols);
+    }
+
+    // ---------------------------------------------------------------- losses (kernels/loss.cu)
+
+    @Override
+    public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
+        enter();
+        launch("bce_loss_grad", 1, 1, REDUCE_THREADS, 1, f(p), f(y), f(dP), f(loss), n);
+    }
+
+    @Override
+    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
+                                DeviceFloats loss, int rows, int cols) {
+        enter();
+        CUdeviceptr o = f(out), t = f(target), w = f(weights);
+        CUdeviceptr perRow = op("weighted_mse_grad", () -> rowLoss.atLeast(rows));
+        CUdeviceptr scale = op("weighted_mse_grad", () -> lossScale.atLeast(1));
+        launch("weighted_mse_rows", blocks(rows, ROWS_PER_WARP_BLOCK), 1, THREADS, 1, o, t, w, perRow, rows, cols);
+        launch("weighted_mse_total", 1, 1, REDUCE_THREADS, 1, w, perRow, rows, cols, f(loss), scale);
+        launch("weighted_mse_grad", elementBlocks((long) rows * cols), 1, THREADS, 1,
+                o, t, w, scale, f(dOut), rows, cols);
+    }
+
+    // ---------------------------------------------------------------- optimiser (kernels/rmsprop.cu)
+
+    @Override
+    public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf,
+                        int n, double lr, double alpha, double eps, double momentum) {
+        enter();
+        if (n == 0) return;
+        // one element per thread: the grid covers n exactly (no grid-stride loop in this kernel)
+        launch("rmsprop", blocks(n, THREADS), 1, THREADS, 1,
+                f(param), f(grad), f(squareAvg), f(momentumBuf), n, lr, alpha, eps, momentum);
+    }
+
+    // ---------------------------------------------------------------- data movement (kernels/gather.cu)
+
+    @Override
+    public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
+                           int rows, int cols) {
+        enter();
+        checkRange("gather indices", indexOffset, rows, indices.length());
+        launch("gather_rows", elementBlocks((long) rows * cols), 1, THREADS, 1,
+                f(src), i(indices), indexOffset, f(dst), rows, cols);
+    }
+
+    // ---------------------------------------------------------------- random numbers (kernels/philox.cu)
+
+    @Override
+    public void philoxUniform(RandomStream stream, long start, DeviceFloats out, int n) {
+        enter();
+        launch("philox_uniform", elementBlocks(n), 1, THREADS, 1, f(out), n, start,
+                stream.keyLow(), stream.keyHigh(), stream.purposeId(), stream.streamId());
+    }
+
+    @Override
+    public void philoxNormal(RandomStream stream, long start, float mean, float std, DeviceFloats out, int n) {
+        enter();
+        launch("philox_normal", elementBlocks(n), 1, THREADS, 1, f(out), n, start, mean, std,
+                stream.keyLow(), stream.keyHigh(), stream.purposeId(), stream.streamId());
+    }
+
+    // ---------------------------------------------------------------- launching
+
+    private static int blocks(long n, int perBlock) {
+        return (int) Math.max(1, (n + perBlock - 1) / perBlock);
+    }
+
+    private static int elementBlocks(long n) {
+        return (int) Math.min(MAX_GRID, blocks(n, THREADS));
+    }
+
+    /**
+     * Launches a kernel with its arguments in declaration order: CUdeviceptr (null = a null pointer), Integer
+     * (int), Long (long long), Float (float), Double (double).
+     */
+    private void launch(String kernel, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int k = 0; k < args.length; k++) params[k] = parameter(args[k]);
+        run(kernel, () -> {
+            cuLaunchKernel(runtime.function(kernel), gridX, gridY, 1, blockX, blockY, 1, 0, null,
+                    Pointer.to(params), null);
+            if (SYNC_EACH_LAUNCH) cuCtxSynchronize();
+        });
+    }
+
+    private static Pointer parameter(Object a) {
+        if (a == null) return Pointer.to(new CUdeviceptr());
+        if (a instanceof CUdeviceptr) return Pointer.to((CUdeviceptr) a);
+        if (a instanceof Integer) return Pointer.to(new int[] {(Integer) a});
+        if (a instanceof Long) return Pointer.to(new long[] {(Long) a});
+        if (a instanceof Float) return Pointer.to(new float[] {(Float) a});
+        if (a instanceof Double) return Pointer.to(new double[] {(Double) a});
+        throw new IllegalArgumentException("unsupported kernel argument " + a.getClass());
+    }
+
+    /** Runs driver calls, rethrowing a CUDA error with the op's name. */
+    private static void run(String op, Runnable calls) {
+        try {
+            calls.run();
+        } catch (CudaException e) {
+            throw new IllegalStateException("CUDA op " + op + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T op(String op, java.util.function.Supplier<T> calls) {
+        try {
+            return calls.get();
+        } catch (CudaException e) {
+            throw new IllegalStateException("CUDA op " + op + " failed: " + e.getMessage(), e);
+        }
+    }
+}

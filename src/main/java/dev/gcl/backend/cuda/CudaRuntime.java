@@ -1,0 +1,64 @@
+package dev.gcl.backend.cuda;
+
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+
+/**
+ * What every {@link CudaBackend} of this process shares, set up once by {@link CudaProbe}: device 0, its primary
+ * context (retained for the life of the process; it is the context cuBLAS would share), the kernel module loaded
+ * from the bundled image, and every kernel's CUfunction resolved once.
+ */
+final class CudaRuntime {
+    /** Every entry point of kernels/*.cu, by the names the Backend docs give. */
+    static final List<String> KERNELS = List.of(
+            "dense_forward", "dense_backward_dz", "dense_backward_input", "dense_backward_weight",
+            "dense_backward_bias", "row_mse", "mean_std", "threshold_labels", "min_max_scale",
+            "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
+            "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");
+
+    final CUdevice device;
+    final CUcontext context;
+    final String imageKind;
+    private final Map<String, CUfunction> functions;
+
+    /** Retains the primary context, loads the module and resolves every kernel; throws on any failure. */
+    CudaRuntime(CUdevice device, KernelImage image) {
+        this.device = device;
+        this.context = new CUcontext();
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        CUmodule module = new CUmodule();
+        cuModuleLoadData(module, image.moduleData());
+        Map<String, CUfunction> f = new LinkedHashMap<>();
+        for (String name : KERNELS) {
+            CUfunction fn = new CUfunction();
+            cuModuleGetFunction(fn, module, name);
+            f.put(name, fn);
+        }
+        this.functions = Collections.unmodifiableMap(f);
+        this.imageKind = image.kind();
+    }
+
+    /** Makes the shared context current on the calling thread (contexts are current per thread). */
+    void makeCurrent() {
+        cuCtxSetCurrent(context);
+    }
+
+    CUfunction function(String name) {
+        CUfunction fn = functions.get(name);
+        if (fn == null) throw new IllegalArgumentException("no kernel " + name);
+        return fn;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gcl.backend.cuda;
+
+import dev.gcl.Gcl;
+import dev.gcl.GclConfig;
+import dev.gcl.GclModel;
+import dev.gcl.IterationStats;
+import dev.gcl.TrainingListener;
+import dev.gcl.Variant;
+import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.data.TrainingData;
+import dev.gcl.nn.NetworkWeights;
+import dev.gcl.testing.SmallRuns;
+import dev.gcl.testing.Validate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Whole GCL iterations on the GPU: close to the CPU reference, and bit-identical from run to run. */
+class CudaTrainingTest {
+    private static final int ITERATIONS = 5;
+    private final TrainingData data = SmallRuns.tinyVideos(11).data();
+
+    @BeforeEach
+    void requireCuda() {
+        CudaTesting.backendOrSkip().close();
+    }
+
+    /** gcl-b, one epoch cut into exactly 5 batches. */
+    private GclConfig fiveIterations(NlTarget nl) {
+        int batch = (data.rows() + ITERATIONS - 1) / ITERATIONS;
+        return SmallRuns.fastConfig().variant(Variant.GCL_B).epochs(1).batchSize(batch).nlTarget(nl).build();
+    }
+
+    private record Run(GclModel model, List<IterationStats> iterations) {}
+
+    private Run fit(GclConfig config, boolean onGpu) {
+        List<IterationStats> its = new ArrayList<>();
+        TrainingListener collect = new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats stats) {
+                its.add(stats);
+            }
+        };
+        Gcl gcl = new Gcl(config).withListener(collect);
+        gcl = onGpu ? gcl.withBackend(CudaBackend::new) : gcl.withBackend(() -> new CpuBackend(2));
+        return new Run(gcl.fit(data), its);
+    }
+
+    @ParameterizedTest
+    @EnumSource(NlTarget.class)
+    void fiveIterationsMatchTheCpuReference(NlTarget nl) {
+        GclConfig config = fiveIterations(nl);
+        Run cpu = fit(config, false), gpu = fit(config, true);
+        assertEquals(ITERATIONS, cpu.iterations().size(), "the config makes exactly 5 iterations");
+        assertEquals(cpu.iterations().size(), gpu.iterations().size());
+        for (int k = 0; k < ITERATIONS; k++) {
+            IterationStats c = cpu.iterations().get(k), g = gpu.iterations().get(k);
+            String where = "iteration " + k + " (cpu labels G/D " + c.anomalousByG() + "/" + c.anomalousByD()
+                    + ", gpu " + g.anomalousByG() + "/" + g.anomalousByD() + ")";
+            assertEquals(c.generatorLoss(), g.generatorLoss(), 1e-4 * Math.abs(c.generatorLoss()) + 1e-6,
+                    "generator loss, " + where);
+            assertEquals(c.discriminatorLoss(), g.discriminatorLoss(), 1e-4 * Math.abs(c.discriminatorLoss()) + 1e-6,
+                    "discriminator loss, " + where);
+        }
+        assertWeightsClose("generator", gpu.model().generator(), cpu.model().generator());
+        assertWeightsClose("discriminator", gpu.model().discriminator(), cpu.model().discriminator());
+    }
+
+    private static void assertWeightsClose(String what, NetworkWeights gpu, NetworkWeights cpu) {
+        for (int l = 0; l < cpu.layers(); l++) {
+            Validate.close(what + " weight " + l, gpu.weight(l), Validate.toDouble(cpu.weight(l)), 1e-4, 1e-3);
+            Validate.close(what + " bias " + l, gpu.bias(l), Validate.toDouble(cpu.bias(l)), 1e-4, 1e-3);
+        }
+    }
+
+    @Test
+    void twoGpuRunsAreBitIdentical() {
+        GclConfig config = SmallRuns.fastConfig().variant(Variant.GCL_PT).nlTarget(NlTarget.RANDOM_NORMAL).build();
+        Run a = fit(config, true), b = fit(config, true);
+        assertTrue(a.model().generator().bitEquals(b.model().generator()), "generator weights differ");
+        assertTrue(a.model().discriminator().bitEquals(b.model().discriminator()), "discriminator weights differ");
+        assertEquals(a.iterations(), b.iterations(), "every iteration's losses and label counts");
+    }
+}

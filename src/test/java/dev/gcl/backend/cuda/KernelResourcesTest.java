@@ -1,0 +1,66 @@
+package dev.gcl.backend.cuda;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * What native-build/build-kernels.sh bundled, checked without a GPU: a fatbin, a PTX lowered for CUDA 12 drivers,
+ * and every kernel the backend launches present in both. Skipped when the build machine had no nvcc.
+ */
+class KernelResourcesTest {
+    private static final int FATBIN_MAGIC = 0xBA55ED50;
+
+    @BeforeEach
+    void requireBundledKernels() {
+        Assumptions.assumeTrue(KernelImage.bundled(),
+                "kernels not bundled: nvcc was absent when this build ran (native-build/build-kernels.sh)");
+    }
+
+    @Test
+    void fatbinIsAnUncompressedFatbinWithEveryKernel() {
+        byte[] fatbin = KernelImage.resource(KernelImage.FATBIN);
+        assertNotNull(fatbin, "gcl_kernels.fatbin");
+        assertEquals(FATBIN_MAGIC, ByteBuffer.wrap(fatbin).order(ByteOrder.LITTLE_ENDIAN).getInt(0), "fatbin magic");
+        String text = new String(fatbin, StandardCharsets.ISO_8859_1);
+        // --no-compress keeps the embedded compute_90 PTX as text
+        assertTrue(text.contains(".target sm_90"), "embedded compute_90 PTX is uncompressed");
+        for (String kernel : CudaRuntime.KERNELS) assertTrue(text.contains(kernel), "fatbin lacks " + kernel);
+    }
+
+    @Test
+    void ptxIsLoweredForCuda12DriversAndHoldsExactlyTheLaunchedKernels() {
+        byte[] bytes = KernelImage.resource(KernelImage.PTX);
+        assertNotNull(bytes, "gcl_kernels.ptx");
+        String ptx = new String(bytes, StandardCharsets.US_ASCII);
+        Properties props = KernelImage.buildProperties();
+        assertEquals("7.0", props.getProperty("ptx.version"));
+        assertTrue(ptx.contains("\n.version 7.0\n"), "PTX .version lowered to 7.0");
+        assertTrue(ptx.contains("\n.target sm_80\n"), "PTX for compute_80");
+        Set<String> entries = new TreeSet<>();
+        Matcher m = Pattern.compile("\\.entry (\\w+)").matcher(ptx);
+        while (m.find()) entries.add(m.group(1));
+        assertEquals(new TreeSet<>(CudaRuntime.KERNELS), entries, "kernels in the PTX vs those CudaBackend launches");
+        assertEquals(new TreeSet<>(Arrays.asList(props.getProperty("entries").trim().split(" "))), entries);
+    }
+
+    @Test
+    void imageChoiceFollowsTheDriverVersion() {
+        assertEquals("fatbin", KernelImage.forDriver(13000).orElseThrow().kind());
+        KernelImage ptx = KernelImage.forDriver(12080).orElseThrow();
+        assertEquals("ptx", ptx.kind());
+        assertEquals(0, ptx.moduleData()[ptx.moduleData().length - 1], "PTX handed to the driver NUL-terminated");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.gcl.bench;
+
+import dev.gcl.Gcl;
+import dev.gcl.GclConfig;
+import dev.gcl.IterationStats;
+import dev.gcl.TrainingListener;
+import dev.gcl.Variant;
+import dev.gcl.backend.Activation;
+import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.cuda.CudaBackend;
+import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.data.TrainingData;
+import dev.gcl.rng.Purpose;
+import dev.gcl.rng.RandomStream;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code probe}: prints the CUDA probe's verdict; exit status 0 when available, 3 when not.
+ * {@code bench}: FP32 GEMM throughput of the dense kernels at the paper's shapes (B = 8192, D = 2048) and the
+ * time of one GCL iteration with the paper's networks. Prints {@code RESULT name=value} lines for run.sh's table.
+ * Timing: wall clock around {@link CudaBackend#synchronize()}, after warm-up launches; speed is reported, never
+ * asserted.
+ */
+public final class DeviceCheck {
+    private DeviceCheck() {}
+
+    public static void main(String[] args) {
+        String mode = args.length == 0 ? "probe" : args[0];
+        CudaProbe probe = CudaProbe.get();
+        System.out.println("probe: " + probe);
+        if (mode.equals("probe")) System.exit(probe.available() ? 0 : 3);
+        if (!probe.available()) {
+            System.out.println("RESULT bench=skipped (" + probe.reason() + ")");
+            return;
+        }
+        try (CudaBackend cuda = new CudaBackend()) {
+            int b = 8192;
+            gemm(cuda, b, 2048, 1024, "G layer 1");
+            gemm(cuda, b, 1024, 2048, "G last layer");
+            gemm(cuda, b, 2048, 512, "D layer 1");
+            gemm(cuda, 4096, 4096, 4096, "square 4096");
+        }
+        gclIteration();
+    }
+
+    private static DeviceFloats random(CudaBackend cuda, int n, int stream) {
+        DeviceFloats d = cuda.allocFloats(n);
+        cuda.philoxNormal(new RandomStream(1, Purpose.TEST, stream), 0, 0f, 0.05f, d, n);
+        return d;
+    }
+
+    private static void gemm(CudaBackend cuda, int rows, int in, int out, String label) {
+        DeviceFloats x = random(cuda, rows * in, 0), w = random(cuda, out * in, 1), bias = random(cuda, out, 2);
+        DeviceFloats y = cuda.allocFloats(rows * out), dy = random(cuda, rows * out, 3);
+        DeviceFloats dIn = cuda.allocFloats(rows * in), dW = cuda.allocFloats(out * in), dB = cuda.allocFloats(out);
+        int reps = 10;
+        double flops = 2.0 * rows * in * out;
+        for (int k = 0; k < 2; k++) cuda.denseForward(x, w, bias, y, rows, in, out, Activation.RELU);
+        cuda.synchronize();
+        long t0 = System.nanoTime();
+        for (int k = 0; k < reps; k++) cuda.denseForward(x, w, bias, y, rows, in, out, Activation.RELU);
+        cuda.synchronize();
+        double fwd = (System.nanoTime() - t0) / 1e9 / reps;
+        for (int k = 0; k < 2; k++) cuda.denseBackward(x, w, y, dy, dIn, dW, dB, rows, in, out, Activation.RELU);
+        cuda.synchronize();
+        t0 = System.nanoTime();
+        for (int k = 0; k < reps; k++) cuda.denseBackward(x, w, y, dy, dIn, dW, dB, rows, in, out, Activation.RELU);
+        cuda.synchronize();
+        double bwd = (System.nanoTime() - t0) / 1e9 / reps;
+        String shape = rows + "x" + in + "->" + out;
+        System.out.printf("gemm %-13s %-16s forward %7.3f ms %6.2f TFLOP/s   backward (dIn+dW+dB) %7.3f ms %6.2f TFLOP/s%n",
+                label, shape, fwd * 1e3, flops / fwd / 1e12, bwd * 1e3, 2 * flops / bwd / 1e12);
+        System.out.printf("RESULT gemm_fwd_tflops[%s]=%.2f%n", shape, flops / fwd / 1e12);
+        System.out.printf("RESULT gemm_bwd_tflops[%s]=%.2f%n", shape, 2 * flops / bwd / 1e12);
+        for (DeviceFloats d : new DeviceFloats[] {x, w, bias, y, dy, dIn, dW, dB}) cuda.free(d);
+    }
+
+    /** gcl-b with the paper's networks and B = 8192 on D = 2048 random features: 4 iterations, the last 3 timed. */
+    private static void gclIteration() {
+        int b = 8192, dim = 2048, iterations = 4;
+        int rows = b * iterations;
+        float[] x = new float[rows * dim];
+        new RandomStream(2, Purpose.TEST, 0).fillUniform(x, 0, x.length, 0);
+        TrainingData data = TrainingData.flat(x, rows, dim);
+        GclConfig config = GclConfig.builder().variant(Variant.GCL_B).seed(1).epochs(1).batchSize(b).build();
+        List<Long> stamps = new ArrayList<>();
+        TrainingListener timer = new TrainingListener() {
+            @Override
+            public void onIteration(IterationStats stats) {
+                stamps.add(System.nanoTime());  // the trainer downloads the losses first: the GPU work is done
+            }
+        };
+        long t0 = System.nanoTime();
+        new Gcl(config).withBackend(CudaBackend::new).withListener(timer).fit(data);
+        double total = (System.nanoTime() - t0) / 1e9;
+        double[] gaps = new double[stamps.size() - 1];
+        for (int k = 1; k < stamps.size(); k++) gaps[k - 1] = (stamps.get(k) - stamps.get(k - 1)) / 1e6;
+        Arrays.sort(gaps);
+        double median = gaps.length == 0 ? Double.NaN : gaps[gaps.length / 2];
+        System.out.printf("gcl iteration (gcl-b, B=%d, D=%d, G %s, D %s): median %.2f ms over %d; fit %.2f s "
+                        + "(upload and setup included)%n", b, dim, Arrays.toString(config.generatorHidden()),
+                Arrays.toString(config.discriminatorHidden()), median, gaps.length, total);
+        System.out.printf("RESULT gcl_iteration_ms=%.2f%n", median);
+    }
+}
