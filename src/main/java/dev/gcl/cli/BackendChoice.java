@@ -1,7 +1,8 @@
 package dev.gcl.cli;
 
 import dev.gcl.backend.Backend;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.Backends;
+import dev.gcl.backend.cuda.CudaProbe;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -10,30 +11,33 @@ import java.util.function.Supplier;
 final class BackendChoice {
     private BackendChoice() {}
 
+    /** The backend kind a choice resolves to: auto becomes cuda when the probe passes, else cpu. */
+    record Resolved(String kind, Supplier<Backend> backends) {}
+
     /**
-     * A supplier of fresh backends for the choice; {@code notes} receives one line when auto falls back to the CPU.
-     * Throws {@link BadInputException} for cuda when CUDA is unavailable, naming the reason.
+     * Resolves the choice; {@code notes} receives one line when auto falls back to the CPU. Throws
+     * {@link BadInputException} for cuda when CUDA is unavailable, naming the probe's reason.
      */
-    static Supplier<Backend> resolve(String name, int threads, Consumer<String> notes) {
+    static Resolved resolve(String name, int threads, Consumer<String> notes) {
         if (threads < 1) throw new BadInputException("--threads must be >= 1, got " + threads);
-        String reason = "the CUDA backend is not part of this build yet";
+        CudaProbe probe = CudaProbe.get();
+        String kind;
         switch (name) {
             case "cpu":
-                return () -> new CpuBackend(threads);
-            case "auto":
-                notes.accept("backend auto: using cpu (" + threads + " threads); cuda unavailable: " + reason);
-                return () -> new CpuBackend(threads);
+                kind = "cpu";
+                break;
             case "cuda":
-                throw new BadInputException("--backend cuda: CUDA is not available: " + reason);
+                if (!probe.available()) throw new BadInputException("--backend cuda: CUDA is unavailable: " + probe.reason());
+                kind = "cuda";
+                break;
+            case "auto":
+                kind = probe.available() ? "cuda" : "cpu";
+                if (!probe.available()) notes.accept("backend auto: using cpu (" + threads + " threads); cuda is"
+                        + " unavailable: " + probe.reason());
+                break;
             default:
                 throw new BadInputException("--backend must be auto, cpu or cuda, got '" + name + "'");
         }
-    }
-
-    /** The name recorded in run reports for a supplier's backends. */
-    static String nameOf(Supplier<Backend> backends) {
-        try (Backend b = backends.get()) {
-            return b.name();
-        }
+        return new Resolved(kind, Backends.supplier(kind, threads));
     }
 }

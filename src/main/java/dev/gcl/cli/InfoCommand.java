@@ -1,5 +1,6 @@
 package dev.gcl.cli;
 
+import dev.gcl.backend.cuda.CudaProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +27,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("cores    %d%n", rt.availableProcessors());
         out.printf("memory   %d MiB max heap%n", rt.maxMemory() >> 20);
         out.printf("backend  cpu: available (reference, %d threads)%n", rt.availableProcessors());
-        out.printf("backend  cuda: not available: the CUDA backend is not part of this build yet%n");
+        CudaProbe probe = CudaProbe.get();
+        out.printf("backend  cuda: %s%n", (probe.available() ? "available: " : "unavailable: ") + probe.reason());
         return Main.OK;
     }
 }

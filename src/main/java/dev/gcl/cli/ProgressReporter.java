@@ -76,10 +76,11 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onEpochEnd(EpochStats s) {
         if (mode != Mode.PLAIN) return;
-        out.printf(Locale.ROOT, "%s epoch %d/%d:%s%s%s%s %.0f seg/s%n", phaseName(s.phase()), s.epoch() + 1, epochs,
-                loss(" G loss", s.meanGeneratorLoss()), loss(" D loss", s.meanDiscriminatorLoss()),
+        out.printf(Locale.ROOT, "%s epoch %d/%d:%s%s%s%s %.0f seg/s%s%n", phaseName(s.phase()), s.epoch() + 1,
+                epochs, loss(" G loss", s.meanGeneratorLoss()), loss(" D loss", s.meanDiscriminatorLoss()),
                 share(" flagged by G", s.fractionAnomalousByG()), share(" by D", s.fractionAnomalousByD()),
-                s.seconds() > 0 ? s.segments() / s.seconds() : 0);
+                s.seconds() > 0 ? s.segments() / s.seconds() : 0,
+                Double.isNaN(s.testMetric()) ? "" : String.format(Locale.ROOT, ", test AUC %.4f", s.testMetric()));
     }
 
     @Override

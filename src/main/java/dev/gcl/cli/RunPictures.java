@@ -82,7 +82,7 @@ final class RunPictures {
             if (fs.labels[i] == 1) a[ia++] = fs.scores[i];
             else n[in++] = fs.scores[i];
         }
-        Charts.histograms(title, axis, n, a, dir.resolve(file));
+        Charts.histograms(title, axis, "frames", n, a, dir.resolve(file));
         written.add(file);
     }
 

@@ -93,8 +93,12 @@ public final class Charts {
         write(chart, png, WIDTH, HEIGHT / 2);
     }
 
-    /** Overlaid histograms of a value for normal and anomalous segments (paper figure 4). */
-    public static void histograms(String title, String valueName, float[] normal, float[] anomalous, Path png) {
+    /**
+     * Overlaid histograms of a value for normal and anomalous items (paper figure 4); each histogram shows the
+     * fraction of its own items per bin. itemName names what is counted ("frames", "segments").
+     */
+    public static void histograms(String title, String valueName, String itemName, float[] normal, float[] anomalous,
+                                  Path png) {
         HistogramDataset data = new HistogramDataset();
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (float[] a : new float[][] {normal, anomalous}) {
@@ -107,7 +111,7 @@ public final class Charts {
         if (normal.length > 0) data.addSeries("normal (" + normal.length + ")", toDouble(normal), 50, lo, hi);
         if (anomalous.length > 0) data.addSeries("anomalous (" + anomalous.length + ")", toDouble(anomalous), 50, lo, hi);
         data.setType(org.jfree.data.statistics.HistogramType.RELATIVE_FREQUENCY);
-        JFreeChart chart = ChartFactory.createHistogram(title, valueName, "fraction of segments", data,
+        JFreeChart chart = ChartFactory.createHistogram(title, valueName, "fraction of " + itemName, data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();

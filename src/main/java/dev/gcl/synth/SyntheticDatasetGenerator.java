@@ -153,6 +153,15 @@ public final class SyntheticDatasetGenerator {
 
     private record Video(int segments, int frames, int eventStart, int eventEnd) {}
 
+    /** Scales a row to unit L2 norm (computed in double); an all-zero row stays zero. */
+    private static void normalise(float[] row) {
+        double sum = 0;
+        for (float v : row) sum += (double) v * v;
+        if (sum == 0) return;
+        double inv = 1 / Math.sqrt(sum);
+        for (int j = 0; j < row.length; j++) row[j] = (float) (row[j] * inv);
+    }
+
     private Video writeVideo(int index, Path file, double anomalousShare) {
         RandomCursor r = new RandomCursor(new RandomStream(config.seed(), Purpose.SYNTHETIC_DATA, 1 + 2 * index));
         RandomStream noiseStream = new RandomStream(config.seed(), Purpose.SYNTHETIC_DATA, 2 + 2 * index);
@@ -196,6 +205,7 @@ public final class SyntheticDatasetGenerator {
                 noiseStream.fillUniform(noise, 0, d, (long) t * d);
                 float amp = (float) config.noise();
                 for (int j = 0; j < d; j++) row[j] = Math.max(0f, row[j] + amp * (noise[j] - 0.5f));
+                if (config.l2Normalise()) normalise(row);
                 out.writeRow(row, 0);
             }
         }

@@ -48,7 +48,7 @@ class ChartsTest {
         int[] y = {0, 0, 1, 1, 1, 0};
         Charts.roc(RocCurve.of(s, y), "roc", dir.resolve("roc.png"));
         Charts.timeline("video", s, y, dir.resolve("timeline.png"));
-        Charts.histograms("h", "score", new float[] {0.1f, 0.2f, 0.4f}, new float[] {0.35f, 0.8f}, dir.resolve("h.png"));
+        Charts.histograms("h", "score", "segments", new float[] {0.1f, 0.2f, 0.4f}, new float[] {0.35f, 0.8f}, dir.resolve("h.png"));
         Charts.perEpoch("auc", "AUC", Map.of("gcl-pt", new double[] {0.6, 0.7}), dir.resolve("e.png"));
         Map<String, List<Double>> groups = new LinkedHashMap<>();
         groups.put("gcl-b", List.of(0.5, 0.6, 0.55));
