@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "gcl", mixinStandardHelpOptions = true, versionProvider = GclCommand.Version.class,
         description = "Generative Cooperative Learning (Zaheer et al., CVPR 2022) for unsupervised video anomaly"
                 + " detection.",
-        subcommands = {TrainCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SweepCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class GclCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,13 +1,9 @@
 package dev.gcl.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
-import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.Dataset;
-import dev.gcl.eval.FrameEvaluation;
 import dev.gcl.io.AtomicDirectory;
-import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,8 +17,6 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -82,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             GclConfig config = resolveConfig(given, ds, Map.of(), progress);
             Path dir = out != null ? out : defaultOut(config);
             try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
-                Summary s = trainInto(run.path(), ds, data.toString(), config, backends, progress);
+                RunWriter.Summary s = writer(progress).train(run.path(), ds, data.toString(), config, backends);
                 run.commit();
                 stdout.println(s.line(dir));
             }
@@ -96,14 +90,14 @@ final class TrainCommand implements Callable<Integer> {
             progress.onMessage("built-in demo 1/2: a generated video dataset (dev.gcl.synth, seed 1, 200 + 60 videos, D = 64)");
             Dataset generated = DataChoice.generatedDemo(scratch.resolve("generated"), 1);
             GclConfig c1 = resolveConfig(given, generated, DemoSettings.GENERATED, progress);
-            Summary s1 = trainInto(run.path().resolve("generated"), generated, "built-in generated demo (seed 1)", c1,
-                    backends, progress);
+            RunWriter.Summary s1 = writer(progress).train(run.path().resolve("generated"), generated,
+                    "built-in generated demo (seed 1)", c1, backends);
             progress.onMessage("built-in demo 2/2: the real UCF-Crime C3D sample (10 test videos, 32 x 4096 each;"
                     + " unsupervised, trained on the same videos without labels)");
             Dataset c3d = DataChoice.c3dSample(scratch.resolve("ucf-crime-c3d"));
             GclConfig c2 = resolveConfig(given, c3d, DemoSettings.C3D_SAMPLE, progress);
-            Summary s2 = trainInto(run.path().resolve("ucf-crime-c3d-sample"), c3d, "bundled UCF-Crime C3D sample", c2,
-                    backends, progress);
+            RunWriter.Summary s2 = writer(progress).train(run.path().resolve("ucf-crime-c3d-sample"), c3d,
+                    "bundled UCF-Crime C3D sample", c2, backends);
             run.commit();
             stdout.println(s1.line(dir.resolve("generated")));
             stdout.println(s2.line(dir.resolve("ucf-crime-c3d-sample")));
@@ -131,43 +125,8 @@ final class TrainCommand implements Callable<Integer> {
         return ConfigKeys.applyAll(GclConfig.builder(), all).build();
     }
 
-    record Summary(String variant, FrameEvaluation.Result metrics, double seconds) {
-        String line(Path dir) {
-            if (metrics == null) {
-                return String.format(Locale.ROOT, "%s: trained in %.1f s (no test split); wrote %s", variant, seconds, dir);
-            }
-            return String.format(Locale.ROOT, "%s: frame ROC AUC %.4f, AP %.4f over %d test frames of %d videos"
-                    + " (%.1f s); wrote %s", variant, metrics.rocAuc(), metrics.averagePrecision(), metrics.frames(),
-                    metrics.videos(), seconds, dir);
-        }
-    }
-
-    /** Trains, evaluates and writes model/, run.json and the pictures into dir. */
-    private Summary trainInto(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
-                              ProgressReporter progress) {
-        for (String note : ds.notes()) progress.onMessage(note);
-        String fingerprint = DataFingerprint.of(ds.train());
-        TrainingSession.Outcome o;
-        try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), progress, !noEpochAuc);
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        if (o.metrics() != null) {
-            metrics.put("auc_roc", o.metrics().rocAuc());
-            metrics.put("auc_pr", o.metrics().averagePrecision());
-        }
-        ModelFiles.save(o.model(), new ModelFiles.Metadata(GclCommand.version(), java.time.Instant.now().toString(),
-                fingerprint, metrics), dir.resolve("model"), false);
-        ObjectNode report = RunReport.create("train");
-        RunReport.putTraining(report, config, backends.kind(), o.seconds(), o.segmentsPerSecond(), o.model());
-        RunReport.putMetrics(report, o.metrics());
-        RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
-        if (!noPictures && o.metrics() != null) {
-            List<String> pictures = RunPictures.write(dir, ds, o.model());
-            report.putPOJO("pictures", pictures);
-        }
-        RunReport.write(report, dir.resolve("run.json"));
-        return new Summary(config.variant().cliName(), o.metrics(), o.seconds());
+    private RunWriter writer(ProgressReporter progress) {
+        return new RunWriter("train", progress, !noEpochAuc, !noPictures, true);
     }
 
     private static Path defaultOut(GclConfig c) {

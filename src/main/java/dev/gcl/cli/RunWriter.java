@@ -1,0 +1,82 @@
+package dev.gcl.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gcl.GclConfig;
+import dev.gcl.data.DataFingerprint;
+import dev.gcl.data.Dataset;
+import dev.gcl.eval.FrameEvaluation;
+import dev.gcl.model.ModelFiles;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Trains one configuration on a dataset and writes its run directory: {@code run.json}, optionally
+ * {@code model/} and the pictures. Shared by {@code train} and {@code sweep}.
+ */
+final class RunWriter {
+    private final String command;
+    private final ProgressReporter progress;
+    private final boolean epochAuc, pictures, saveModel;
+
+    RunWriter(String command, ProgressReporter progress, boolean epochAuc, boolean pictures, boolean saveModel) {
+        this.command = command;
+        this.progress = progress;
+        this.epochAuc = epochAuc;
+        this.pictures = pictures;
+        this.saveModel = saveModel;
+    }
+
+    /** What one run printed at its end. */
+    record Summary(String variant, FrameEvaluation.Result metrics, double seconds) {
+        String line(Path dir) {
+            if (metrics == null) {
+                return String.format(Locale.ROOT, "%s: trained in %.1f s (no test split); wrote %s", variant, seconds, dir);
+            }
+            return String.format(Locale.ROOT, "%s: frame ROC AUC %.4f, AP %.4f over %d test frames of %d videos"
+                    + " (%.1f s); wrote %s", variant, metrics.rocAuc(), metrics.averagePrecision(), metrics.frames(),
+                    metrics.videos(), seconds, dir);
+        }
+    }
+
+    /** Trains, evaluates and writes into dir; extra adds fields to run.json (sweep id and settings). */
+    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
+                  Consumer<ObjectNode> extra) {
+        for (String note : ds.notes()) progress.onMessage(note);
+        String fingerprint = DataFingerprint.of(ds.train());
+        TrainingSession.Outcome o;
+        try (progress) {
+            o = TrainingSession.run(ds, config, backends.backends(), progress, epochAuc);
+        }
+        ObjectNode report = RunReport.create(command);
+        report.put("status", "ok");
+        extra.accept(report);
+        RunReport.putTraining(report, config, backends.kind(), o.seconds(), o.segmentsPerSecond(), o.model());
+        RunReport.putMetrics(report, o.metrics());
+        RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
+        if (saveModel) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            if (o.metrics() != null) {
+                metrics.put("auc_roc", o.metrics().rocAuc());
+                metrics.put("auc_pr", o.metrics().averagePrecision());
+            }
+            ModelFiles.save(o.model(), new ModelFiles.Metadata(GclCommand.version(), Instant.now().toString(),
+                    fingerprint, metrics), dir.resolve("model"), false);
+        }
+        if (pictures && o.metrics() != null) {
+            List<String> written = RunPictures.write(dir, ds, o.model());
+            report.putPOJO("pictures", written);
+        }
+        RunReport.write(report, dir.resolve("run.json"));
+        return new Summary(config.variant().cliName(), o.metrics(), o.seconds());
+    }
+
+    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends) {
+        return train(dir, ds, source, config, backends, r -> { });
+    }
+}
