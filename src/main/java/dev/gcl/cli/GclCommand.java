@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "gcl", mixinStandardHelpOptions = true, versionProvider = GclCommand.Version.class,
         description = "Generative Cooperative Learning (Zaheer et al., CVPR 2022) for unsupervised video anomaly"
                 + " detection.",
-        subcommands = {TrainCommand.class, SweepCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, ScoreCommand.class, EvalCommand.class, SweepCommand.class,
+                SynthCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class GclCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -25,6 +26,7 @@ public final class GclCommand implements Runnable {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setOverwrittenOptionsAllowed(true);  // the last of a repeated option wins, as in most tools
         return cl;
     }
 

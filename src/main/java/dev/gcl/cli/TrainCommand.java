@@ -85,8 +85,9 @@ final class TrainCommand implements Callable<Integer> {
 
         // the built-in demo
         Path dir = out != null ? out : Path.of("gcl-runs", "demo-" + stamp());
+        Path scratch = null;
         try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
-            Path scratch = Files.createTempDirectory("gcl-demo");
+            scratch = Files.createTempDirectory("gcl-demo");
             progress.onMessage("built-in demo 1/2: a generated video dataset (dev.gcl.synth, seed 1, 200 + 60 videos, D = 64)");
             Dataset generated = DataChoice.generatedDemo(scratch.resolve("generated"), 1);
             GclConfig c1 = resolveConfig(given, generated, DemoSettings.GENERATED, progress);
@@ -103,6 +104,8 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println(s2.line(dir.resolve("ucf-crime-c3d-sample")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(scratch);
         }
         return Main.OK;
     }
@@ -123,6 +126,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!demo.isEmpty()) progress.onMessage("demo settings: " + demo + " (options given override them)");
         return ConfigKeys.applyAll(GclConfig.builder(), all).build();
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) return;
+        try {
+            AtomicDirectory.deleteRecursively(p);
+        } catch (IOException ignored) {
+            // generated data in the temporary folder: harmless if left
+        }
     }
 
     private RunWriter writer(ProgressReporter progress) {

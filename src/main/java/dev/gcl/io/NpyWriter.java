@@ -51,6 +51,18 @@ public final class NpyWriter implements AutoCloseable {
         return b.array();
     }
 
+    /** Writes a 1-D float32 .npy file of shape (n,) holding v (scores: one per segment). */
+    public static void writeVector(Path file, float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(v.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(file))) {
+            o.write(header("<f4", false, new long[] {v.length}));
+            o.write(b.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** Appends one row of {@code dim} floats from {@code src[off..off+dim)}. */
     public void writeRow(float[] src, int off) {
         if (written == rows) throw new IllegalStateException(file + ": all " + rows + " rows already written");

@@ -1,0 +1,242 @@
+package dev.gcl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gcl.model.ModelFiles;
+import dev.gcl.synth.SyntheticConfig;
+import dev.gcl.synth.SyntheticDatasetGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The gcl tool end to end, through {@link Main#run}: exit codes, outputs, and that bad input writes nothing. */
+class CliTest {
+    @TempDir
+    static Path shared;
+    static Path dataset;
+    /** Fast settings for the small generated dataset. */
+    static final String[] FAST = {"--quiet", "--epochs", "2", "--pretrain-epochs", "2", "--batch", "128", "--lr", "1e-3",
+            "--g-hidden", "32,16,32", "--d-hidden", "16", "--cleaning", "quantile", "--backend", "cpu"};
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @BeforeAll
+    static void generate() {
+        new SyntheticDatasetGenerator(SyntheticConfig.small(3)).write(shared.resolve("data"));
+        dataset = shared.resolve("data/dataset.yaml");
+    }
+
+    static void assertBadInput(Result r, String... mentions) {
+        assertEquals(Main.BAD_INPUT, r.code(), r.err());
+        String line = r.err().strip();
+        assertFalse(line.contains("\n"), "one line on stderr: " + r.err());
+        assertFalse(line.contains("\tat "), "no stack trace: " + r.err());
+        for (String m : mentions) assertTrue(line.contains(m), "stderr should mention '" + m + "': " + line);
+    }
+
+    @Test
+    void infoReportsBackendsAndWhy() {
+        Result r = run("info");
+        assertEquals(Main.OK, r.code());
+        assertTrue(r.out().contains("backend  cpu: available"), r.out());
+        assertTrue(r.out().contains("backend  cuda: "), r.out());
+        assertTrue(r.out().contains("cores"), r.out());
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() {
+        assertBadInput(run("frobnicate"), "frobnicate");
+        assertBadInput(run("train", "--no-such-option"), "--no-such-option");
+        assertBadInput(run("eval", "--data", "x.yaml"), "--model", "--scores");
+    }
+
+    @Test
+    void trainWritesModelRunReportAndPictures(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        Result r = run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString(), "--seed", "4"));
+        assertEquals(Main.OK, r.code(), r.err());
+        assertTrue(r.out().contains("gcl-pt: frame ROC AUC "), r.out());
+        JsonNode report = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        for (String field : List.of("variant", "seed", "backend", "auc_roc", "auc_pr", "seconds", "segments_per_second",
+                "epochs", "config", "versions", "data", "history")) {
+            assertTrue(report.has(field), "run.json lacks " + field);
+        }
+        assertEquals("gcl-pt", report.get("variant").asText());
+        assertEquals(4, report.get("seed").asInt());
+        assertEquals("cpu", report.get("backend").asText());
+        assertTrue(report.get("auc_roc").asDouble() > 0 && report.get("auc_roc").asDouble() < 1);
+        assertEquals(16, report.get("data").get("fingerprint").asText().length());
+        JsonNode last = report.get("history").get(report.get("history").size() - 1);
+        assertEquals(report.get("auc_roc").asDouble(), last.get("test_auc").asDouble(), 1e-12,
+                "the last epoch's test AUC is the final AUC");
+        assertEquals(6, report.get("history").size(), "2 + 2 + 2 epochs");
+        assertEquals(4, ModelFiles.load(out.resolve("model")).model().seed());
+        for (String png : List.of("roc.png", "histogram-discriminator.png", "histogram-reconstruction-error.png",
+                "test-auc-per-epoch.png")) {
+            assertNotNull(ImageIO.read(out.resolve(png).toFile()), png);
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("timeline-")));
+        }
+    }
+
+    /** Subcommand first, then its options. */
+    static String[] reorder(String command, String[] options, String... more) {
+        return concat(concat(new String[] {command}, options), more);
+    }
+
+    @Test
+    void badInputWritesNothing(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        assertBadInput(run(reorder("train", FAST, "--data", tmp.resolve("missing.yaml").toString(), "--out",
+                out.toString())), "missing.yaml");
+        assertBadInput(run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString(), "--k-d",
+                "fast")), "k-d", "fast");
+        assertBadInput(run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString(), "--variant",
+                "gcl-x")), "gcl-x");
+        if (!dev.gcl.backend.cuda.CudaProbe.get().available()) {
+            assertBadInput(run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString(),
+                    "--backend", "cuda")), "--backend cuda: CUDA is unavailable");
+        }
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, "features: {dir: nowhere, format: npy}\nspeed: 3\n");
+        assertBadInput(run(reorder("train", FAST, "--data", broken.toString(), "--out", out.toString())), "broken.yaml");
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of(broken), s.toList(), "no output, not even a temporary directory");
+        }
+    }
+
+    @Test
+    void anExistingRunIsKeptUnlessForced(@TempDir Path tmp) throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        assertBadInput(run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString())), "--force");
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+        Result r = run(reorder("train", FAST, "--data", dataset.toString(), "--out", out.toString(), "--force",
+                "--no-pictures", "--variant", "ae-all"));
+        assertEquals(Main.OK, r.code(), r.err());
+        assertFalse(Files.exists(out.resolve("keep.txt")));
+        assertFalse(Files.exists(out.resolve("roc.png")));
+        assertTrue(r.out().startsWith("ae-all: "), r.out());
+    }
+
+    @Test
+    void scoresFolderEvaluatesLikeTheModel(@TempDir Path tmp) {
+        Path run = tmp.resolve("run"), scores = tmp.resolve("scores");
+        assertEquals(Main.OK, run(reorder("train", FAST, "--data", dataset.toString(), "--out", run.toString(),
+                "--variant", "gcl-b", "--no-pictures")).code());
+        Path model = run.resolve("model");
+        Result s = run("score", "--model", model.toString(), "--input", dataset.toString(), "--out", scores.toString());
+        assertEquals(Main.OK, s.code(), s.err());
+        Result byModel = run("eval", "--model", model.toString(), "--data", dataset.toString());
+        Result byScores = run("eval", "--scores", scores.toString(), "--data", dataset.toString(), "--threshold", "0.5");
+        assertEquals(Main.OK, byModel.code(), byModel.err());
+        assertEquals(Main.OK, byScores.code(), byScores.err());
+        assertEquals(byModel.out().lines().findFirst(), byScores.out().lines().findFirst());
+        assertTrue(byScores.out().contains("false-alarm rate on normal videos at 0.5000"), byScores.out());
+        Result ucf = run("eval", "--scores", scores.toString(), "--data", dataset.toString(), "--mapping", "ucf32");
+        assertEquals(Main.OK, ucf.code(), ucf.err());
+        assertTrue(ucf.out().contains("(mapping ucf32)"), ucf.out());
+        assertBadInput(run("eval", "--scores", scores.toString(), "--data", dataset.toString(), "--mapping", "x"),
+                "--mapping");
+    }
+
+    @Test
+    void scoringAFeatureFileWritesOneScorePerSegment(@TempDir Path tmp) throws IOException {
+        Path run = tmp.resolve("run");
+        run(reorder("train", FAST, "--data", dataset.toString(), "--out", run.toString(), "--no-pictures"));
+        Path features;
+        try (Stream<Path> s = Files.list(shared.resolve("data/features"))) {
+            features = s.filter(p -> p.toString().endsWith(".npy")).sorted().findFirst().orElseThrow();
+        }
+        Path out = tmp.resolve("s.npy");
+        Result r = run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
+                out.toString());
+        assertEquals(Main.OK, r.code(), r.err());
+        var scores = dev.gcl.io.NpyReader.read(out);
+        assertEquals(1, scores.shape().length);
+        assertEquals(dev.gcl.io.NpyReader.read(features).shape()[0], scores.shape()[0]);
+        assertBadInput(run("score", "--model", tmp.resolve("nope").toString(), "--input", features.toString(), "--out",
+                tmp.resolve("t.npy").toString()), "nope");
+    }
+
+    @Test
+    void sweepSummarisesResumesAndMergesShards(@TempDir Path tmp) throws IOException {
+        String[] sweep = concat(new String[] {"sweep", "--data", dataset.toString(), "--seeds", "0-1", "--variants",
+                "gcl-b,ae-all"}, "--epochs", "2", "--pretrain-epochs", "2", "--batch", "128", "--lr", "1e-3",
+                "--g-hidden", "32,16,32", "--d-hidden", "16", "--backend", "cpu");
+        Path full = tmp.resolve("full");
+        Result r = run(concat(sweep, "--out", full.toString()));
+        assertEquals(Main.OK, r.code(), r.err());
+        List<String> csv = Files.readAllLines(full.resolve("results.csv"));
+        assertEquals(5, csv.size(), "header + 4 runs");
+        assertTrue(Files.readString(full.resolve("summary.csv")).contains("gcl-b,2,"));
+        assertNotNull(ImageIO.read(full.resolve("boxplot.png").toFile()));
+        assertEquals(4, Files.readAllLines(full.resolve("results.jsonl")).size());
+
+        Result again = run(concat(sweep, "--out", full.toString()));
+        assertTrue(again.out().contains("skipped 4 runs already complete"), again.out());
+
+        for (int i = 0; i < 2; i++) {
+            assertEquals(Main.OK, run(concat(sweep, "--out", tmp.resolve("s" + i).toString(), "--shard", i + "/2")).code());
+        }
+        Path merged = tmp.resolve("merged");
+        Result m = run("sweep", "merge", tmp.resolve("s0").toString(), tmp.resolve("s1").toString(), "--out",
+                merged.toString());
+        assertEquals(Main.OK, m.code(), m.err());
+        assertEquals(Files.readString(full.resolve("summary.csv")), Files.readString(merged.resolve("summary.csv")),
+                "shards merged equal the whole sweep (runs are deterministic)");
+    }
+
+    @Test
+    void synthWritesADatasetTrainCanRead(@TempDir Path tmp) {
+        Path out = tmp.resolve("synth");
+        Result r = run("synth", "--out", out.toString(), "--preset", "small", "--train-videos", "5", "--test-videos", "3");
+        assertEquals(Main.OK, r.code(), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("dataset.yaml")));
+        assertBadInput(run("synth", "--out", out.toString()), "--force");
+        assertBadInput(run("synth", "--out", tmp.resolve("x").toString(), "--preset", "huge"), "preset");
+    }
+
+    @Test
+    void builtInDemoTrainsOnGeneratedVideosAndTheRealC3dSample(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("demo");
+        Result r = run("train", "--quiet", "--out", out.toString(), "--epochs", "2", "--pretrain-epochs", "2",
+                "--no-pictures", "--backend", "cpu");
+        assertEquals(Main.OK, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        assertTrue(lines.get(0).contains("over 39683 test frames of 60 videos"), lines.get(0));
+        assertTrue(lines.get(1).contains("over 12459 test frames of 10 videos"), lines.get(1));
+        JsonNode c3d = new ObjectMapper().readTree(out.resolve("ucf-crime-c3d-sample/run.json").toFile());
+        assertEquals(1478, c3d.get("test").get("anomalous_frames").asInt());
+        assertEquals("256,64,256", c3d.get("config").get("g-hidden").asText(), "demo settings apply");
+        assertEquals("2", c3d.get("config").get("epochs").asText(), "given options override them");
+    }
+}
