@@ -25,6 +25,7 @@ public final class GclModel {
     private final ScoreSource scoreSource;
     private final ThreadLocal<HostInference.Scratch> generatorScratch;
     private final ThreadLocal<HostInference.Scratch> discriminatorScratch;
+    private final ThreadLocal<float[]> singleRowOut = ThreadLocal.withInitial(() -> new float[1]);
 
     public GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
                     List<EpochStats> history) {
@@ -54,6 +55,22 @@ public final class GclModel {
     public List<EpochStats> history() { return history; }
     /** What {@link #score} returns (never AUTO). */
     public ScoreSource scoreSource() { return scoreSource; }
+
+    /**
+     * Loads a model directory written by {@code gcl train} ({@code weights.npz} + {@code model.json}); throws
+     * {@link dev.gcl.io.DataFormatException} naming the file and the problem.
+     */
+    public static GclModel load(java.nio.file.Path dir) {
+        return dev.gcl.model.ModelFiles.load(dir).model();
+    }
+
+    /** The anomaly score of one segment (row of dim floats). Allocates nothing once the thread has warmed up. */
+    public float score(float[] row) {
+        if (row.length != dim) throw new IllegalArgumentException("row holds " + row.length + " floats, not " + dim);
+        float[] out = singleRowOut.get();
+        score(scoreSource, row, 1, out);
+        return out[0];
+    }
 
     /** Anomaly scores of x (rows, dim), higher = more anomalous, as a new array. */
     public float[] score(float[] x, int rows) {

@@ -72,4 +72,16 @@ class GclModelTest {
         assertThrows(IllegalArgumentException.class, () -> MODEL.score(new float[31], 1));
         assertThrows(IllegalArgumentException.class, () -> MODEL.score(new float[64], 2, new float[1]));
     }
+
+    @Test
+    void singleRowScoresEqualBatchScoresAndLoadReadsSavedModels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        float[] all = MODEL.score(DATA.features(), DATA.rows());
+        for (int r : new int[] {0, 17, DATA.rows() - 1}) {
+            assertEquals(all[r], MODEL.score(java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32)), 0f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> MODEL.score(new float[31]));
+        dev.gcl.model.ModelFiles.save(MODEL, new dev.gcl.model.ModelFiles.Metadata("t", "now", "fp", java.util.Map.of()),
+                dir.resolve("m"), false);
+        assertArrayEquals(all, GclModel.load(dir.resolve("m")).score(DATA.features(), DATA.rows()));
+    }
 }

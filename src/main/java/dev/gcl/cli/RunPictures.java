@@ -34,8 +34,8 @@ final class RunPictures {
                 + model.variant().cliName() + ")", dir.resolve("roc.png"));
         written.add("roc.png");
 
-        int anomalousDrawn = 0;
-        boolean normalDrawn = false;
+        int anomalousDrawn = data.train().hasTimeAxis() ? 0 : ANOMALOUS_TIMELINES;  // no timelines without time
+        boolean normalDrawn = !data.train().hasTimeAxis();
         int offset = 0;
         for (int v = 0; v < data.test().size(); v++) {
             TestVideo video = data.test().get(v);

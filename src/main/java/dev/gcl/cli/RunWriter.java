@@ -33,10 +33,14 @@ final class RunWriter {
     }
 
     /** What one run printed at its end. */
-    record Summary(String variant, FrameEvaluation.Result metrics, double seconds) {
+    record Summary(String variant, FrameEvaluation.Result metrics, double seconds, boolean videos) {
         String line(Path dir) {
             if (metrics == null) {
                 return String.format(Locale.ROOT, "%s: trained in %.1f s (no test split); wrote %s", variant, seconds, dir);
+            }
+            if (!videos) {
+                return String.format(Locale.ROOT, "%s: ROC AUC %.4f, AP %.4f over %d test rows (%.1f s); wrote %s",
+                        variant, metrics.rocAuc(), metrics.averagePrecision(), metrics.frames(), seconds, dir);
             }
             return String.format(Locale.ROOT, "%s: frame ROC AUC %.4f, AP %.4f over %d test frames of %d videos"
                     + " (%.1f s); wrote %s", variant, metrics.rocAuc(), metrics.averagePrecision(), metrics.frames(),
@@ -73,7 +77,7 @@ final class RunWriter {
             report.putPOJO("pictures", written);
         }
         RunReport.write(report, dir.resolve("run.json"));
-        return new Summary(config.variant().cliName(), o.metrics(), o.seconds());
+        return new Summary(config.variant().cliName(), o.metrics(), o.seconds(), ds.train().hasTimeAxis());
     }
 
     Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends) {

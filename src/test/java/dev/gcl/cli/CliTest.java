@@ -239,4 +239,43 @@ class CliTest {
         assertEquals("256,64,256", c3d.get("config").get("g-hidden").asText(), "demo settings apply");
         assertEquals("2", c3d.get("config").get("epochs").asText(), "given options override them");
     }
+
+    @Test
+    void mismatchesAreRefusedWithoutWritingAnything(@TempDir Path tmp) throws IOException {
+        Path run = tmp.resolve("run");
+        assertEquals(Main.OK, run(reorder("train", FAST, "--data", dataset.toString(), "--out", run.toString(),
+                "--no-pictures", "--variant", "ae-all")).code());
+        Path model = run.resolve("model");
+
+        // a model trained with another D
+        Path other = tmp.resolve("other");
+        new SyntheticDatasetGenerator(SyntheticConfig.small(3).withSize(4, 3, 16)).write(other);
+        assertBadInput(run("score", "--model", model.toString(), "--input", other.resolve("dataset.yaml").toString(),
+                "--out", tmp.resolve("s").toString()), "dimension 16", "expects 32");
+        assertFalse(Files.exists(tmp.resolve("s")));
+        assertBadInput(run("eval", "--model", model.toString(), "--data", other.resolve("dataset.yaml").toString()),
+                "dimension 16");
+
+        // a score file whose length does not match its video
+        Path scores = tmp.resolve("scores");
+        assertEquals(Main.OK, run("score", "--model", model.toString(), "--input", dataset.toString(), "--out",
+                scores.toString()).code());
+        Path first;
+        try (Stream<Path> s = Files.list(scores)) {
+            first = s.sorted().findFirst().orElseThrow();
+        }
+        dev.gcl.io.NpyWriter.writeVector(first, new float[3]);
+        Path evalOut = tmp.resolve("eval");
+        assertBadInput(run("eval", "--scores", scores.toString(), "--data", dataset.toString(), "--out",
+                evalOut.toString()), first.getFileName().toString(), "segments");
+        assertFalse(Files.exists(evalOut));
+
+        // a sweep shard out of range
+        Path sweepOut = tmp.resolve("sweep");
+        assertBadInput(run("sweep", "--data", dataset.toString(), "--seeds", "0-1", "--shard", "2/2", "--out",
+                sweepOut.toString()), "shard");
+        assertBadInput(run("sweep", "--data", dataset.toString(), "--grid", "lr=fast", "--out", sweepOut.toString()),
+                "lr");
+        assertFalse(Files.exists(sweepOut));
+    }
 }
