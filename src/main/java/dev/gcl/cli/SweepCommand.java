@@ -59,11 +59,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Sweep directory (required; created; re-running resumes).")
     Path out;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    BackendOptions backendOptions;
 
     @Option(names = "--save-models", description = "Keep each run's model (off: run.json only).")
     boolean saveModels;
@@ -90,8 +87,7 @@ final class SweepCommand implements Callable<Integer> {
         List<SweepRun> mine = shard == null ? plan : SweepPlan.shard(plan, shard);
         ProgressReporter progress = new ProgressReporter(verbose ? ProgressReporter.modeFor(false)
                 : ProgressReporter.Mode.QUIET, System.out, System.err);
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        BackendChoice.Resolved backends = BackendChoice.resolve(backend, threadCount, stdout::println);
+        BackendChoice.Resolved backends = backendOptions.resolve(stdout::println);
 
         Path scratch = null;
         try {

@@ -41,11 +41,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing run directory.")
     boolean force;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    BackendOptions backendOptions;
 
     @Option(names = "--quiet", description = "No progress output.")
     boolean quiet;
@@ -67,9 +64,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         Map<String, String> given = settings.given();
         ConfigKeys.applyAll(GclConfig.builder(), given).build();  // bad settings fail before anything runs
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         ProgressReporter progress = new ProgressReporter(ProgressReporter.modeFor(quiet), System.out, System.err);
-        BackendChoice.Resolved backends = BackendChoice.resolve(backend, threadCount, progress::onMessage);
+        BackendChoice.Resolved backends = backendOptions.resolve(progress::onMessage);
 
         if (data != null) {
             Dataset ds = DataChoice.load(data);
