@@ -3,7 +3,10 @@ package dev.gcl;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.data.TrainingData;
+import dev.gcl.train.CheckpointPolicy;
 import dev.gcl.train.GclTrainer;
+import dev.gcl.train.NanPolicy;
+import dev.gcl.train.TrainerState;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -27,28 +30,54 @@ public final class Gcl {
     private final Supplier<? extends Backend> backends;
     private final TrainingListener listener;
     private final ToDoubleFunction<GclModel> epochEvaluation;
+    private final CheckpointPolicy checkpoints;
+    private final NanPolicy nanPolicy;
+    private final TrainerState resumeFrom;
 
     public Gcl(GclConfig config) {
-        this(config, CpuBackend::new, TrainingListener.NONE, null);
+        this(config, CpuBackend::new, TrainingListener.NONE, null, CheckpointPolicy.NONE, NanPolicy.STOP, null);
     }
 
     private Gcl(GclConfig config, Supplier<? extends Backend> backends, TrainingListener listener,
-                ToDoubleFunction<GclModel> epochEvaluation) {
+                ToDoubleFunction<GclModel> epochEvaluation, CheckpointPolicy checkpoints, NanPolicy nanPolicy,
+                TrainerState resumeFrom) {
         if (config == null) throw new IllegalArgumentException("config must not be null");
         this.config = config;
         this.backends = backends;
         this.listener = listener;
         this.epochEvaluation = epochEvaluation;
+        this.checkpoints = checkpoints;
+        this.nanPolicy = nanPolicy;
+        this.resumeFrom = resumeFrom;
     }
 
     /** The same settings, training on backends from this supplier. */
     public Gcl withBackend(Supplier<? extends Backend> backendFactory) {
-        return new Gcl(config, backendFactory, listener, epochEvaluation);
+        return new Gcl(config, backendFactory, listener, epochEvaluation, checkpoints, nanPolicy, resumeFrom);
     }
 
     /** The same settings, reporting progress to this listener. */
     public Gcl withListener(TrainingListener progress) {
-        return new Gcl(config, backends, progress == null ? TrainingListener.NONE : progress, epochEvaluation);
+        return new Gcl(config, backends, progress == null ? TrainingListener.NONE : progress, epochEvaluation,
+                checkpoints, nanPolicy, resumeFrom);
+    }
+
+    /** The same settings, handing checkpoints to this policy at the boundaries it chooses (and stopping on request). */
+    public Gcl withCheckpoints(CheckpointPolicy policy) {
+        return new Gcl(config, backends, listener, epochEvaluation, policy, nanPolicy, resumeFrom);
+    }
+
+    /** The same settings, with this reaction to a non-finite loss (default: stop). */
+    public Gcl withNanPolicy(NanPolicy policy) {
+        return new Gcl(config, backends, listener, epochEvaluation, checkpoints, policy, resumeFrom);
+    }
+
+    /**
+     * The same settings, continuing from a checkpoint instead of starting afresh; the result is bit-identical to
+     * an uninterrupted run when the config, data and backend are the same.
+     */
+    public Gcl resumingFrom(TrainerState state) {
+        return new Gcl(config, backends, listener, epochEvaluation, checkpoints, nanPolicy, state);
     }
 
     /**
@@ -57,7 +86,7 @@ public final class Gcl {
      * {@link EpochStats#testMetric()}. Scoring a test set each epoch costs time: leave it off for speed.
      */
     public Gcl withEpochEvaluation(ToDoubleFunction<GclModel> evaluation) {
-        return new Gcl(config, backends, listener, evaluation);
+        return new Gcl(config, backends, listener, evaluation, checkpoints, nanPolicy, resumeFrom);
     }
 
     public GclConfig config() {
@@ -70,7 +99,8 @@ public final class Gcl {
         try (Backend backend = backends.get()) {
             GclTrainer.EpochEvaluator evaluator = epochEvaluation == null ? null
                     : (g, d) -> epochEvaluation.applyAsDouble(new GclModel(config, g, d, List.of()));
-            GclTrainer.Result r = new GclTrainer(config, backend, listener, evaluator).train(data);
+            GclTrainer.Result r = new GclTrainer(config, backend, listener, evaluator).withCheckpoints(checkpoints)
+                    .withNanPolicy(nanPolicy).resumingFrom(resumeFrom).train(data);
             return new GclModel(config, r.generator(), r.discriminator(), r.history());
         }
     }

@@ -9,10 +9,11 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * Entry point of the {@code gcl} tool. Exit codes: 0 success, 2 bad input or usage (one line on stderr, no stack
- * trace unless {@code --debug}), 1 internal error.
+ * trace unless {@code --debug}), 1 internal error or a training run that failed (diverged), 130 interrupted
+ * (Ctrl-C or SIGTERM) after writing a checkpoint.
  */
 public final class Main {
-    public static final int OK = 0, INTERNAL_ERROR = 1, BAD_INPUT = 2;
+    public static final int OK = 0, INTERNAL_ERROR = 1, BAD_INPUT = 2, INTERRUPTED = 130;
 
     private Main() {}
 
@@ -42,6 +43,11 @@ public final class Main {
     static int handle(Throwable e, boolean debug, PrintStream err) {
         Throwable cause = e;
         if (cause instanceof UncheckedIOException && cause.getCause() != null) cause = cause.getCause();
+        if (cause instanceof TrainingFailedException) {
+            err.println("gcl: " + firstLine(cause.getMessage()));
+            if (debug) e.printStackTrace(err);
+            return INTERNAL_ERROR;
+        }
         boolean bad = isBadInput(cause);
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         if (cause instanceof NoSuchFileException) message = "no such file: " + message;

@@ -51,11 +51,16 @@ final class RunWriter {
     /** Trains, evaluates and writes into dir; extra adds fields to run.json (sweep id and settings). */
     Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
                   Consumer<ObjectNode> extra) {
+        return train(dir, ds, source, config, backends, extra, TrainingSession.Controls.NONE);
+    }
+
+    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
+                  Consumer<ObjectNode> extra, TrainingSession.Controls controls) {
         for (String note : ds.notes()) progress.onMessage(note);
         String fingerprint = DataFingerprint.of(ds.train());
         TrainingSession.Outcome o;
         try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), progress, epochAuc);
+            o = TrainingSession.run(ds, config, backends.backends(), progress, epochAuc, controls);
         }
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");

@@ -3,7 +3,13 @@ package dev.gcl.cli;
 import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
 import dev.gcl.data.Dataset;
+import dev.gcl.data.DataFingerprint;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.model.CheckpointFiles;
+import dev.gcl.train.NanPolicy;
+import dev.gcl.train.TrainerState;
+import dev.gcl.train.TrainingDivergedException;
+import dev.gcl.train.TrainingStoppedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +65,20 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ConfigOptions settings;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N|Nepochs",
+            description = "Write a checkpoint every N iterations or every N epochs (e.g. 500 or 2epochs).")
+    String checkpointEvery;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (default: <out>-checkpoint).")
+    Path checkpointDir;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run of this checkpoint (its settings and data).")
+    Path resume;
+
+    @Option(names = "--on-nan", paramLabel = "stop|skip-batch", defaultValue = "stop",
+            description = "A loss that is NaN or infinite: stop (default) or skip the batch's update.")
+    String onNan;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -67,16 +87,19 @@ final class TrainCommand implements Callable<Integer> {
         ProgressReporter progress = new ProgressReporter(ProgressReporter.modeFor(quiet), System.out, System.err);
         BackendChoice.Resolved backends = backendOptions.resolve(progress::onMessage);
 
+        NanPolicy nanPolicy = parseNanPolicy(onNan);
+        FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);
+        if (resume != null) return resumeRun(given, nanPolicy, every, backends, progress, stdout);
         if (data != null) {
             Dataset ds = DataChoice.load(data);
             GclConfig config = resolveConfig(given, ds, Map.of(), progress);
             Path dir = out != null ? out : defaultOut(config);
-            try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
-                RunWriter.Summary s = writer(progress).train(run.path(), ds, data.toString(), config, backends);
-                run.commit();
-                stdout.println(s.line(dir));
-            }
-            return Main.OK;
+            Path checkpoints = checkpointDir != null ? checkpointDir : siblingCheckpoint(dir);
+            return trainWithCheckpoints(ds, data.toAbsolutePath().normalize().toString(), config, dir, checkpoints,
+                    every, nanPolicy, null, backends, progress, stdout);
+        }
+        if (checkpointEvery != null || checkpointDir != null) {
+            throw new BadInputException("--checkpoint-every and --checkpoint-dir need --data (the demo is two short runs)");
         }
 
         // the built-in demo
@@ -122,6 +145,86 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!demo.isEmpty()) progress.onMessage("demo settings: " + demo + " (options given override them)");
         return ConfigKeys.applyAll(GclConfig.builder(), all).build();
+    }
+
+    /**
+     * Trains with checkpoints (on schedule and on Ctrl-C/SIGTERM) and NaN handling, then writes the run directory.
+     * Exit codes: 0 done, 130 stopped by a signal after writing a checkpoint, 1 diverged.
+     */
+    private int trainWithCheckpoints(Dataset ds, String source, GclConfig config, Path dir, Path checkpoints,
+                                     FileCheckpoints.Interval every, NanPolicy nanPolicy, TrainerState resumeState,
+                                     BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout) {
+        String fingerprint = DataFingerprint.of(ds.train());
+        Map<String, String> runOptions = new LinkedHashMap<>();
+        runOptions.put("out", dir.toAbsolutePath().normalize().toString());
+        runOptions.put("epoch_auc", Boolean.toString(!noEpochAuc));
+        runOptions.put("pictures", Boolean.toString(!noPictures));
+        if (every != null) runOptions.put("checkpoint_every", every.toString());
+        runOptions.put("on_nan", onNan);
+        StopSignal stop = StopSignal.install();
+        FileCheckpoints policy = new FileCheckpoints(checkpoints, every, config, source, fingerprint, runOptions, stop,
+                progress::onMessage, resumeState == null ? 0 : resumeState.history().size());
+        try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
+            stop.trainingStarted();
+            RunWriter.Summary s = writer(progress).train(run.path(), ds, source, config, backends, r -> { },
+                    new TrainingSession.Controls(policy, nanPolicy, resumeState));
+            run.commit();
+            stdout.println(s.line(dir));
+            if (policy.written() || resumeState != null) deleteQuietly(checkpoints);  // the run is complete
+            return Main.OK;
+        } catch (TrainingStoppedException e) {
+            stdout.println("interrupted: wrote the checkpoint " + checkpoints + "; continue with: gcl train --resume "
+                    + checkpoints);
+            stdout.flush();
+            return Main.INTERRUPTED;
+        } catch (TrainingDivergedException e) {
+            throw new TrainingFailedException(e.getMessage() + (java.nio.file.Files.isDirectory(checkpoints)
+                    ? "; the last good checkpoint is " + checkpoints : ""), e);
+        } finally {
+            stop.done();
+        }
+    }
+
+    /** {@code --resume DIR}: the checkpoint's config and data, continued where it stopped. */
+    private int resumeRun(Map<String, String> given, NanPolicy nanPolicy, FileCheckpoints.Interval every,
+                          BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout) {
+        if (!given.isEmpty() || data != null) {
+            throw new BadInputException("--resume continues the checkpoint's run with its own settings and data;"
+                    + " drop " + (data != null ? "--data" : "--" + given.keySet().iterator().next()));
+        }
+        CheckpointFiles.Checkpoint c = CheckpointFiles.read(resume);
+        if (c.dataSource() == null) throw new BadInputException(resume + ": the checkpoint names no data source");
+        Dataset ds = DataChoice.load(Path.of(c.dataSource()));
+        String fingerprint = DataFingerprint.of(ds.train());
+        if (!fingerprint.equals(c.dataFingerprint())) {
+            throw new BadInputException(c.dataSource() + ": the data changed since the checkpoint (fingerprint "
+                    + fingerprint + ", the checkpoint has " + c.dataFingerprint() + ")");
+        }
+        Path dir = out != null ? out : Path.of(c.runOptions().getOrDefault("out", "gcl-runs/resumed-" + stamp()));
+        noEpochAuc = !Boolean.parseBoolean(c.runOptions().getOrDefault("epoch_auc", "true"));
+        noPictures = noPictures || !Boolean.parseBoolean(c.runOptions().getOrDefault("pictures", "true"));
+        String storedEvery = c.runOptions().get("checkpoint_every");
+        FileCheckpoints.Interval schedule = every != null ? every
+                : storedEvery == null ? null : FileCheckpoints.Interval.parse(storedEvery);
+        if (onNan.equals("stop") && c.runOptions().containsKey("on_nan")) {
+            onNan = c.runOptions().get("on_nan");
+            nanPolicy = parseNanPolicy(onNan);
+        }
+        return trainWithCheckpoints(ds, c.dataSource(), c.config(), dir, resume, schedule, nanPolicy, c.state(),
+                backends, progress, stdout);
+    }
+
+    private static NanPolicy parseNanPolicy(String text) {
+        switch (text) {
+            case "stop": return NanPolicy.STOP;
+            case "skip-batch": return NanPolicy.SKIP_BATCH;
+            default: throw new BadInputException("--on-nan must be stop or skip-batch, got '" + text + "'");
+        }
+    }
+
+    private static Path siblingCheckpoint(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + "-checkpoint");
     }
 
     private static void deleteQuietly(Path p) {

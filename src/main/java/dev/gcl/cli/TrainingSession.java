@@ -8,6 +8,9 @@ import dev.gcl.TrainingListener;
 import dev.gcl.backend.Backend;
 import dev.gcl.data.Dataset;
 import dev.gcl.eval.FrameEvaluation;
+import dev.gcl.train.CheckpointPolicy;
+import dev.gcl.train.NanPolicy;
+import dev.gcl.train.TrainerState;
 
 import java.util.function.Supplier;
 
@@ -15,12 +18,18 @@ import java.util.function.Supplier;
 final class TrainingSession {
     private TrainingSession() {}
 
+    /** Checkpoints, NaN handling and resume state of one run (NONE: none of them). */
+    record Controls(CheckpointPolicy checkpoints, NanPolicy nanPolicy, TrainerState resumeFrom) {
+        static final Controls NONE = new Controls(CheckpointPolicy.NONE, NanPolicy.STOP, null);
+    }
+
     /** metrics is null when the dataset has no test split. */
     record Outcome(GclModel model, FrameEvaluation.Result metrics, double seconds, double segmentsPerSecond) {}
 
     static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, TrainingListener listener,
-                       boolean evaluateEachEpoch) {
-        Gcl gcl = new Gcl(config).withBackend(backends).withListener(listener);
+                       boolean evaluateEachEpoch, Controls controls) {
+        Gcl gcl = new Gcl(config).withBackend(backends).withListener(listener).withCheckpoints(controls.checkpoints())
+                .withNanPolicy(controls.nanPolicy()).resumingFrom(controls.resumeFrom());
         boolean hasTest = !data.test().isEmpty();
         if (evaluateEachEpoch && hasTest) gcl = gcl.withEpochEvaluation(m -> evaluate(data, m, ScoreSource.AUTO).rocAuc());
         long t0 = System.nanoTime();

@@ -167,7 +167,7 @@ public final class ModelFiles {
         }
     }
 
-    private static void writeArray(ZipOutputStream zip, String name, float[] a, long[] shape) throws IOException {
+    static void writeArray(ZipOutputStream zip, String name, float[] a, long[] shape) throws IOException {
         zip.putNextEntry(new ZipEntry(name + ".npy"));
         zip.write(NpyWriter.header("<f4", false, shape));
         ByteBuffer buf = ByteBuffer.allocate(a.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -187,7 +187,7 @@ public final class ModelFiles {
         return new NetworkWeights(dims, out, w, b);
     }
 
-    private static float[] readArray(ZipFile zip, Path file, String name, long[] shape) throws IOException {
+    static float[] readArray(ZipFile zip, Path file, String name, long[] shape) throws IOException {
         ZipEntry e = zip.getEntry(name + ".npy");
         if (e == null) throw new DataFormatException(file, "array '" + name + "' is missing");
         String source = file + "[" + name + "]";
@@ -261,7 +261,7 @@ public final class ModelFiles {
         return n;
     }
 
-    private static GclConfig readConfig(JsonNode node, Path file) {
+    static GclConfig readConfig(JsonNode node, Path file) {
         if (!node.isObject()) throw new DataFormatException(file, "\"config\" is missing or not an object");
         Map<String, String> settings = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -288,7 +288,7 @@ public final class ModelFiles {
         return dims;
     }
 
-    private static List<EpochStats> readHistory(JsonNode rows) {
+    static List<EpochStats> readHistory(JsonNode rows) {
         List<EpochStats> h = new ArrayList<>();
         if (!rows.isArray()) return h;
         for (JsonNode r : rows) {
@@ -305,7 +305,7 @@ public final class ModelFiles {
         return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
-    private static String firstLine(String s) {
+    static String firstLine(String s) {
         if (s == null) return "";
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

@@ -56,6 +56,43 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** Copies RMSprop's state back to the host (for checkpoints). */
+    public OptimizerState downloadOptimizer() {
+        return new OptimizerState(hostCopy(vW), hostCopy(vB), hostCopy(mW), hostCopy(mB));
+    }
+
+    /** Replaces the parameters and RMSprop's state (resuming from a checkpoint); shapes must match. */
+    public void restore(NetworkWeights weights, OptimizerState state) {
+        if (!java.util.Arrays.equals(weights.dims(), dims)) {
+            throw new IllegalArgumentException("checkpoint dims " + java.util.Arrays.toString(weights.dims())
+                    + " differ from the network's " + java.util.Arrays.toString(dims));
+        }
+        for (int l = 0; l < layers; l++) {
+            put(w[l], weights.weightView(l));
+            put(b[l], weights.biasView(l));
+            put(vW[l], state.squareAvgWeight()[l]);
+            put(vB[l], state.squareAvgBias()[l]);
+            put(mW[l], state.momentumWeight()[l]);
+            put(mB[l], state.momentumBias()[l]);
+        }
+    }
+
+    private void put(DeviceFloats dst, float[] src) {
+        if (src.length != dst.length()) {
+            throw new IllegalArgumentException("checkpoint array of " + src.length + " floats, expected " + dst.length());
+        }
+        backend.upload(src, 0, dst, 0, src.length);
+    }
+
+    private float[][] hostCopy(DeviceFloats[] group) {
+        float[][] out = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            out[l] = new float[group[l].length()];
+            backend.download(group[l], 0, out[l], 0, out[l].length);
+        }
+        return out;
+    }
+
     private DeviceFloats upload(float[] a) {
         DeviceFloats d = backend.allocFloats(a.length);
         backend.upload(a, 0, d, 0, a.length);
@@ -115,14 +152,7 @@ public final class Network implements AutoCloseable {
 
     /** Copies the current parameters back to the host. */
     public NetworkWeights download() {
-        float[][] hw = new float[layers][], hb = new float[layers][];
-        for (int l = 0; l < layers; l++) {
-            hw[l] = new float[w[l].length()];
-            hb[l] = new float[b[l].length()];
-            backend.download(w[l], 0, hw[l], 0, hw[l].length);
-            backend.download(b[l], 0, hb[l], 0, hb[l].length);
-        }
-        return new NetworkWeights(dims, shape.outputActivation(), hw, hb);
+        return new NetworkWeights(dims, shape.outputActivation(), hostCopy(w), hostCopy(b));
     }
 
     private void checkRows(int rows) {

@@ -48,6 +48,10 @@ public final class GclTrainer {
     private final TrainingListener listener;
     private final RmsPropConfig rms;
     private final EpochEvaluator evaluator;
+    private CheckpointPolicy checkpoints = CheckpointPolicy.NONE;
+    private NanPolicy nanPolicy = NanPolicy.STOP;
+    private TrainerState resumeFrom;
+    private int skippedBatches;
 
     // per-fit state
     private TrainingData data;
@@ -59,6 +63,7 @@ public final class GclTrainer {
     private int globalIteration;
     private final List<EpochStats> history = new ArrayList<>();
     private final float[] scalar = new float[1];
+    private final float[] statPair = new float[2];
     private float[] labelHost;
 
     public GclTrainer(GclConfig config, Backend backend, TrainingListener listener) {
@@ -72,6 +77,24 @@ public final class GclTrainer {
         this.backend = backend;
         this.listener = listener == null ? TrainingListener.NONE : listener;
         this.rms = new RmsPropConfig(config.learningRate(), config.rmsAlpha(), config.rmsEps(), config.momentum());
+    }
+
+    /** Checkpoints at the boundaries the policy chooses; stops (after a checkpoint) when it asks. */
+    public GclTrainer withCheckpoints(CheckpointPolicy policy) {
+        this.checkpoints = policy == null ? CheckpointPolicy.NONE : policy;
+        return this;
+    }
+
+    /** What to do when a loss is not finite. */
+    public GclTrainer withNanPolicy(NanPolicy policy) {
+        this.nanPolicy = policy;
+        return this;
+    }
+
+    /** Continues from a checkpoint of a run with the same config and data instead of starting afresh. */
+    public GclTrainer resumingFrom(TrainerState state) {
+        this.resumeFrom = state;
+        return this;
     }
 
     /** Checks that the data suits the variant; the message names what is missing. */
@@ -113,35 +136,24 @@ public final class GclTrainer {
                 d = new Network(backend, NetworkWeights.initialise(config.discriminatorDims(dim), Activation.SIGMOID,
                         config.seed(), D_INIT_STREAM), batch);
             }
-            int[] all = null; // null = every row, in the epoch permutations of runEpochs
             TemporalCleaning.Result cleaning = null;
             int weaklyLabelled = 0;
             if (v == Variant.GCL_WS) weaklyLabelled = prepareWeakLabels();
-
-            if (v.isAutoencoderOnly()) {
-                int[] subset = all;
-                if (v == Variant.AE_TD) {
-                    cleaning = clean();
-                    subset = cleaning.keptRows();
-                } else if (v == Variant.AE_OCC) {
-                    subset = normalRows(data);
-                }
-                runEpochs(Phase.AUTOENCODER, subset, config.epochs(), Purpose.SHUFFLE, this::reconstructionStep);
-            } else {
-                if (v.pretraining() != Variant.Pretraining.NONE && config.pretrainEpochs() > 0) {
-                    int[] gSubset;
-                    if (v.pretraining() == Variant.Pretraining.TEMPORALLY_CLEANED) {
-                        cleaning = clean();
-                        gSubset = cleaning.keptRows();
-                    } else {
-                        gSubset = normalRows(data);
-                    }
-                    runEpochs(Phase.PRETRAIN_G, gSubset, config.pretrainEpochs(), Purpose.SHUFFLE_PRETRAIN_G,
-                            this::reconstructionStep);
-                    runEpochs(Phase.PRETRAIN_D, all, config.pretrainEpochs(), Purpose.SHUFFLE_PRETRAIN_D,
-                            this::discriminatorPretrainStep);
-                }
-                runEpochs(Phase.COOPERATIVE, all, config.epochs(), Purpose.SHUFFLE, this::cooperativeStep);
+            if (v == Variant.AE_TD || (v.pretraining() == Variant.Pretraining.TEMPORALLY_CLEANED
+                    && config.pretrainEpochs() > 0)) {
+                cleaning = clean();
+            }
+            List<PhasePlan> plan = plan(cleaning);
+            int firstPhase = 0;
+            if (resumeFrom != null) {
+                firstPhase = resume(resumeFrom, plan.size());
+            }
+            for (int p = firstPhase; p < plan.size(); p++) {
+                boolean resuming = resumeFrom != null && p == firstPhase;
+                runEpochs(p, plan.get(p), plan.size(), resuming ? resumeFrom : null);
+            }
+            if (skippedBatches > 0) {
+                listener.onMessage("warning: skipped " + skippedBatches + " batches whose loss was not finite");
             }
             return new Result(g.download(), d == null ? null : d.download(), List.copyOf(history), cleaning,
                     weaklyLabelled);
@@ -239,11 +251,53 @@ public final class GclTrainer {
 
     // ---------------------------------------------------------------- epochs
 
-    /** One iteration on the batch in {@link #xb} (rows rows); returns nothing, records into the accumulator. */
-    private interface Step {
-        void run(int rows, EpochAccumulator acc);
+    /** One phase of the variant's plan: which rows, how many epochs, which shuffle stream, which step. */
+    private record PhasePlan(Phase phase, int[] subset, int epochs, Purpose shuffle, Step step) {}
+
+    /** The phases of this variant, in order (subset null = every row). */
+    private List<PhasePlan> plan(TemporalCleaning.Result cleaning) {
+        Variant v = config.variant();
+        List<PhasePlan> plan = new ArrayList<>();
+        if (v.isAutoencoderOnly()) {
+            int[] subset = v == Variant.AE_TD ? cleaning.keptRows() : v == Variant.AE_OCC ? normalRows(data) : null;
+            plan.add(new PhasePlan(Phase.AUTOENCODER, subset, config.epochs(), Purpose.SHUFFLE,
+                    this::reconstructionStep));
+            return plan;
+        }
+        if (v.pretraining() != Variant.Pretraining.NONE && config.pretrainEpochs() > 0) {
+            int[] gSubset = v.pretraining() == Variant.Pretraining.TEMPORALLY_CLEANED ? cleaning.keptRows()
+                    : normalRows(data);
+            plan.add(new PhasePlan(Phase.PRETRAIN_G, gSubset, config.pretrainEpochs(), Purpose.SHUFFLE_PRETRAIN_G,
+                    this::reconstructionStep));
+            plan.add(new PhasePlan(Phase.PRETRAIN_D, null, config.pretrainEpochs(), Purpose.SHUFFLE_PRETRAIN_D,
+                    this::discriminatorPretrainStep));
+        }
+        plan.add(new PhasePlan(Phase.COOPERATIVE, null, config.epochs(), Purpose.SHUFFLE, this::cooperativeStep));
+        return plan;
     }
 
+    /** Restores networks, optimiser state, history and counters; returns the phase to continue in. */
+    private int resume(TrainerState s, int phases) {
+        TrainerState.Position pos = s.position();
+        if (pos.phase() < 0 || pos.phase() > phases) {
+            throw new IllegalArgumentException("checkpoint: phase " + pos.phase() + " does not exist in a "
+                    + config.variant().cliName() + " run of " + phases + " phases");
+        }
+        if ((s.discriminator() != null) != (d != null)) {
+            throw new IllegalArgumentException("checkpoint: discriminator present/absent does not match variant "
+                    + config.variant().cliName());
+        }
+        g.restore(s.generator(), s.generatorOptimizer());
+        if (d != null) d.restore(s.discriminator(), s.discriminatorOptimizer());
+        history.clear();
+        history.addAll(s.history());
+        globalIteration = pos.globalIteration();
+        listener.onMessage("resuming at phase " + pos.phase() + ", epoch " + (pos.epoch() + 1) + ", iteration "
+                + pos.globalIteration());
+        return pos.phase();
+    }
+
+    /** Per-epoch running sums of losses and label counts. */
     private static final class EpochAccumulator {
         double gLoss, dLoss;
         long anomalousG, anomalousD, segments;
@@ -251,49 +305,153 @@ public final class GclTrainer {
         boolean hasG, hasD, hasLabelsG, hasLabelsD;
         int lastAnomalousG, lastAnomalousD;
         double lastG = Double.NaN, lastD = Double.NaN;
+        double priorSeconds;
+        boolean skipRest;
+
+        static EpochAccumulator from(TrainerState.EpochProgress p) {
+            EpochAccumulator a = new EpochAccumulator();
+            a.iterations = p.iterations();
+            a.segments = p.segments();
+            a.gLoss = p.generatorLossSum();
+            a.dLoss = p.discriminatorLossSum();
+            a.anomalousG = p.anomalousByG();
+            a.anomalousD = p.anomalousByD();
+            a.hasG = p.hasG();
+            a.hasD = p.hasD();
+            a.hasLabelsG = p.hasLabelsG();
+            a.hasLabelsD = p.hasLabelsD();
+            a.priorSeconds = p.seconds();
+            return a;
+        }
+
+        TrainerState.EpochProgress progress(double seconds) {
+            return new TrainerState.EpochProgress(iterations, segments, gLoss, dLoss, anomalousG, anomalousD, hasG,
+                    hasD, hasLabelsG, hasLabelsD, priorSeconds + seconds);
+        }
+    }
+
+    /** One iteration on the batch in {@link #xb} (rows rows), recording into the accumulator. */
+    private interface Step {
+        void run(int rows, EpochAccumulator acc);
     }
 
     /**
-     * Runs epochs over subset (null = all rows): each epoch draws a fresh permutation of the subset from stream
-     * (seed, shufflePurpose, epoch); batches are consecutive slices; a last batch of fewer than 2 rows is skipped.
+     * Runs the epochs of phase p: each epoch draws a fresh permutation of the phase's rows from stream
+     * (seed, shuffle purpose, epoch); batches are consecutive slices; a last batch of fewer than 2 rows is skipped.
+     * When resuming, starts at the checkpoint's epoch and batch with its partial sums.
      */
-    private void runEpochs(Phase phase, int[] subset, int epochs, Purpose shufflePurpose, Step step) {
-        int n = subset == null ? data.rows() : subset.length;
+    private void runEpochs(int p, PhasePlan phase, int phases, TrainerState resume) {
+        int n = phase.subset() == null ? data.rows() : phase.subset().length;
         int itersPerEpoch = n / batch + (n % batch >= 2 ? 1 : 0);
-        listener.onPhaseStart(phase, epochs, itersPerEpoch);
+        listener.onPhaseStart(phase.phase(), phase.epochs(), itersPerEpoch);
         int[] rowsOrder = new int[n];
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        int firstEpoch = resume == null ? 0 : resume.position().epoch();
+        for (int epoch = firstEpoch; epoch < phase.epochs(); epoch++) {
             long t0 = System.nanoTime();
-            int[] perm = new RandomStream(config.seed(), shufflePurpose, epoch).permutation(n);
-            for (int k = 0; k < n; k++) rowsOrder[k] = subset == null ? perm[k] : subset[perm[k]];
+            int[] perm = new RandomStream(config.seed(), phase.shuffle(), epoch).permutation(n);
+            for (int k = 0; k < n; k++) rowsOrder[k] = phase.subset() == null ? perm[k] : phase.subset()[perm[k]];
             backend.upload(rowsOrder, 0, order, 0, n);
-            EpochAccumulator acc = new EpochAccumulator();
-            int iteration = 0;
-            for (int start = 0; start < n; start += batch) {
+            boolean resumingThisEpoch = resume != null && epoch == firstEpoch;
+            EpochAccumulator acc = resumingThisEpoch ? EpochAccumulator.from(resume.epochProgress())
+                    : new EpochAccumulator();
+            int firstStart = resumingThisEpoch ? resume.position().batchStart() : 0;
+            for (int start = firstStart; start < n; start += batch) {
                 int rows = Math.min(batch, n - start);
                 if (rows < 2) break;
                 backend.gatherRows(features, order, start, xb, rows, dim);
                 if (maskAll != null) backend.gatherRows(maskAll, order, start, maskB, rows, 1);
-                step.run(rows, acc);
+                acc.skipRest = false;
+                phase.step().run(rows, acc);
+                int iteration = acc.iterations;
                 acc.iterations++;
                 acc.segments += rows;
-                listener.onIteration(new IterationStats(phase, epoch, iteration++, rows, acc.lastG, acc.lastD,
+                listener.onIteration(new IterationStats(phase.phase(), epoch, iteration, rows, acc.lastG, acc.lastD,
                         acc.hasLabelsG ? acc.lastAnomalousG : -1, acc.hasLabelsD ? acc.lastAnomalousD : -1));
                 globalIteration++;
+                int next = start + batch;
+                boolean epochOver = next >= n || n - next < 2;
+                if (!epochOver) {
+                    boundary(new TrainerState.Position(p, epoch, next, globalIteration), false, acc,
+                            (System.nanoTime() - t0) / 1e9);
+                }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            double seconds = acc.priorSeconds + (System.nanoTime() - t0) / 1e9;
+            checkWeightsFinite(phase.phase(), epoch);
             double metric = Double.NaN;
-            if (evaluator != null && (phase == Phase.COOPERATIVE || phase == Phase.AUTOENCODER)) {
+            if (evaluator != null && (phase.phase() == Phase.COOPERATIVE || phase.phase() == Phase.AUTOENCODER)) {
                 metric = evaluator.evaluate(g.download(), d == null ? null : d.download());
             }
-            EpochStats s = new EpochStats(phase, epoch, acc.iterations, (int) acc.segments,
+            EpochStats s = new EpochStats(phase.phase(), epoch, acc.iterations, (int) acc.segments,
                     acc.hasG ? acc.gLoss / acc.iterations : Double.NaN,
                     acc.hasD ? acc.dLoss / acc.iterations : Double.NaN,
                     acc.hasLabelsG ? (double) acc.anomalousG / acc.segments : Double.NaN,
                     acc.hasLabelsD ? (double) acc.anomalousD / acc.segments : Double.NaN, seconds, metric);
             history.add(s);
             listener.onEpochEnd(s);
+            TrainerState.Position next = epoch + 1 < phase.epochs()
+                    ? new TrainerState.Position(p, epoch + 1, 0, globalIteration)
+                    : new TrainerState.Position(p + 1, 0, 0, globalIteration);
+            if (next.phase() < phases) boundary(next, true, new EpochAccumulator(), 0);
         }
+    }
+
+    /** An iteration boundary: checkpoint when due or when a stop was asked for; then stop if asked. */
+    private void boundary(TrainerState.Position next, boolean epochEnd, EpochAccumulator acc, double seconds) {
+        boolean stop = checkpoints.stopRequested();
+        if (stop || checkpoints.due(next, epochEnd)) {
+            checkpoints.write(new TrainerState(next, g.download(), g.downloadOptimizer(),
+                    d == null ? null : d.download(), d == null ? null : d.downloadOptimizer(), List.copyOf(history),
+                    epochEnd ? TrainerState.EpochProgress.EMPTY : acc.progress(seconds)));
+        }
+        if (stop) throw new TrainingStoppedException(next);
+    }
+
+    /** After each epoch: every weight of both networks must be finite. */
+    private void checkWeightsFinite(Phase phase, int epoch) {
+        String where = firstNonFinite();
+        if (where != null) {
+            throw new TrainingDivergedException("training diverged in " + phase.name().toLowerCase() + " epoch "
+                    + (epoch + 1) + " (iteration " + globalIteration + "): " + where);
+        }
+    }
+
+    /** "G layer 2 (G.4.weight) holds NaN" for the first non-finite parameter, or null when all are finite. */
+    private String firstNonFinite() {
+        for (Object[] net : new Object[][] {{"G", g}, {"D", d}}) {
+            Network n = (Network) net[1];
+            if (n == null) continue;
+            NetworkWeights w = n.download();
+            for (int l = 0; l < w.layers(); l++) {
+                for (boolean bias : new boolean[] {false, true}) {
+                    float[] a = bias ? w.bias(l) : w.weight(l);
+                    for (float x : a) {
+                        if (!Float.isFinite(x)) {
+                            return net[0] + " layer " + l + " (" + net[0] + "." + (2 * l) + (bias ? ".bias" : ".weight")
+                                    + ") holds " + x;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A loss came out non-finite before its network's update. STOP: throw, naming the iteration, the network and
+     * the first non-finite layer (or the loss itself when the weights are still finite). SKIP_BATCH: skip the
+     * update and the rest of the batch.
+     */
+    private void nonFiniteLoss(String network, double value, EpochAccumulator acc) {
+        if (nanPolicy == NanPolicy.SKIP_BATCH) {
+            skippedBatches++;
+            acc.skipRest = true;
+            return;
+        }
+        String where = firstNonFinite();
+        String what = network.contains(" ") ? network + "s are not finite" : network + " loss is " + value;
+        throw new TrainingDivergedException("training diverged at iteration " + globalIteration + ": " + what
+                + (where != null ? "; " + where : "; all weights still finite (the inputs or"
+                + " the learning rate?)"));
     }
 
     // ---------------------------------------------------------------- steps
@@ -302,15 +460,21 @@ public final class GclTrainer {
     private void reconstructionStep(int rows, EpochAccumulator acc) {
         DeviceFloats recon = g.forward(xb, rows);
         backend.weightedMseGrad(recon, xb, null, dRecon, loss, rows, dim);
+        double l = readLoss();
+        if (!Double.isFinite(l)) {
+            nonFiniteLoss("G", l, acc);
+            return;
+        }
         g.backward(xb, dRecon, rows);
         g.rmspropStep(rms);
-        recordG(acc, readLoss());
+        recordG(acc, l);
     }
 
     /** D alone on labels lG of the frozen G (GCL_PT step 3). */
     private void discriminatorPretrainStep(int rows, EpochAccumulator acc) {
         DeviceFloats recon = g.forward(xb, rows);
         generatorLabels(recon, rows, acc);
+        if (acc.skipRest) return;
         trainDiscriminator(rows, acc);
     }
 
@@ -319,12 +483,18 @@ public final class GclTrainer {
         // 1-2: G forward, reconstruction errors, lG
         DeviceFloats recon = g.forward(xb, rows);
         generatorLabels(recon, rows, acc);
+        if (acc.skipRest) return;
         DeviceFloats nlLabels = labelsG;
         if (d != null) {
             // 3: train D on (X, lG); 4: lD from the updated D
             trainDiscriminator(rows, acc);
+            if (acc.skipRest) return;
             DeviceFloats p = d.forward(xb, rows);
             backend.meanStd(p, rows, stats);
+            if (!statsFinite()) {
+                nonFiniteLoss("D score", Double.NaN, acc);
+                return;
+            }
             backend.thresholdLabels(p, rows, stats, config.kD(), maskB, labelsD);
             acc.lastAnomalousD = countOnes(labelsD, rows);
             acc.anomalousD += acc.lastAnomalousD;
@@ -342,15 +512,24 @@ public final class GclTrainer {
         backend.nlTargets(xb, nlLabels, mode, noise, picks, targets, weights, rows, dim);
         // 6: G step; G has not changed since step 1, so its activations still hold
         backend.weightedMseGrad(recon, targets, weights, dRecon, loss, rows, dim);
+        double l = readLoss();
+        if (!Double.isFinite(l)) {
+            nonFiniteLoss("G", l, acc);
+            return;
+        }
         g.backward(xb, dRecon, rows);
         g.rmspropStep(rms);
-        recordG(acc, readLoss());
+        recordG(acc, l);
     }
 
     /** e = per-row reconstruction error of recon against xb; lG = e > mean + kG·std (masked for gcl-ws). */
     private void generatorLabels(DeviceFloats recon, int rows, EpochAccumulator acc) {
         backend.rowMse(recon, xb, err, rows, dim);
         backend.meanStd(err, rows, stats);
+        if (!statsFinite()) {
+            nonFiniteLoss("G reconstruction error", Double.NaN, acc);
+            return;
+        }
         backend.thresholdLabels(err, rows, stats, config.kG(), maskB, labelsG);
         acc.lastAnomalousG = countOnes(labelsG, rows);
         acc.anomalousG += acc.lastAnomalousG;
@@ -366,9 +545,13 @@ public final class GclTrainer {
         }
         DeviceFloats p = d.forward(xb, rows);
         backend.bceLossGrad(p, y, dProb, loss, rows);
+        double l = readLoss();
+        if (!Double.isFinite(l)) {
+            nonFiniteLoss("D", l, acc);
+            return;
+        }
         d.backward(xb, dProb, rows);
         d.rmspropStep(rms);
-        double l = readLoss();
         acc.dLoss += l;
         acc.lastD = l;
         acc.hasD = true;
@@ -378,6 +561,12 @@ public final class GclTrainer {
         acc.gLoss += l;
         acc.lastG = l;
         acc.hasG = true;
+    }
+
+    /** Whether the mean and std just computed are finite: a NaN or infinite score anywhere in the batch is not. */
+    private boolean statsFinite() {
+        backend.download(stats, 0, statPair, 0, 2);
+        return Float.isFinite(statPair[0]) && Float.isFinite(statPair[1]);
     }
 
     private double readLoss() {
