@@ -32,6 +32,17 @@ public interface Backend extends AutoCloseable {
     /** dst[dstOffset + i] = src[srcOffset + i], i in [0, n). */
     void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n);
 
+    /**
+     * A read-only buffer with the contents of host, for large inputs such as the training set: a backend whose
+     * memory is the host heap may keep a reference instead of copying (the CPU backend does), so the caller must not
+     * modify host while the buffer lives. Ops must never write to it. Default: allocate and upload.
+     */
+    default DeviceFloats share(float[] host) {
+        DeviceFloats d = allocFloats(host.length);
+        upload(host, 0, d, 0, host.length);
+        return d;
+    }
+
     /** dst[dstOffset + i] = src[srcOffset + i], i in [0, n). */
     void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n);
 

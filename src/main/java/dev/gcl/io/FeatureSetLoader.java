@@ -40,6 +40,8 @@ public final class FeatureSetLoader {
                     + totalRows + " rows x D " + dim + " = " + elements + " floats, more than one Java array"
                     + " holds (2^31-1); load fewer videos or reduce D");
         }
+        MemoryBudget.require(elements * Float.BYTES, videos.get(0).file().getParent(),
+                videos.size() + " videos of " + totalRows + " rows x D " + dim);
         float[] x = new float[(int) elements];
         int[] offsets = new int[videos.size() + 1];
         List<String> names = new ArrayList<>(videos.size());

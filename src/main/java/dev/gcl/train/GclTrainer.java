@@ -168,8 +168,7 @@ public final class GclTrainer {
 
     private void allocate() {
         int n = data.rows();
-        features = backend.allocFloats(n * dim);
-        backend.upload(data.features(), 0, features, 0, n * dim);
+        features = backend.share(data.features());
         order = backend.allocInts(n);
         xb = backend.allocFloats(batch * dim);
         err = backend.allocFloats(batch);

@@ -25,6 +25,7 @@ public class ForwardingBackend implements Backend {
     @Override public String name() { return inner.name(); }
     @Override public DeviceFloats allocFloats(int length) { return inner.allocFloats(length); }
     @Override public DeviceInts allocInts(int length) { return inner.allocInts(length); }
+    @Override public DeviceFloats share(float[] host) { return inner.share(host); }
     @Override public void upload(float[] src, int so, DeviceFloats dst, int dof, int n) { inner.upload(src, so, dst, dof, n); }
     @Override public void upload(int[] src, int so, DeviceInts dst, int dof, int n) { inner.upload(src, so, dst, dof, n); }
     @Override public void download(DeviceFloats src, int so, float[] dst, int dof, int n) { inner.download(src, so, dst, dof, n); }

@@ -49,6 +49,7 @@ public final class CpuBackend implements Backend {
     private static final class Floats implements DeviceFloats {
         final float[] a;
         Floats(int n) { a = new float[n]; }
+        Floats(float[] shared) { a = shared; }
         @Override public int length() { return a.length; }
     }
 
@@ -82,6 +83,15 @@ public final class CpuBackend implements Backend {
         checkOpen();
         if (length < 0) throw new IllegalArgumentException("negative length " + length);
         Floats b = new Floats(length);
+        live.put(b, Boolean.TRUE);
+        return b;
+    }
+
+    /** Wraps host without copying: the training set is not duplicated on the heap. */
+    @Override
+    public DeviceFloats share(float[] host) {
+        checkOpen();
+        Floats b = new Floats(host);
         live.put(b, Boolean.TRUE);
         return b;
     }
