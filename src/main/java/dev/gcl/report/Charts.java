@@ -47,7 +47,7 @@ public final class Charts {
 
     /** ROC curve with the chance diagonal; the legend gives the AUC. */
     public static void roc(RocCurve curve, String title, Path png) {
-        XYSeries s = new XYSeries(String.format("ROC (AUC %.4f)", curve.area()), false, true);
+        XYSeries s = new XYSeries(String.format(java.util.Locale.ROOT, "ROC (AUC %.4f)", curve.area()), false, true);
         for (int i = 0; i < curve.falsePositiveRate().length; i++) {
             s.add(curve.falsePositiveRate()[i], curve.truePositiveRate()[i]);
         }

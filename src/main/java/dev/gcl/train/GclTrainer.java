@@ -197,10 +197,10 @@ public final class GclTrainer {
     private TemporalCleaning.Result clean() {
         TemporalCleaning.Result r = TemporalCleaning.clean(data, config.cleaningRule(), config.cleaningValue());
         double f = r.fractionKept();
-        listener.onMessage(String.format("temporal cleaning (%s, T_delta = %.4f) kept %d of %d segments (%.1f%%)",
+        listener.onMessage(String.format(java.util.Locale.ROOT, "temporal cleaning (%s, T_delta = %.4f) kept %d of %d segments (%.1f%%)",
                 config.cleaningRule().cliName(), r.threshold(), r.keptRows().length, r.totalRows(), 100 * f));
         if (f < 0.10 || f > 0.99) {
-            listener.onMessage(String.format("warning: temporal cleaning kept %.1f%% of segments; T_delta may not"
+            listener.onMessage(String.format(java.util.Locale.ROOT, "warning: temporal cleaning kept %.1f%% of segments; T_delta may not"
                     + " suit these features (the default 0.70 assumes L2-normalised features)", 100 * f));
         }
         if (r.keptRows().length < 2) {
