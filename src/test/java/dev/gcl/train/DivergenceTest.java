@@ -8,7 +8,7 @@ import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.data.TrainingData;
-import dev.gcl.testing.ForwardingBackend;
+import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

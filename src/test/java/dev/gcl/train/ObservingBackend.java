@@ -6,7 +6,7 @@ import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.cpu.CpuBackend;
-import dev.gcl.testing.ForwardingBackend;
+import dev.gcl.backend.ForwardingBackend;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

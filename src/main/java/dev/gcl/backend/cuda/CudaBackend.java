@@ -5,6 +5,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.Precision;
 import dev.gcl.rng.RandomStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -32,20 +33,24 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
- * <p>Arithmetic: FP32 GEMMs (the CPU reference sums in double, so dense results differ in the last bits);
- * reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics, so
- * repeated runs are bit-identical. Parity tolerances: {@code ParityTolerances} in the tests.
+ * <p>Arithmetic: FP32 GEMMs (the CPU reference sums in double, so dense results differ in the last bits), or with
+ * {@link Precision#TF32} the tensor-core GEMMs of {@code kernels/dense_tf32.cu} (inputs rounded to TF32, FP32
+ * sums); reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics,
+ * so repeated runs are bit-identical in either precision. Parity tolerances: {@link dev.gcl.verify.ParityTolerances}.
  */
 public final class CudaBackend implements Backend {
     private static final int THREADS = 256;          // GCL_THREADS in kernels/gcl_common.cuh
     private static final int REDUCE_THREADS = 1024;  // GCL_REDUCE_THREADS
     private static final int GEMM_TILE = 64;         // GEMM_BM = GEMM_BN in kernels/dense.cu
+    private static final int TF32_TILE = 64;         // TF32_BM = TF32_BN in kernels/dense_tf32.cu
+    private static final int TF32_THREADS = 128;     // TF32_THREADS: 4 warps of 32×32 each
     private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
     private static final int ROWS_PER_WARP_BLOCK = THREADS / 32;
     private static final int MAX_GRID = 1 << 20;     // grid-stride kernels need no more blocks than this
     private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("gcl.cuda.sync");
 
     private final CudaRuntime runtime;
+    private final Precision precision;
     private final Map<Object, Boolean> live = new IdentityHashMap<>();
     private boolean closed;
 
@@ -56,11 +61,26 @@ public final class CudaBackend implements Backend {
     private final Scratch rowLoss = new Scratch(Double.BYTES);      // (rows) of weightedMseGrad
     private final Scratch lossScale = new Scratch(Double.BYTES);    // (1)
 
-    /** A backend on device 0; throws IllegalStateException with the probe's reason when CUDA is unavailable. */
+    /** An FP32 backend on device 0; throws IllegalStateException with the probe's reason when CUDA is unavailable. */
     public CudaBackend() {
+        this(Precision.FP32);
+    }
+
+    /**
+     * A backend on device 0 whose dense-layer GEMMs use this precision; throws IllegalStateException with the
+     * probe's reason when CUDA is unavailable.
+     */
+    public CudaBackend(Precision precision) {
+        if (precision == null) throw new IllegalArgumentException("precision must not be null");
         CudaProbe probe = CudaProbe.get();
         if (!probe.available()) throw new IllegalStateException("CUDA backend unavailable: " + probe.reason());
         this.runtime = probe.runtime();
+        this.precision = precision;
+    }
+
+    /** The precision of the dense-layer GEMMs. */
+    public Precision precision() {
+        return precision;
     }
 
     @Override
@@ -68,9 +88,9 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
-    /** Device, driver and kernel image, for run reports. */
+    /** Device, driver, kernel image and GEMM precision, for run reports. */
     public String description() {
-        return CudaProbe.get().reason();
+        return CudaProbe.get().reason() + ", " + precision.cliName() + " GEMMs";
     }
 
     // ---------------------------------------------------------------- buffers
@@ -285,8 +305,13 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
                                     int rows, int inDim, int outDim, int act) {
-        launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
-                in, w, b, out, rows, inDim, outDim, act);
+        if (precision == Precision.TF32) {
+            launch("dense_forward_tf32", blocks(outDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
+                    in, w, b, out, rows, inDim, outDim, act);
+        } else {
+            launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
+                    in, w, b, out, rows, inDim, outDim, act);
+        }
     }
 
     private void launchDenseBackwardDz(CUdeviceptr out, CUdeviceptr dOut, CUdeviceptr dz, long n, int act) {
@@ -295,14 +320,24 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
                                           int rows, int inDim, int outDim) {
-        launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
-                dz, w, dIn, rows, inDim, outDim);
+        if (precision == Precision.TF32) {
+            launch("dense_backward_input_tf32", blocks(inDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
+                    dz, w, dIn, rows, inDim, outDim);
+        } else {
+            launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
+                    dz, w, dIn, rows, inDim, outDim);
+        }
     }
 
     private void launchDenseBackwardWeight(CUdeviceptr dz, CUdeviceptr in, CUdeviceptr dW,
                                            int rows, int inDim, int outDim) {
-        launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE), THREADS, 1,
-                dz, in, dW, rows, inDim, outDim);
+        if (precision == Precision.TF32) {
+            launch("dense_backward_weight_tf32", blocks(inDim, TF32_TILE), blocks(outDim, TF32_TILE), TF32_THREADS,
+                    1, dz, in, dW, rows, inDim, outDim);
+        } else {
+            launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE), THREADS, 1,
+                    dz, in, dW, rows, inDim, outDim);
+        }
     }
 
     private void launchDenseBackwardBias(CUdeviceptr dz, CUdeviceptr dB, int rows, int outDim) {

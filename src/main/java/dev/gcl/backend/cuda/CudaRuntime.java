@@ -24,7 +24,8 @@ final class CudaRuntime {
     /** Every entry point of kernels/*.cu, by the names the Backend docs give. */
     static final List<String> KERNELS = List.of(
             "dense_forward", "dense_backward_dz", "dense_backward_input", "dense_backward_weight",
-            "dense_backward_bias", "row_mse", "mean_std", "threshold_labels", "min_max_scale",
+            "dense_backward_bias", "dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
+            "row_mse", "mean_std", "threshold_labels", "min_max_scale",
             "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
             "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");
 

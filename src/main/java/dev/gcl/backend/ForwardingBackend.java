@@ -1,13 +1,11 @@
-package dev.gcl.testing;
+package dev.gcl.backend;
 
-import dev.gcl.backend.Activation;
-import dev.gcl.backend.Backend;
-import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.DeviceInts;
-import dev.gcl.backend.NlTarget;
 import dev.gcl.rng.RandomStream;
 
-/** A backend that forwards every call to another; tests override the ops they want to observe. */
+/**
+ * A backend that forwards every call to another; subclasses override the ops they want to observe (the tests'
+ * watching backends, and {@code gcl verify}'s recorder of pseudo-labels and weights).
+ */
 public class ForwardingBackend implements Backend {
     protected final Backend inner;
 

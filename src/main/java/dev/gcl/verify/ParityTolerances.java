@@ -1,0 +1,130 @@
+package dev.gcl.verify;
+
+import dev.gcl.backend.Precision;
+
+import java.util.Locale;
+
+/**
+ * Every tolerance of a backend (CUDA) against the CPU reference, in one place. An element passes when
+ * {@code |got - ref| <= atol + rtol·|ref| + productRtol·Σ_k |a_k·b_k|}, the last term only for the products of a
+ * TF32 GEMM (Σ_k |a_k·b_k| is the sum of the magnitudes of the products that make the element).
+ *
+ * <p>FP32 (the default). Zero means bit-equal: those ops use the reference's double arithmetic in its operation
+ * order with -fmad=false, or only copy and compare. The others differ by design: FP32 GEMMs (the reference sums in
+ * double), double sums in a tree order, and CUDA's libdevice log/sin/cos.
+ *
+ * <p>TF32 (dense products only; every other op keeps its FP32 tolerance). Each input is rounded to 10 mantissa bits
+ * with round-to-nearest (cvt.rna.tf32.f32, unit roundoff u = 2^-11), so each product a·b carries a relative error
+ * of at most 2u + u² ≈ 9.8e-4; the FP32 accumulation of K products adds at most about K·2^-23 (truncating
+ * adds) relative to Σ|a·b|; the output's rounding to float adds 2^-24·|ref| on either side. Hence
+ * productRtol = 2^-10 + 2^-22 + K·2^-23 and rtol = 2^-22: a worst-case bound, not a statistical one, so it
+ * cannot fail by bad luck and still rejects any wrong or missing k slice at the parity sizes (K up to a few
+ * thousand). The activation epilogue cannot widen it: identity and ReLU are 1-Lipschitz, sigmoid 1/4.
+ */
+public final class ParityTolerances {
+    private ParityTolerances() {}
+
+    /** atol + rtol·|ref| + productRtol·Σ|a·b| (productRtol is 0 except for TF32 products). */
+    public record Tolerance(double atol, double rtol, double productRtol) {
+        public Tolerance(double atol, double rtol) {
+            this(atol, rtol, 0);
+        }
+
+        /** The largest difference allowed for this reference value and product magnitude. */
+        public double allowed(double ref, double productMagnitude) {
+            return atol + rtol * Math.abs(ref) + productRtol * productMagnitude;
+        }
+
+        public boolean bitEqual() {
+            return atol == 0 && rtol == 0 && productRtol == 0;
+        }
+
+        /** "bit-equal", "1e-04 + 1e-04·|ref|" or "1e-06 + 2.4e-07·|ref| + 1.0e-03·Σ|a·b|". */
+        public String describe() {
+            if (bitEqual()) return "bit-equal";
+            String s = String.format(Locale.ROOT, "%.1e + %.1e·|ref|", atol, rtol);
+            if (productRtol > 0) s += String.format(Locale.ROOT, " + %.2e·Σ|a·b|", productRtol);
+            return s;
+        }
+    }
+
+    /** The FP32 tolerance of an op, by family: the kernel name before any space ("dense_backward dW"). */
+    public static Tolerance of(String op) {
+        String family = op.split(" ")[0];
+        switch (family) {
+            case "dense_forward":
+                return new Tolerance(1e-4, 1e-4);       // FP32 sums of up to a few hundred products
+            case "dense_backward":
+                return new Tolerance(2e-4, 1e-4);       // dW sums over all rows
+            case "row_mse":
+            case "mean_std":
+            case "bce_loss":
+            case "bce_grad":
+            case "weighted_mse":
+            case "unweighted":
+                return new Tolerance(2e-6, 2e-6);       // double sums in another order, rounded to float
+            case "philox_normal":
+                return new Tolerance(1e-6, 1e-6);       // libdevice log/sin/cos vs StrictMath: a float ulp
+            case "threshold_labels":
+            case "min_max_scale":
+            case "nl_targets":
+            case "rmsprop":
+            case "gather_rows":
+            case "philox_uniform":
+                return new Tolerance(0, 0);             // bit-equal
+            default:
+                throw new IllegalArgumentException("no tolerance for op " + op);
+        }
+    }
+
+    /**
+     * The tolerance of an op in a precision; depth is the number of products summed per output element (the GEMM's
+     * K: inDim for dense_forward, outDim for dIn, rows for dW), used only by TF32 products.
+     */
+    public static Tolerance of(String op, Precision precision, int depth) {
+        if (precision == Precision.TF32 && isTf32Product(op)) {
+            double u = 0x1p-11;  // unit roundoff of TF32's 11 significant bits
+            return new Tolerance(1e-6, 0x1p-22, 2 * u + u * u + 0x1p-22 + depth * 0x1p-23);
+        }
+        return of(op);
+    }
+
+    /** The dense GEMM outputs that TF32 computes on tensor cores (dB and dz stay FP32/double). */
+    public static boolean isTf32Product(String op) {
+        return op.startsWith("dense_forward") || op.startsWith("dense_backward dIn")
+                || op.startsWith("dense_backward dW");
+    }
+
+    /** For BackendContractTest (atol = rtol, FP32): never stricter than its default 2e-6. */
+    public static double contract(String op) {
+        Tolerance t = of(op);
+        return Math.max(2e-6, Math.max(t.atol(), t.rtol()));
+    }
+
+    /**
+     * How close whole GCL iterations of a backend must stay to the CPU reference's.
+     *
+     * @param lossRtol      relative tolerance of each G and D loss (plus lossAtol)
+     * @param weightAtol    per weight: |got - ref| <= weightAtol + weightRtol·|ref|
+     * @param thresholdRtol a pseudo-label may differ only where the reference's value lies within
+     *                      thresholdRtol·|threshold| of its threshold (mean + k·std)
+     */
+    public record Training(double lossAtol, double lossRtol, double weightAtol, double weightRtol,
+                           double thresholdRtol) {}
+
+    /**
+     * FP32: the losses to 1e-4, the weights to 1e-4 + 1e-3·|w| (the differences of FP32 against double sums after
+     * a few steps), labels only within 1e-3 of their threshold. TF32: losses to 1e-2 (products carry 1e-3 each).
+     * Weights under TF32 get the bound of what RMSprop can do: a gradient component near zero may change sign
+     * under TF32, and RMSprop turns any sign into a full step of lr/sqrt(1 - alpha), amplified up to
+     * 1/(1 - momentum) by momentum: over n iterations two runs can part by 2·n·lr/(sqrt(1 - alpha)·(1 - momentum))
+     * per weight. That only catches divergence; the losses and labels are the TF32 run's real checks.
+     */
+    public static Training training(Precision precision, double lr, double alpha, double momentum, int iterations) {
+        if (precision == Precision.TF32) {
+            double step = lr / Math.sqrt(1 - alpha) / (1 - momentum);
+            return new Training(1e-5, 1e-2, 2 * iterations * step, 0, 2e-2);
+        }
+        return new Training(1e-6, 1e-4, 1e-4, 1e-3, 1e-3);
+    }
+}
