@@ -2,6 +2,7 @@ package dev.gcl.backend.cuda;
 
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.BackendContractTest;
+import dev.gcl.verify.ParityTolerances;
 import dev.gcl.backend.DeviceFloats;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,84 @@
+package dev.gcl.verify;
+
+import dev.gcl.backend.Precision;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The tolerance table covers every name the contract and parity checks use, and means what it says. */
+class ParityTolerancesTest {
+
+    private static Comparison compare(String op, float[] got, float[] ref) {
+        return Comparison.of(op, "test", got, ref, null, ParityTolerances.of(op));
+    }
+
+    @Test
+    void everyCheckedOpNameHasATolerance() {
+        String[] names = {"dense_forward", "dense_backward dIn", "dense_backward dW", "dense_backward dB", "row_mse",
+                "mean_std", "mean_std prefix", "threshold_labels k=0.1", "threshold_labels masked", "min_max_scale",
+                "min_max_scale constant", "nl_targets targets ONES", "nl_targets weights", "bce_loss", "bce_grad",
+                "weighted_mse loss", "weighted_mse grad", "weighted_mse grad unweighted", "unweighted mse",
+                "rmsprop param", "rmsprop square_avg", "rmsprop momentum_buf", "gather_rows", "philox_uniform",
+                "philox_normal"};
+        for (String n : names) {
+            assertDoesNotThrow(() -> ParityTolerances.of(n), n);
+            for (Precision p : Precision.values()) assertDoesNotThrow(() -> ParityTolerances.of(n, p, 100), n);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ParityTolerances.of("no_such_op"));
+    }
+
+    @Test
+    void bitExactOpsRejectOneUlpAndLooseOpsAcceptIt() {
+        float[] cpu = {1.5f, -2.25f};
+        float[] oneUlp = {Math.nextUp(1.5f), -2.25f};
+        assertFalse(compare("rmsprop param", oneUlp, cpu).passed());
+        assertTrue(compare("row_mse", oneUlp, cpu).passed());
+        Comparison c = compare("dense_forward", new float[] {1.5f, -2.0f}, cpu);
+        assertFalse(c.passed());
+        assertEquals(1, c.worst());
+        assertTrue(c.describe().contains("worst [1]"), c.describe());
+        assertEquals(0.25, c.maxAbs());
+        assertEquals(0.25 / 2.25, c.maxRel(), 1e-15);
+    }
+
+    @Test
+    void nanMatchesOnlyNan() {
+        float[] ref = {Float.NaN, 1f};
+        assertTrue(compare("rmsprop param", new float[] {Float.NaN, 1f}, ref).passed());
+        Comparison c = compare("dense_forward", new float[] {Float.NaN, Float.NaN}, ref);
+        assertEquals(1, c.failures());
+        assertEquals(Double.POSITIVE_INFINITY, c.maxAbs());
+        assertFalse(compare("dense_forward", new float[] {0f, 1f}, ref).passed(), "a number where NaN is expected");
+    }
+
+    @Test
+    void tf32ToleranceAppliesOnlyToTensorCoreProductsAndGrowsWithDepth() {
+        ParityTolerances.Tolerance t = ParityTolerances.of("dense_forward", Precision.TF32, 1000);
+        assertEquals(0x1p-10 + 0x1p-22 + 0x1p-22 + 1000 * 0x1p-23, t.productRtol(), 1e-12);
+        assertTrue(t.productRtol() > ParityTolerances.of("dense_forward", Precision.TF32, 10).productRtol());
+        assertEquals(ParityTolerances.of("dense_backward dB"), ParityTolerances.of("dense_backward dB", Precision.TF32, 1000),
+                "dB is summed by the FP32/double kernel in either precision");
+        assertEquals(ParityTolerances.of("row_mse"), ParityTolerances.of("row_mse", Precision.TF32, 1000));
+        assertEquals(ParityTolerances.of("dense_forward"), ParityTolerances.of("dense_forward", Precision.FP32, 1000));
+        // the allowance is measured against Σ|a·b|, not the (possibly cancelled) result
+        double[] magnitude = {100.0};
+        assertTrue(Comparison.of("dense_forward", "t", new float[] {0.05f}, new float[] {0f}, magnitude, t).passed());
+        assertFalse(Comparison.of("dense_forward", "t", new float[] {0.5f}, new float[] {0f}, magnitude, t).passed());
+        assertTrue(t.describe().contains("Σ|a·b|"), t.describe());
+    }
+
+    @Test
+    void contractToleranceIsNeverStricterThanTheContractDefault() {
+        assertEquals(2e-6, ParityTolerances.contract("gather_rows"));
+        assertEquals(1e-4, ParityTolerances.contract("dense_forward"));
+    }
+
+    @Test
+    void trainingTolerancesOfTf32AreLooserAndBoundedByTheOptimiserStep() {
+        ParityTolerances.Training fp32 = ParityTolerances.training(Precision.FP32, 1e-3, 0.99, 0.6, 5);
+        ParityTolerances.Training tf32 = ParityTolerances.training(Precision.TF32, 1e-3, 0.99, 0.6, 5);
+        assertTrue(tf32.lossRtol() > fp32.lossRtol());
+        assertTrue(tf32.thresholdRtol() > fp32.thresholdRtol());
+        assertEquals(2 * 5 * 1e-3 / 0.1 / 0.4, tf32.weightAtol(), 1e-12);
+    }
+}
