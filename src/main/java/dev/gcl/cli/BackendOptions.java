@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 import java.util.function.Consumer;
 
-/** {@code --backend} and {@code --threads}, shared by the commands that train. */
+/** {@code --backend}, {@code --threads} and {@code --precision}, shared by the commands that train. */
 final class BackendOptions {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, cpu or cuda (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -12,8 +12,12 @@ final class BackendOptions {
     @Option(names = "--threads", description = "CPU backend threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--precision", paramLabel = "fp32|tf32", defaultValue = "fp32",
+            description = "Dense-layer GEMMs: fp32 (default) or tf32 (CUDA tensor cores; refused on the CPU).")
+    String precision;
+
     BackendChoice.Resolved resolve(Consumer<String> notes) {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        return BackendChoice.resolve(backend, n, notes);
+        return BackendChoice.resolve(backend, n, BackendChoice.precision(precision), notes);
     }
 }

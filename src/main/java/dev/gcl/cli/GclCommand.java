@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         description = "Generative Cooperative Learning (Zaheer et al., CVPR 2022) for unsupervised video anomaly"
                 + " detection.",
         subcommands = {TrainCommand.class, ScoreCommand.class, EvalCommand.class, SweepCommand.class,
-                SynthCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
+                SynthCommand.class, InfoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class GclCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -9,11 +9,11 @@ import java.nio.file.NoSuchFileException;
 
 /**
  * Entry point of the {@code gcl} tool. Exit codes: 0 success, 2 bad input or usage (one line on stderr, no stack
- * trace unless {@code --debug}), 1 internal error or a training run that failed (diverged), 130 interrupted
- * (Ctrl-C or SIGTERM) after writing a checkpoint.
+ * trace unless {@code --debug}), 1 internal error or a training run that failed (diverged), 3 {@code gcl verify}
+ * found results outside tolerance, 130 interrupted (Ctrl-C or SIGTERM) after writing a checkpoint.
  */
 public final class Main {
-    public static final int OK = 0, INTERNAL_ERROR = 1, BAD_INPUT = 2, INTERRUPTED = 130;
+    public static final int OK = 0, INTERNAL_ERROR = 1, BAD_INPUT = 2, MISMATCH = 3, INTERRUPTED = 130;
 
     private Main() {}
 

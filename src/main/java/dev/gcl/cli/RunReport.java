@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * {@code run.json}: what a train, eval or sweep run did and measured, for people and scripts. Fields: command,
- * variant, seed, backend, auc_roc, auc_pr, seconds, segments_per_second, epochs, config (keys as on the command
+ * variant, seed, backend, precision, auc_roc, auc_pr, seconds, segments_per_second, epochs, config (keys as on the command
  * line), versions (library, java, git commit when known), data (source, fingerprint, sizes), test (frames,
  * anomalous frames, videos, per-video AUC), history (per epoch: losses, fractions pseudo-labelled, test AUC).
  */
@@ -41,11 +41,12 @@ final class RunReport {
         return r;
     }
 
-    static void putTraining(ObjectNode r, GclConfig config, String backend, double seconds, double segmentsPerSecond,
-                            GclModel model) {
+    static void putTraining(ObjectNode r, GclConfig config, String backend, dev.gcl.backend.Precision precision,
+                            double seconds, double segmentsPerSecond, GclModel model) {
         r.put("variant", config.variant().cliName());
         r.put("seed", config.seed());
         r.put("backend", backend);
+        r.put("precision", precision.cliName());
         r.put("epochs", config.epochs());
         ModelFiles.putNumber(r, "seconds", seconds);
         ModelFiles.putNumber(r, "segments_per_second", segmentsPerSecond);

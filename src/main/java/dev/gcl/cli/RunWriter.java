@@ -65,7 +65,7 @@ final class RunWriter {
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");
         extra.accept(report);
-        RunReport.putTraining(report, config, backends.kind(), o.seconds(), o.segmentsPerSecond(), o.model());
+        RunReport.putTraining(report, config, backends.kind(), backends.precision(), o.seconds(), o.segmentsPerSecond(), o.model());
         RunReport.putMetrics(report, o.metrics());
         RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
         if (saveModel) {

@@ -11,10 +11,10 @@ import dev.gcl.backend.ForwardingBackend;
  * bias and activation in double. dropLastK leaves out the last product of every sum: a kernel that loses a k slice.
  * Used to show that the TF32 tolerances accept TF32 arithmetic and reject a wrong kernel, without a GPU.
  */
-final class Tf32Emulation extends ForwardingBackend {
+public final class Tf32Emulation extends ForwardingBackend {
     private final boolean dropLastK;
 
-    Tf32Emulation(Backend inner, boolean dropLastK) {
+    public Tf32Emulation(Backend inner, boolean dropLastK) {
         super(inner);
         this.dropLastK = dropLastK;
     }

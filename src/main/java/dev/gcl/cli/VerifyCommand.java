@@ -1,0 +1,128 @@
+package dev.gcl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gcl.GclConfig;
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.Precision;
+import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.cuda.CudaBackend;
+import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.data.SyntheticVideos;
+import dev.gcl.data.TrainingData;
+import dev.gcl.verify.TrainingParity;
+import dev.gcl.verify.Verification;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * {@code gcl verify}: the CUDA backend against the CPU reference, for testers on a GPU machine. The per-op parity
+ * suite on shapes drawn from the seed, then N gcl-b iterations from that seed on both backends; prints a table per
+ * op and per iteration and writes the same as verify.json. Exit 0 when everything is within tolerance, 3 when not,
+ * 2 (one line with the probe's reason) when CUDA is unavailable.
+ */
+@Command(name = "verify", sortOptions = false, description = {
+        "Check the CUDA backend against the CPU reference: every op on random shapes, then N GCL iterations.",
+        "Exit 0 when all is within tolerance, 3 when not, 2 when CUDA is unavailable."})
+final class VerifyCommand implements Callable<Integer> {
+    /** Rows per iteration at most (the paper's 8192 makes the CPU side of a check slow for no gain). */
+    static final int MAX_BATCH = 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "Dataset (.yaml/.json/.npz) whose first training rows are used (default: generated videos, D = 96).")
+    Path data;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "5", description = "GCL iterations (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of shapes, inputs, data and training (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--precision", paramLabel = "fp32|tf32", defaultValue = "fp32", description = "The CUDA backend's GEMM precision (default ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where verify.json goes (default: the current directory).")
+    Path out;
+
+    @Option(names = "--threads", description = "CPU reference threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        Precision p = BackendChoice.precision(precision);
+        if (iterations < 1) throw new BadInputException("--iterations must be >= 1, got " + iterations);
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
+        if (data != null && !Files.exists(data)) throw new BadInputException(data + ": no such file");
+        CudaProbe probe = CudaProbe.get();
+        if (!probe.available()) {
+            throw new BadInputException("verify needs a GPU: CUDA is unavailable: " + probe.reason());
+        }
+        return verify("cuda " + p.cliName() + " (" + probe.reason() + ")", () -> new CudaBackend(p), p, n);
+    }
+
+    /**
+     * Everything after the probe, with any candidate backend (tests use the CPU): loads the data, runs the
+     * verification, prints it, writes verify.json atomically; 0 when it passed, 3 when not.
+     */
+    int verify(String candidateName, Supplier<Backend> candidate, Precision p, int referenceThreads) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        TrainingData all;
+        String dataName;
+        GclConfig.Builder settings;
+        if (data != null) {
+            all = DataChoice.load(data).train();
+            dataName = data.toString();
+            settings = GclConfig.builder().seed(seed);  // the paper's networks
+        } else {
+            all = SyntheticVideos.generate(SyntheticVideos.Params.small(seed).withDim(96)).data();
+            dataName = "generated videos (seed " + seed + ", D = 96)";
+            settings = GclConfig.builder().seed(seed).learningRate(1e-3).generatorHidden(128, 48, 128)
+                    .discriminatorHidden(64, 8);
+        }
+        int batch = Math.min(MAX_BATCH, all.rows() / iterations);
+        if (batch < 2) {
+            throw new BadInputException(dataName + ": " + all.rows() + " training rows are too few for " + iterations
+                    + " iterations of at least 2 rows");
+        }
+        GclConfig config = TrainingParity.config(settings, batch);
+        TrainingData rows = TrainingParity.firstRows(all, iterations, batch);
+        Verification v = Verification.run(candidateName, candidate, "cpu (" + referenceThreads + " threads)",
+                () -> new CpuBackend(referenceThreads), p, seed, dataName, rows, config);
+        v.print(stdout);
+        Path file = out.resolve("verify.json");
+        write(v, file);
+        stdout.println("wrote " + file);
+        stdout.flush();
+        return v.passed() ? Main.OK : Main.MISMATCH;
+    }
+
+    private static void write(Verification v, Path file) {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+            Files.write(tmp, json.writeValueAsBytes(v.toJson(json)));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
