@@ -4,10 +4,11 @@
 #   jre/           a Java 17 runtime made by jlink from this machine's JDK (java.base, java.logging, java.sql;
 #                  java.sql, with java.xml, for the JUnit console launcher's reports)
 #   classes/       the library with its kernels (built here: needs nvcc, or the bundle can only report
-#                  "kernels not bundled")
+#                  "kernels not bundled"), without the demo's C3D sample
 #   test-classes/  the tests and dev.gcl.bench.DeviceCheck (probe and benchmark)
 #   lib/           jcuda, its natives cut down to libJCudaDriver, commons-math3, junit-platform-console-standalone
-#   run.sh         native-build/device-run.sh: probe, CUDA test suite, benchmark, a table last; results in $OUT
+#   run.sh         native-build/device-run.sh: probe, CUDA test suite, gcl verify (fp32, tf32), benchmark (fp32,
+#                  tf32), a table last; results in $OUT
 # Then, from a session lent a GPU: run(command="device-bundle/run.sh", carry=["device-bundle"], timeout_s=540).
 # The bundle must stay under the 64 MiB a device call carries.
 set -euo pipefail
@@ -21,6 +22,8 @@ rm -rf "$bundle"
 mkdir -p "$bundle/lib"
 cp -r target/classes "$bundle/classes"
 cp -r target/test-classes "$bundle/test-classes"
+# the bundled UCF-Crime C3D sample (12 MB) serves the built-in demo only; the device checks use generated data
+rm -rf "$bundle/classes/dev/gcl/demo"
 [[ -e $bundle/classes/dev/gcl/backend/cuda/gcl_kernels.fatbin ]] \
     || echo "device-check: WARNING: no kernels in target/classes (nvcc absent?): the bundle can only report that"
 

@@ -7,6 +7,7 @@ import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.Precision;
 import dev.gcl.backend.cuda.CudaBackend;
 import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.data.TrainingData;
@@ -19,8 +20,9 @@ import java.util.List;
 
 /**
  * {@code probe}: prints the CUDA probe's verdict; exit status 0 when available, 3 when not.
- * {@code bench}: FP32 GEMM throughput of the dense kernels at the paper's shapes (B = 8192, D = 2048) and the
- * time of one GCL iteration with the paper's networks. Prints {@code RESULT name=value} lines for run.sh's table.
+ * {@code bench [fp32|tf32]}: GEMM throughput of the dense kernels in that precision (default fp32) at the paper's
+ * shapes (B = 8192, D = 2048) and the time of one GCL iteration with the paper's networks. Prints
+ * {@code RESULT name=value} lines for run.sh's table; TF32 results carry a {@code _tf32} suffix.
  * Timing: wall clock around {@link CudaBackend#synchronize()}, after warm-up launches; speed is reported, never
  * asserted.
  */
@@ -29,6 +31,8 @@ public final class DeviceCheck {
 
     public static void main(String[] args) {
         String mode = args.length == 0 ? "probe" : args[0];
+        Precision precision = args.length > 1 ? Precision.parse(args[1]) : Precision.FP32;
+        String suffix = precision == Precision.FP32 ? "" : "_" + precision.cliName();
         CudaProbe probe = CudaProbe.get();
         System.out.println("probe: " + probe);
         if (mode.equals("probe")) System.exit(probe.available() ? 0 : 3);
@@ -36,14 +40,14 @@ public final class DeviceCheck {
             System.out.println("RESULT bench=skipped (" + probe.reason() + ")");
             return;
         }
-        try (CudaBackend cuda = new CudaBackend()) {
+        try (CudaBackend cuda = new CudaBackend(precision)) {
             int b = 8192;
-            gemm(cuda, b, 2048, 1024, "G layer 1");
-            gemm(cuda, b, 1024, 2048, "G last layer");
-            gemm(cuda, b, 2048, 512, "D layer 1");
-            gemm(cuda, 4096, 4096, 4096, "square 4096");
+            gemm(cuda, b, 2048, 1024, "G layer 1", suffix);
+            gemm(cuda, b, 1024, 2048, "G last layer", suffix);
+            gemm(cuda, b, 2048, 512, "D layer 1", suffix);
+            gemm(cuda, 4096, 4096, 4096, "square 4096", suffix);
         }
-        gclIteration();
+        gclIteration(precision, suffix);
     }
 
     private static DeviceFloats random(CudaBackend cuda, int n, int stream) {
@@ -52,7 +56,7 @@ public final class DeviceCheck {
         return d;
     }
 
-    private static void gemm(CudaBackend cuda, int rows, int in, int out, String label) {
+    private static void gemm(CudaBackend cuda, int rows, int in, int out, String label, String suffix) {
         DeviceFloats x = random(cuda, rows * in, 0), w = random(cuda, out * in, 1), bias = random(cuda, out, 2);
         DeviceFloats y = cuda.allocFloats(rows * out), dy = random(cuda, rows * out, 3);
         DeviceFloats dIn = cuda.allocFloats(rows * in), dW = cuda.allocFloats(out * in), dB = cuda.allocFloats(out);
@@ -71,15 +75,15 @@ public final class DeviceCheck {
         cuda.synchronize();
         double bwd = (System.nanoTime() - t0) / 1e9 / reps;
         String shape = rows + "x" + in + "->" + out;
-        System.out.printf("gemm %-13s %-16s forward %7.3f ms %6.2f TFLOP/s   backward (dIn+dW+dB) %7.3f ms %6.2f TFLOP/s%n",
-                label, shape, fwd * 1e3, flops / fwd / 1e12, bwd * 1e3, 2 * flops / bwd / 1e12);
-        System.out.printf("RESULT gemm_fwd_tflops[%s]=%.2f%n", shape, flops / fwd / 1e12);
-        System.out.printf("RESULT gemm_bwd_tflops[%s]=%.2f%n", shape, 2 * flops / bwd / 1e12);
+        System.out.printf("gemm%s %-13s %-16s forward %7.3f ms %6.2f TFLOP/s   backward (dIn+dW+dB) %7.3f ms %6.2f TFLOP/s%n",
+                suffix, label, shape, fwd * 1e3, flops / fwd / 1e12, bwd * 1e3, 2 * flops / bwd / 1e12);
+        System.out.printf("RESULT gemm_fwd_tflops%s[%s]=%.2f%n", suffix, shape, flops / fwd / 1e12);
+        System.out.printf("RESULT gemm_bwd_tflops%s[%s]=%.2f%n", suffix, shape, 2 * flops / bwd / 1e12);
         for (DeviceFloats d : new DeviceFloats[] {x, w, bias, y, dy, dIn, dW, dB}) cuda.free(d);
     }
 
     /** gcl-b with the paper's networks and B = 8192 on D = 2048 random features: 4 iterations, the last 3 timed. */
-    private static void gclIteration() {
+    private static void gclIteration(Precision precision, String suffix) {
         int b = 8192, dim = 2048, iterations = 4;
         int rows = b * iterations;
         float[] x = new float[rows * dim];
@@ -94,15 +98,15 @@ public final class DeviceCheck {
             }
         };
         long t0 = System.nanoTime();
-        new Gcl(config).withBackend(CudaBackend::new).withListener(timer).fit(data);
+        new Gcl(config).withBackend(() -> new CudaBackend(precision)).withListener(timer).fit(data);
         double total = (System.nanoTime() - t0) / 1e9;
         double[] gaps = new double[stamps.size() - 1];
         for (int k = 1; k < stamps.size(); k++) gaps[k - 1] = (stamps.get(k) - stamps.get(k - 1)) / 1e6;
         Arrays.sort(gaps);
         double median = gaps.length == 0 ? Double.NaN : gaps[gaps.length / 2];
-        System.out.printf("gcl iteration (gcl-b, B=%d, D=%d, G %s, D %s): median %.2f ms over %d; fit %.2f s "
-                        + "(upload and setup included)%n", b, dim, Arrays.toString(config.generatorHidden()),
+        System.out.printf("gcl iteration (%s, gcl-b, B=%d, D=%d, G %s, D %s): median %.2f ms over %d; fit %.2f s "
+                        + "(upload and setup included)%n", precision.cliName(), b, dim, Arrays.toString(config.generatorHidden()),
                 Arrays.toString(config.discriminatorHidden()), median, gaps.length, total);
-        System.out.printf("RESULT gcl_iteration_ms=%.2f%n", median);
+        System.out.printf("RESULT gcl_iteration_ms%s=%.2f%n", suffix, median);
     }
 }
