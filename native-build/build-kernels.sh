@@ -69,7 +69,7 @@ awk '
                                  match($0, /for .sm_[0-9]+./); arch = substr($0, RSTART + 5, RLENGTH - 6) }
     /spill stores/             { split($0, a, " "); stack = a[1]; stores = a[5]; loads = a[9] }
     /Used [0-9]+ registers/    { match($0, /Used [0-9]+/); regs = substr($0, RSTART + 5, RLENGTH - 5);
-                                 printf "%-24s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s\n",
+                                 printf "%-28s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s\n",
                                         name, arch, regs, stack, stores, loads;
                                  if (stores + loads > 0) spilled = 1 }
     END                        { exit spilled }

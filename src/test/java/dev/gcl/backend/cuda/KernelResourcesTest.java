@@ -57,6 +57,19 @@ class KernelResourcesTest {
     }
 
     @Test
+    void tf32KernelsUseTensorCoreInstructionsInThePtxLoweredTo70() {
+        String ptx = new String(KernelImage.resource(KernelImage.PTX), StandardCharsets.US_ASCII);
+        String forward = ptx.substring(ptx.indexOf(".entry dense_forward_tf32"));
+        forward = forward.substring(0, forward.indexOf("\n}\n"));
+        assertTrue(forward.contains("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32"), "tensor-core mma");
+        assertTrue(forward.contains("cvt.rna.tf32.f32"), "inputs rounded to TF32 to nearest");
+        assertFalse(forward.contains("atom."), "no atomics: deterministic");
+        String fp32 = ptx.substring(ptx.indexOf(".entry dense_forward("));
+        fp32 = fp32.substring(0, fp32.indexOf("\n}\n"));
+        assertFalse(fp32.contains("mma.sync"), "the FP32 kernel stays FP32");
+    }
+
+    @Test
     void imageChoiceFollowsTheDriverVersion() {
         assertEquals("fatbin", KernelImage.forDriver(13000).orElseThrow().kind());
         KernelImage ptx = KernelImage.forDriver(12080).orElseThrow();
