@@ -43,7 +43,10 @@ public final class FrameCountTable {
     public static FrameCountTable shanghaiTech(Path csv) {
         return fromCsv(csv, "video_id", id -> {
             String[] p = id.split("_");
-            if (p.length != 3) throw new DataFormatException(csv, "video_id '" + id + "' is not label_scene_number");
+            // digits only, so that a bad id is not reported as a bad frame count by the caller's NumberFormatException
+            if (p.length != 3 || !p[1].matches("\\d{1,9}") || !p[2].matches("\\d{1,9}")) {
+                throw new DataFormatException(csv, "video_id '" + id + "' is not label_scene_number");
+            }
             int scene = Integer.parseInt(p[1]), number = Integer.parseInt(p[2]);
             return p[0].equals("0") ? String.format("%02d_%03d", scene, number) : String.format("%02d_%04d", scene, number);
         });

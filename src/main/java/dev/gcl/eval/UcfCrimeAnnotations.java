@@ -52,8 +52,11 @@ public final class UcfCrimeAnnotations {
                 }
                 intervals.add(new FrameInterval(v[k], v[k + 1]));
             }
+            // checked before the cast: 2^32 + 16 must not become 16
+            if (p.length == 7 && (v[4] <= 0 || v[4] > Integer.MAX_VALUE)) {
+                throw new DataFormatException(file, where + ": frame count " + v[4]);
+            }
             int frames = p.length == 7 ? (int) v[4] : -1;
-            if (p.length == 7 && frames <= 0) throw new DataFormatException(file, where + ": frame count " + v[4]);
             out.add(new VideoAnnotation(VideoNames.canonical(p[0]), p[1], intervals, frames));
         }
         return out;

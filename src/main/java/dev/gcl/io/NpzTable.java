@@ -38,6 +38,11 @@ public record NpzTable(float[] x, int rows, int dim, int[] y, int[] offsets, Str
             if (shape.length != 2) {
                 throw new DataFormatException(file + "[X]", "expected shape [N, D], got " + java.util.Arrays.toString(shape));
             }
+            // both at least 1, so neither exceeds the element count the reader already bounded to an int
+            if (shape[0] < 1 || shape[1] < 1) {
+                throw new DataFormatException(file + "[X]", "shape " + java.util.Arrays.toString(shape)
+                        + " has no rows or no columns");
+            }
             int rows = (int) shape[0], dim = (int) shape[1];
             int[] y = integers(zip, yEntry, file, "y");
             if (y.length != rows) {

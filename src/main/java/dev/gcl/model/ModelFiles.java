@@ -139,7 +139,7 @@ public final class ModelFiles {
         root.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         Metadata meta = new Metadata(root.path("library_version").asText(null), root.path("created").asText(null),
                 root.path("data_fingerprint").asText(null), metrics);
-        return new Loaded(new GclModel(config, g, d, readHistory(root.path("history"))), meta);
+        return new Loaded(new GclModel(config, g, d, readHistory(root.path("history"), jsonFile)), meta);
     }
 
     // ---------------------------------------------------------------- weights
@@ -288,16 +288,22 @@ public final class ModelFiles {
         return dims;
     }
 
-    private static List<EpochStats> readHistory(JsonNode rows) {
+    private static List<EpochStats> readHistory(JsonNode rows, Path file) {
         List<EpochStats> h = new ArrayList<>();
         if (!rows.isArray()) return h;
         for (JsonNode r : rows) {
-            h.add(new EpochStats(Phase.valueOf(r.path("phase").asText("cooperative").toUpperCase()),
+            h.add(new EpochStats(phase(r.path("phase").asText("cooperative"), h.size(), file),
                     r.path("epoch").asInt(), r.path("iterations").asInt(), r.path("segments").asInt(),
                     num(r, "g_loss"), num(r, "d_loss"), num(r, "fraction_anomalous_g"), num(r, "fraction_anomalous_d"),
                     num(r, "seconds"), num(r, "test_auc")));
         }
         return h;
+    }
+
+    /** Phase.valueOf's own error would name neither the file nor the row. */
+    private static Phase phase(String name, int row, Path file) {
+        for (Phase p : Phase.values()) if (p.name().equalsIgnoreCase(name)) return p;
+        throw new DataFormatException(file, "history row " + row + ": unknown phase '" + name + "'");
     }
 
     private static double num(JsonNode r, String key) {
