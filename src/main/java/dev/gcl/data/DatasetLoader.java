@@ -30,6 +30,7 @@ import dev.gcl.io.FeatureSetLoader;
 import dev.gcl.io.NonFinitePolicy;
 import dev.gcl.io.NonFiniteRows;
 import dev.gcl.io.NpzTable;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class DatasetLoader {
         JsonNode tree;
         try {
             // the tree first: a syntax error then reads as one, not as a problem with the key being parsed
-            tree = mapper.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            tree = mapper.readTree(TextFiles.string(file));
         } catch (JsonProcessingException e) {
             throw new DataFormatException(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
                     + firstLine(e.getOriginalMessage())
@@ -282,12 +283,8 @@ public final class DatasetLoader {
     }
 
     static List<String> readList(Path list, List<String> suffixes) {
-        try {
-            return Files.readAllLines(list, StandardCharsets.UTF_8).stream().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> VideoNames.canonical(l, suffixes)).toList();
-        } catch (IOException e) {
-            throw new DataFormatException(list.toString(), "cannot read list: " + e.getMessage());
-        }
+        return TextFiles.lines(list).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> VideoNames.canonical(l, suffixes)).toList();
     }
 
     private static List<FeatureSetLoader.VideoFile> match(List<String> names, Map<String, Path> files, Path list,
@@ -312,20 +309,16 @@ public final class DatasetLoader {
 
     private static int[] readLabels(Path file, List<String> videos, List<String> suffixes) {
         Map<String, Integer> byName = new LinkedHashMap<>();
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] p = line.split("[,\\s]+");
-                if (p.length != 2 || !(p[1].equals("0") || p[1].equals("1") || p[1].equals("-1"))) {
-                    throw new DataFormatException(file, "line " + (i + 1) + ": expected 'name label' with label 0, 1"
-                            + " or -1");
-                }
-                byName.put(VideoNames.canonical(p[0], suffixes), Integer.parseInt(p[1]));
+        List<String> lines = TextFiles.lines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] p = line.split("[,\\s]+");
+            if (p.length != 2 || !(p[1].equals("0") || p[1].equals("1") || p[1].equals("-1"))) {
+                throw new DataFormatException(file, "line " + (i + 1) + ": expected 'name label' with label 0, 1"
+                        + " or -1");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            byName.put(VideoNames.canonical(p[0], suffixes), Integer.parseInt(p[1]));
         }
         int[] labels = new int[videos.size()];
         List<String> missing = new ArrayList<>();

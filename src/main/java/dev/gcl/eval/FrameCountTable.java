@@ -1,12 +1,9 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -116,11 +113,7 @@ public final class FrameCountTable {
     }
 
     private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return TextFiles.lines(file);
     }
 
     public OptionalInt frames(String name) {

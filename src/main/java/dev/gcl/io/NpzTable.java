@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ public record NpzTable(float[] x, int rows, int dim, int[] y, int[] offsets, Str
                 }
             }
             return new NpzTable(x.data(), rows, dim, y, offsets, names);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {   // EOF: a deflated entry that ends early
             throw new DataFormatException(file, "not a readable .npz (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -20,6 +20,7 @@ import dev.gcl.nn.NetworkWeights;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -130,7 +131,7 @@ public final class ModelFiles {
         try (ZipFile zip = new ZipFile(weightsFile.toFile())) {
             g = readNetwork(zip, weightsFile, "G", gDims, Activation.IDENTITY);
             if (dDims != null) d = readNetwork(zip, weightsFile, "D", dDims, Activation.SIGMOID);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {   // EOF: a deflated entry that ends early
             throw new DataFormatException(weightsFile, "not a readable .npz (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + weightsFile, e);
@@ -197,7 +198,12 @@ public final class ModelFiles {
                 throw new DataFormatException(source, "shape " + h.shapeText() + ", expected "
                         + Arrays.toString(shape).replace('[', '(').replace(']', ')'));
             }
-            float[] a = new float[Math.toIntExact(h.elementCount(source))];
+            // before allocating: model.json's widths may declare far more than the entry holds
+            h.checkDataLength(e.getSize() - h.dataOffset(), source);
+            if (h.elementCount(source) > Integer.MAX_VALUE - 8) {
+                throw new DataFormatException(source, "shape " + h.shapeText() + " is more than a Java array holds");
+            }
+            float[] a = new float[(int) h.elementCount(source)];
             NpyReader.stream(in, h, source, (v, n, first) -> System.arraycopy(v, 0, a, (int) first, n));
             for (int i = 0; i < a.length; i++) {
                 if (!Float.isFinite(a[i])) throw new DataFormatException(source, "element " + i + " is " + a[i]);

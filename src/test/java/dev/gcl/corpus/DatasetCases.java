@@ -137,6 +137,14 @@ final class DatasetCases {
                     d.text("dataset.json", "{\"features\": {\"dir\": \"features\",}");
                     return expect(d.train(d.path("dataset.json")), "dataset.json", "not valid JSON");
                 }),
+                new BadInputCase(r, "not UTF-8", d -> {
+                    d.bytes("dataset.yaml", new byte[] {'n', 'p', 'z', ':', ' ', (byte) 0xFF, (byte) 0xFE, '\n'});
+                    return expect(d.train(), "dataset.yaml", "not UTF-8 text");
+                }),
+                new BadInputCase(r, "list not UTF-8", d -> {
+                    d.bytes("train.txt", new byte[] {'a', '\n', 'b', (byte) 0x80, '\n'});
+                    return expect(d.train(), "train.txt", "not UTF-8 text");
+                }),
                 new BadInputCase(r, "empty", d -> {
                     d.text("dataset.yaml", "");
                     return expect(d.train(), "dataset.yaml", "empty dataset description");

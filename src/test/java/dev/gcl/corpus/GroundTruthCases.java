@@ -46,6 +46,10 @@ final class GroundTruthCases {
                 xd(r, "name only", "t1\n", "line 1: expected a name and start/end pairs"),
                 xd(r, "reversed interval", "t1 12 4\n", "line 1: bad interval 12..4"),
                 xd(r, "not a number", "t1 4 twelve\n", "line 1: 'twelve' is not an integer"),
+                new BadInputCase(r, "not UTF-8", d -> {
+                    d.bytes("xd.txt", new byte[] {'t', '1', ' ', '4', ' ', '1', '2', (byte) 0xC3, (byte) 0x28, '\n'});
+                    return expect(d.evalWithModel(), "xd.txt", "not UTF-8 text");
+                }),
                 xd(r, "interval beyond the video", "t1 4 40\n",
                         "interval 4..40 (0-based, end exclusive) lies outside the video's 16 frames"));
     }

@@ -70,6 +70,21 @@ final class ModelCases {
                 weights("an array of text", "G.0.bias.npy", npy("<U1", new long[] {16}, new byte[64]), "not numeric"),
                 weights("an array cut short", "G.0.bias.npy", Arrays.copyOf(npy("<f4", new long[] {16},
                         f32(new float[16])), 70), "truncated"),
+                new BadInputCase(READER, "a huge declared array, never allocated", d -> {
+                    // widths of 40000 make G.0.weight 1.6e9 floats (6.4 GB): refused before any allocation
+                    d.editModelJson(root -> {
+                        root.put("dim", 40000);
+                        root.putArray("generator_dims").add(40000).add(40000).add(40000);
+                        root.putArray("discriminator_dims").add(40000).add(8).add(1);
+                        ((ObjectNode) root.get("config")).put("g-hidden", "40000");
+                        return root;
+                    });
+                    d.editWeights(entries -> {
+                        entries.put("G.0.weight.npy", npy("<f4", new long[] {40000, 40000}, new byte[0]));
+                        return entries;
+                    });
+                    return expect(d.score(d.featureFile("t0")), "weights.npz", "truncated: shape [40000, 40000]");
+                }),
                 new BadInputCase("score input", "features of another D", d -> {
                     d.features("t0", new long[] {T, D + 2}, CorpusData.values(T * (D + 2), 4));
                     return expect(d.score(d.featureFile("t0")), "t0.npy", "features have dimension 6, the model expects 4");
