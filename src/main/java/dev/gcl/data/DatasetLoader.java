@@ -3,6 +3,7 @@ package dev.gcl.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -29,12 +30,14 @@ import dev.gcl.io.FeatureSetLoader;
 import dev.gcl.io.NonFinitePolicy;
 import dev.gcl.io.NonFiniteRows;
 import dev.gcl.io.NpzTable;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,6 +59,9 @@ import java.util.stream.Stream;
 public final class DatasetLoader {
     private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();
     private static final ObjectMapper JSON = configure(JsonMapper.builder()).build();
+
+    /** Frames per segment at most: more is a typo, and T·S frames of ground truth are held in memory per video. */
+    public static final int MAX_SEGMENT_FRAMES = 100_000;
 
     private DatasetLoader() {}
 
@@ -80,10 +86,26 @@ public final class DatasetLoader {
     public static DatasetSpec parse(Path file) {
         String name = file.getFileName().toString().toLowerCase();
         ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;
+        JsonNode tree;
         try {
-            DatasetSpec spec = mapper.readValue(Files.readString(file, StandardCharsets.UTF_8), DatasetSpec.class);
-            if (spec == null) throw new DataFormatException(file, "empty dataset description");
-            return spec;
+            // the tree first: a syntax error then reads as one, not as a problem with the key being parsed
+            tree = mapper.readTree(TextFiles.string(file));
+        } catch (JsonProcessingException e) {
+            throw new DataFormatException(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
+                    + firstLine(e.getOriginalMessage())
+                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new DataFormatException(file, "empty dataset description");
+        }
+        if (!tree.isObject()) {
+            throw new DataFormatException(file, "expected keys (features, train, test, ...) at the top level, got "
+                    + tree.getNodeType().name().toLowerCase());
+        }
+        try {
+            return mapper.treeToValue(tree, DatasetSpec.class);
         } catch (UnrecognizedPropertyException e) {
             throw new DataFormatException(file, "unknown key '" + path(e) + "' (known here: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "))
@@ -91,10 +113,7 @@ public final class DatasetLoader {
         } catch (JsonMappingException e) {
             throw new DataFormatException(file, "key '" + path(e) + "': " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new DataFormatException(file, "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
-                    + firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new DataFormatException(file, firstLine(e.getOriginalMessage()));
         }
     }
 
@@ -152,15 +171,21 @@ public final class DatasetLoader {
             if (spec.features() != null || spec.train() != null || spec.test() != null || spec.groundTruth() != null) {
                 throw new DataFormatException(specFile, "key 'npz' excludes features, train, test and ground_truth");
             }
-            return fromNpz(base.resolve(spec.npz()));
+            return fromNpz(resolve(base, spec.npz(), "npz", specFile));
         }
         DatasetSpec.Features fs = require(spec.features(), "features", specFile);
-        Path dir = base.resolve(require(fs.dir(), "features.dir", specFile));
+        Path dir = resolve(base, require(fs.dir(), "features.dir", specFile), "features.dir", specFile);
         FeatureFormat format = fs.format() == DatasetSpec.Format.C3D_TEXT ? FeatureFormat.C3D_TEXT : FeatureFormat.NPY;
         CropMode crops = fs.crops() == DatasetSpec.Crops.SEPARATE_ROWS ? CropMode.SEPARATE_ROWS : CropMode.AVERAGE;
         List<String> suffixes = fs.suffixes() != null ? fs.suffixes() : VideoNames.DEFAULT_SUFFIXES;
+        if (suffixes.stream().anyMatch(s -> s == null)) {
+            throw new DataFormatException(specFile, "key 'features.suffixes': holds null, not a suffix");
+        }
         int segmentFrames = spec.segmentFrames() != null ? spec.segmentFrames() : 16;
-        if (segmentFrames < 1) throw new DataFormatException(specFile, "key 'segment_frames': must be >= 1");
+        if (segmentFrames < 1 || segmentFrames > MAX_SEGMENT_FRAMES) {
+            throw new DataFormatException(specFile, "key 'segment_frames': must be between 1 and " + MAX_SEGMENT_FRAMES
+                    + ", got " + segmentFrames);
+        }
         SegmentMapping mapping = spec.segmentMapping() == DatasetSpec.Mapping.UCF_CRIME_32
                 ? SegmentMapping.UCF_CRIME_32 : SegmentMapping.FIXED_LENGTH;
         NonFinitePolicy policy = spec.nonFinite() == DatasetSpec.NonFinite.DROP_ROWS
@@ -169,17 +194,18 @@ public final class DatasetLoader {
         List<String> notes = new ArrayList<>();
 
         DatasetSpec.Split trainSplit = require(spec.train(), "train", specFile);
-        Path trainList = base.resolve(require(trainSplit.list(), "train.list", specFile));
+        Path trainList = existingFile(base, require(trainSplit.list(), "train.list", specFile), "train.list", specFile);
         List<FeatureSetLoader.VideoFile> trainFiles = match(readList(trainList, suffixes), files, trainList, dir);
         FeatureSet set = FeatureSetLoader.load(trainFiles, format, crops, policy);
         if (set.droppedRows() > 0) notes.add("dropped " + set.droppedRows() + " training rows holding NaN or infinity");
         TrainingData train = TrainingData.videos(set.x(), set.dim(), set.offsets());
         if (trainSplit.labels() != null) {
-            train = train.withVideoLabels(readLabels(base.resolve(trainSplit.labels()), set.names(), suffixes));
+            train = train.withVideoLabels(readLabels(existingFile(base, trainSplit.labels(), "train.labels", specFile),
+                    set.names(), suffixes));
         }
 
         DatasetSpec.Split testSplit = require(spec.test(), "test", specFile);
-        Path testList = base.resolve(require(testSplit.list(), "test.list", specFile));
+        Path testList = existingFile(base, require(testSplit.list(), "test.list", specFile), "test.list", specFile);
         List<FeatureSetLoader.VideoFile> testFiles = match(readList(testList, suffixes), files, testList, dir);
         GroundTruthSource gt = new GroundTruthSource(require(spec.groundTruth(), "ground_truth", specFile), base,
                 specFile, segmentFrames);
@@ -213,6 +239,25 @@ public final class DatasetLoader {
         }
     }
 
+    /** A path the description gives, against its folder; one the file system refuses (a NUL) is the key's error. */
+    private static Path resolve(Path base, String value, String key, Path specFile) {
+        try {
+            return base.resolve(value);
+        } catch (InvalidPathException e) {
+            throw new DataFormatException(specFile, "key '" + key + "': not a usable path: " + e.getReason());
+        }
+    }
+
+    /** {@link #resolve}, and a regular file: a missing file or a folder is named here, before any reader opens it. */
+    private static Path existingFile(Path base, String value, String key, Path specFile) {
+        Path p = resolve(base, value, key, specFile);
+        if (!Files.isRegularFile(p)) {
+            throw new DataFormatException(p, (Files.isDirectory(p) ? "not a file but a folder" : "no such file")
+                    + " (" + key + " in " + specFile.getFileName() + ")");
+        }
+        return p;
+    }
+
     private static <T> T require(T value, String key, Path specFile) {
         if (value == null) throw new DataFormatException(specFile, "missing key '" + key + "'");
         return value;
@@ -238,12 +283,8 @@ public final class DatasetLoader {
     }
 
     static List<String> readList(Path list, List<String> suffixes) {
-        try {
-            return Files.readAllLines(list, StandardCharsets.UTF_8).stream().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> VideoNames.canonical(l, suffixes)).toList();
-        } catch (IOException e) {
-            throw new DataFormatException(list.toString(), "cannot read list: " + e.getMessage());
-        }
+        return TextFiles.lines(list).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).map(l -> VideoNames.canonical(l, suffixes)).toList();
     }
 
     private static List<FeatureSetLoader.VideoFile> match(List<String> names, Map<String, Path> files, Path list,
@@ -268,20 +309,16 @@ public final class DatasetLoader {
 
     private static int[] readLabels(Path file, List<String> videos, List<String> suffixes) {
         Map<String, Integer> byName = new LinkedHashMap<>();
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] p = line.split("[,\\s]+");
-                if (p.length != 2 || !(p[1].equals("0") || p[1].equals("1") || p[1].equals("-1"))) {
-                    throw new DataFormatException(file, "line " + (i + 1) + ": expected 'name label' with label 0, 1"
-                            + " or -1");
-                }
-                byName.put(VideoNames.canonical(p[0], suffixes), Integer.parseInt(p[1]));
+        List<String> lines = TextFiles.lines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] p = line.split("[,\\s]+");
+            if (p.length != 2 || !(p[1].equals("0") || p[1].equals("1") || p[1].equals("-1"))) {
+                throw new DataFormatException(file, "line " + (i + 1) + ": expected 'name label' with label 0, 1"
+                        + " or -1");
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            byName.put(VideoNames.canonical(p[0], suffixes), Integer.parseInt(p[1]));
         }
         int[] labels = new int[videos.size()];
         List<String> missing = new ArrayList<>();
@@ -321,7 +358,8 @@ public final class DatasetLoader {
             this.endSlack = spec.endSlack() != null ? spec.endSlack() : ucf ? UcfCrimeAnnotations.END_SLACK : 0;
             FrameCountTable table = null;
             if (spec.frameCounts() != null) {
-                Path f = base.resolve(require(spec.frameCounts().file(), "ground_truth.frame_counts.file", specFile));
+                Path f = existingFile(base, require(spec.frameCounts().file(), "ground_truth.frame_counts.file",
+                        specFile), "ground_truth.frame_counts.file", specFile);
                 DatasetSpec.Layout layout = require(spec.frameCounts().layout(), "ground_truth.frame_counts.layout", specFile);
                 table = switch (layout) {
                     case UCF_CRIME -> FrameCountTable.ucfCrime(f);
@@ -331,12 +369,19 @@ public final class DatasetLoader {
             }
             if (format == DatasetSpec.GtFormat.SHANGHAITECH) {
                 this.source = null;
-                this.masks = base.resolve(require(spec.masks(), "ground_truth.masks", specFile));
+                this.masks = resolve(base, require(spec.masks(), "ground_truth.masks", specFile), "ground_truth.masks",
+                        specFile);
+                // a mistyped folder would otherwise make every test video normal
+                if (!Files.isDirectory(masks)) {
+                    throw new DataFormatException(masks, "no such folder (ground_truth.masks in "
+                            + specFile.getFileName() + ")");
+                }
                 if (table == null) throw new DataFormatException(specFile, "missing key 'ground_truth.frame_counts'"
                         + " (shanghaitech needs the frame counts of videos without a mask)");
             } else {
                 this.masks = null;
-                this.source = base.resolve(require(spec.file(), "ground_truth.file", specFile));
+                this.source = existingFile(base, require(spec.file(), "ground_truth.file", specFile),
+                        "ground_truth.file", specFile);
                 List<VideoAnnotation> rows = ucf ? UcfCrimeAnnotations.read(source) : XdViolenceAnnotations.read(source);
                 for (VideoAnnotation a : rows) annotations.put(a.name(), a);
             }
@@ -351,11 +396,20 @@ public final class DatasetLoader {
             int frames;
             if (a != null && a.frameCount() > 0) frames = a.frameCount();
             else if (counts != null) frames = counts.require(video);
-            else if (!ucf) frames = Math.multiplyExact(segments, segmentFrames);
+            else if (!ucf) frames = coveredFrames(video, segments);
             else throw new DataFormatException(specFile, "no frame count for " + video
                         + ": add a 7th column to the annotation or ground_truth.frame_counts");
             if (a == null) return VideoGroundTruth.normal(video, frames);
             return VideoGroundTruth.fromIntervals(a, frames, convention, endSlack, source.toString());
+        }
+
+        private int coveredFrames(String video, int segments) {
+            long frames = (long) segments * segmentFrames;
+            if (frames > Integer.MAX_VALUE) {
+                throw new DataFormatException(specFile, "video " + video + ": " + segments + " segments of "
+                        + segmentFrames + " frames exceed 2^31-1 frames");
+            }
+            return (int) frames;
         }
 
         List<String> notes() {

@@ -19,7 +19,7 @@ import java.util.List;
  *   labels: train_labels.txt # optional, "name label" lines (0 normal, 1 anomalous) for gcl-occ and gcl-ws
  * test:
  *   list: test.txt
- * segment_frames: 16         # frames per segment (default 16)
+ * segment_frames: 16         # frames per segment, 1..100000 (default 16)
  * segment_mapping: fixed-length   # fixed-length (GCL-SPEC, default) | ucf-crime-32 (Sultani et al.'s evaluator)
  * non_finite: fail           # fail (default) | drop-rows (training rows with NaN/Inf are dropped and counted)
  * ground_truth:

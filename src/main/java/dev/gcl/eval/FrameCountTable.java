@@ -1,12 +1,9 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -43,7 +40,10 @@ public final class FrameCountTable {
     public static FrameCountTable shanghaiTech(Path csv) {
         return fromCsv(csv, "video_id", id -> {
             String[] p = id.split("_");
-            if (p.length != 3) throw new DataFormatException(csv, "video_id '" + id + "' is not label_scene_number");
+            // digits only, so that a bad id is not reported as a bad frame count by the caller's NumberFormatException
+            if (p.length != 3 || !p[1].matches("\\d{1,9}") || !p[2].matches("\\d{1,9}")) {
+                throw new DataFormatException(csv, "video_id '" + id + "' is not label_scene_number");
+            }
             int scene = Integer.parseInt(p[1]), number = Integer.parseInt(p[2]);
             return p[0].equals("0") ? String.format("%02d_%03d", scene, number) : String.format("%02d_%04d", scene, number);
         });
@@ -113,11 +113,7 @@ public final class FrameCountTable {
     }
 
     private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return TextFiles.lines(file);
     }
 
     public OptionalInt frames(String name) {

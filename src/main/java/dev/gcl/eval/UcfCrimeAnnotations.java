@@ -1,12 +1,9 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +22,7 @@ public final class UcfCrimeAnnotations {
     private UcfCrimeAnnotations() {}
 
     public static List<VideoAnnotation> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        List<String> lines = TextFiles.lines(file);
         List<VideoAnnotation> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -52,8 +44,11 @@ public final class UcfCrimeAnnotations {
                 }
                 intervals.add(new FrameInterval(v[k], v[k + 1]));
             }
+            // checked before the cast: 2^32 + 16 must not become 16
+            if (p.length == 7 && (v[4] <= 0 || v[4] > Integer.MAX_VALUE)) {
+                throw new DataFormatException(file, where + ": frame count " + v[4]);
+            }
             int frames = p.length == 7 ? (int) v[4] : -1;
-            if (p.length == 7 && frames <= 0) throw new DataFormatException(file, where + ": frame count " + v[4]);
             out.add(new VideoAnnotation(VideoNames.canonical(p[0]), p[1], intervals, frames));
         }
         return out;

@@ -1,12 +1,9 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +17,7 @@ public final class XdViolenceAnnotations {
     private XdViolenceAnnotations() {}
 
     public static List<VideoAnnotation> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        List<String> lines = TextFiles.lines(file);
         List<VideoAnnotation> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

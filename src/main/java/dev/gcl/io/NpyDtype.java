@@ -39,7 +39,8 @@ public record NpyDtype(String descr, char kind, int itemSize, ByteOrder order) {
             case 'f' -> size == 2 || size == 4 || size == 8;
             case 'i', 'u' -> size == 1 || size == 2 || size == 4 || size == 8;
             case 'b' -> size == 1;
-            case 'U', 'S' -> size >= 1;
+            case 'U' -> size >= 1 && size <= Integer.MAX_VALUE / 4;    // 4 bytes per character
+            case 'S' -> size >= 1;
             default -> false;
         };
         if (!ok) {

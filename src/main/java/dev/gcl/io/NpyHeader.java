@@ -25,6 +25,7 @@ public record NpyHeader(NpyDtype dtype, boolean fortranOrder, long[] shape, long
     public static NpyHeader read(InputStream in, String source) throws IOException {
         byte[] prefix = new byte[8];
         int got = in.readNBytes(prefix, 0, 8);
+        if (got == 0) throw new DataFormatException(source, "empty file, not an .npy array");
         if (got < 6 || !Arrays.equals(Arrays.copyOf(prefix, 6), MAGIC)) {
             throw new DataFormatException(source, "not an .npy file (wrong magic bytes)");
         }

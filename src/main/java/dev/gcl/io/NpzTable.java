@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,11 @@ public record NpzTable(float[] x, int rows, int dim, int[] y, int[] offsets, Str
             if (shape.length != 2) {
                 throw new DataFormatException(file + "[X]", "expected shape [N, D], got " + java.util.Arrays.toString(shape));
             }
+            // both at least 1, so neither exceeds the element count the reader already bounded to an int
+            if (shape[0] < 1 || shape[1] < 1) {
+                throw new DataFormatException(file + "[X]", "shape " + java.util.Arrays.toString(shape)
+                        + " has no rows or no columns");
+            }
             int rows = (int) shape[0], dim = (int) shape[1];
             int[] y = integers(zip, yEntry, file, "y");
             if (y.length != rows) {
@@ -67,7 +73,7 @@ public record NpzTable(float[] x, int rows, int dim, int[] y, int[] offsets, Str
                 }
             }
             return new NpzTable(x.data(), rows, dim, y, offsets, names);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {   // EOF: a deflated entry that ends early
             throw new DataFormatException(file, "not a readable .npz (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);

@@ -103,7 +103,7 @@ public final class CheckpointFiles {
             Object[] g = readNetwork(zip, npz, "G", gDims, Activation.IDENTITY);
             Object[] d = dDims == null ? new Object[2] : readNetwork(zip, npz, "D", dDims, Activation.SIGMOID);
             state = new TrainerState(position, (NetworkWeights) g[0], (OptimizerState) g[1], (NetworkWeights) d[0],
-                    (OptimizerState) d[1], ModelFiles.readHistory(root.path("history")), progress);
+                    (OptimizerState) d[1], ModelFiles.readHistory(root.path("history"), jsonFile), progress);
         } catch (ZipException ex) {
             throw new DataFormatException(npz, "not a readable .npz (zip) file: " + ex.getMessage());
         } catch (IOException ex) {

@@ -20,6 +20,7 @@ import dev.gcl.nn.NetworkWeights;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -130,7 +131,7 @@ public final class ModelFiles {
         try (ZipFile zip = new ZipFile(weightsFile.toFile())) {
             g = readNetwork(zip, weightsFile, "G", gDims, Activation.IDENTITY);
             if (dDims != null) d = readNetwork(zip, weightsFile, "D", dDims, Activation.SIGMOID);
-        } catch (ZipException e) {
+        } catch (ZipException | EOFException e) {   // EOF: a deflated entry that ends early
             throw new DataFormatException(weightsFile, "not a readable .npz (zip) file: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + weightsFile, e);
@@ -139,7 +140,7 @@ public final class ModelFiles {
         root.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         Metadata meta = new Metadata(root.path("library_version").asText(null), root.path("created").asText(null),
                 root.path("data_fingerprint").asText(null), metrics);
-        return new Loaded(new GclModel(config, g, d, readHistory(root.path("history"))), meta);
+        return new Loaded(new GclModel(config, g, d, readHistory(root.path("history"), jsonFile)), meta);
     }
 
     // ---------------------------------------------------------------- weights
@@ -197,7 +198,12 @@ public final class ModelFiles {
                 throw new DataFormatException(source, "shape " + h.shapeText() + ", expected "
                         + Arrays.toString(shape).replace('[', '(').replace(']', ')'));
             }
-            float[] a = new float[Math.toIntExact(h.elementCount(source))];
+            // before allocating: model.json's widths may declare far more than the entry holds
+            h.checkDataLength(e.getSize() - h.dataOffset(), source);
+            if (h.elementCount(source) > Integer.MAX_VALUE - 8) {
+                throw new DataFormatException(source, "shape " + h.shapeText() + " is more than a Java array holds");
+            }
+            float[] a = new float[(int) h.elementCount(source)];
             NpyReader.stream(in, h, source, (v, n, first) -> System.arraycopy(v, 0, a, (int) first, n));
             for (int i = 0; i < a.length; i++) {
                 if (!Float.isFinite(a[i])) throw new DataFormatException(source, "element " + i + " is " + a[i]);
@@ -288,16 +294,22 @@ public final class ModelFiles {
         return dims;
     }
 
-    static List<EpochStats> readHistory(JsonNode rows) {
+    static List<EpochStats> readHistory(JsonNode rows, Path file) {
         List<EpochStats> h = new ArrayList<>();
         if (!rows.isArray()) return h;
         for (JsonNode r : rows) {
-            h.add(new EpochStats(Phase.valueOf(r.path("phase").asText("cooperative").toUpperCase()),
+            h.add(new EpochStats(phase(r.path("phase").asText("cooperative"), h.size(), file),
                     r.path("epoch").asInt(), r.path("iterations").asInt(), r.path("segments").asInt(),
                     num(r, "g_loss"), num(r, "d_loss"), num(r, "fraction_anomalous_g"), num(r, "fraction_anomalous_d"),
                     num(r, "seconds"), num(r, "test_auc")));
         }
         return h;
+    }
+
+    /** Phase.valueOf's own error would name neither the file nor the row. */
+    private static Phase phase(String name, int row, Path file) {
+        for (Phase p : Phase.values()) if (p.name().equalsIgnoreCase(name)) return p;
+        throw new DataFormatException(file, "history row " + row + ": unknown phase '" + name + "'");
     }
 
     private static double num(JsonNode r, String key) {
