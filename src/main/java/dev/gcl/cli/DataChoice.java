@@ -2,6 +2,7 @@ package dev.gcl.cli;
 
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
+import dev.gcl.io.DataFormatException;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 
@@ -29,7 +30,12 @@ final class DataChoice {
     static Dataset load(Path path) {
         if (!Files.exists(path)) throw new BadInputException(path + ": no such file");
         String name = path.getFileName().toString().toLowerCase();
-        return name.endsWith(".npz") ? DatasetLoader.fromNpz(path) : DatasetLoader.load(path);
+        Dataset ds = name.endsWith(".npz") ? DatasetLoader.fromNpz(path) : DatasetLoader.load(path);
+        if (ds.train().rows() < 2) {
+            throw new DataFormatException(path, "holds " + ds.train().rows() + " training segment"
+                    + (ds.train().rows() == 1 ? "" : "s") + "; training needs at least 2");
+        }
+        return ds;
     }
 
     /** The generated demo dataset: 200 training and 60 test videos, D = 64, written under dir and loaded. */

@@ -40,6 +40,8 @@ final class NpzCases {
                 table("X cut short", entries("X", Arrays.copyOf(X, X.length - 10), "y", Y), "truncated"),
                 table("X without rows", entries("X", npy("<f4", new long[] {0, DIM}, new byte[0]),
                         "y", npy("<i8", new long[] {0}, new byte[0])), "has no rows or no columns"),
+                table("a single row", entries("X", npy("<f4", new long[] {1, DIM}, f32(CorpusData.values(DIM, 6))),
+                        "y", npy("<i8", new long[] {1}, i64(1))), "holds 1 training segment; training needs at least 2"),
                 table("names of a billion characters each", entries("X", X, "y", Y, "names",
                         npy("<U1000000000", new long[] {1}, new byte[0])), "unsupported dtype '<U1000000000'"),
                 table("offsets not ending at the rows", entries("X", X, "y", Y, "offsets",
