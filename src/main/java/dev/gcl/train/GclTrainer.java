@@ -459,14 +459,7 @@ public final class GclTrainer {
     private void reconstructionStep(int rows, EpochAccumulator acc) {
         DeviceFloats recon = g.forward(xb, rows);
         backend.weightedMseGrad(recon, xb, null, dRecon, loss, rows, dim);
-        double l = readLoss();
-        if (!Double.isFinite(l)) {
-            nonFiniteLoss("G", l, acc);
-            return;
-        }
-        g.backward(xb, dRecon, rows);
-        g.rmspropStep(rms);
-        recordG(acc, l);
+        updateGenerator(rows, acc);
     }
 
     /** D alone on labels lG of the frozen G (GCL_PT step 3). */
@@ -511,6 +504,11 @@ public final class GclTrainer {
         backend.nlTargets(xb, nlLabels, mode, noise, picks, targets, weights, rows, dim);
         // 6: G step; G has not changed since step 1, so its activations still hold
         backend.weightedMseGrad(recon, targets, weights, dRecon, loss, rows, dim);
+        updateGenerator(rows, acc);
+    }
+
+    /** G's RMSprop step from the loss and gradient just computed; skipped (or stopped) when the loss is not finite. */
+    private void updateGenerator(int rows, EpochAccumulator acc) {
         double l = readLoss();
         if (!Double.isFinite(l)) {
             nonFiniteLoss("G", l, acc);

@@ -1,24 +1,18 @@
 package dev.gcl.testing;
 
-import dev.gcl.rng.Purpose;
-import dev.gcl.rng.RandomStream;
+import dev.gcl.verify.OpParity;
 
-/** Seeded random test inputs (Philox, so they are the same on every machine). */
+/** Seeded random test inputs (Philox, so they are the same on every machine); the parity checks' own generators. */
 public final class TestArrays {
     private TestArrays() {}
 
     /** n floats uniform in [lo, hi) from stream (seed, TEST, stream). */
     public static float[] uniform(int n, double lo, double hi, long seed, int stream) {
-        float[] u = new float[n];
-        new RandomStream(seed, Purpose.TEST, stream).fillUniform(u, 0, n, 0);
-        for (int i = 0; i < n; i++) u[i] = (float) (lo + (hi - lo) * u[i]);
-        return u;
+        return OpParity.uniform(n, lo, hi, seed, stream);
     }
 
-    /** n floats N(0, std²). */
+    /** n floats N(0, std²) from stream (seed, TEST, stream). */
     public static float[] normal(int n, double std, long seed, int stream) {
-        float[] z = new float[n];
-        new RandomStream(seed, Purpose.TEST, stream).fillNormal(z, 0, n, 0f, (float) std, 0);
-        return z;
+        return OpParity.normal(n, std, seed, stream);
     }
 }
