@@ -12,19 +12,10 @@ public final class AveragePrecision {
 
     /** AP of scores against labels (1 = positive/anomalous, 0 = negative); needs at least one positive. */
     public static double compute(float[] scores, int[] labels) {
-        if (scores.length != labels.length) {
-            throw new IllegalArgumentException("scores (" + scores.length + ") and labels (" + labels.length
-                    + ") differ in length");
-        }
         int n = scores.length;
-        long positives = 0;
+        long positives = RocAuc.checkedPositives(scores, labels);
         long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (Float.isNaN(scores[i])) throw new IllegalArgumentException("score " + i + " is NaN");
-            if (labels[i] != 0 && labels[i] != 1) throw new IllegalArgumentException("label " + i + " is " + labels[i]);
-            positives += labels[i];
-            keys[i] = (RocAuc.sortableBits(scores[i]) << 1) | labels[i];
-        }
+        for (int i = 0; i < n; i++) keys[i] = (RocAuc.sortableBits(scores[i]) << 1) | labels[i];
         if (positives == 0) throw new IllegalArgumentException("average precision needs a positive label");
         Arrays.sort(keys);
         double ap = 0;

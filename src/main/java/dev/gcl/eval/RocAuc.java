@@ -14,17 +14,8 @@ public final class RocAuc {
      * score is NaN.
      */
     public static double compute(float[] scores, int[] labels) {
-        if (scores.length != labels.length) {
-            throw new IllegalArgumentException("scores (" + scores.length + ") and labels (" + labels.length
-                    + ") differ in length");
-        }
         int n = scores.length;
-        long positives = 0;
-        for (int i = 0; i < n; i++) {
-            if (Float.isNaN(scores[i])) throw new IllegalArgumentException("score " + i + " is NaN");
-            if (labels[i] != 0 && labels[i] != 1) throw new IllegalArgumentException("label " + i + " is " + labels[i]);
-            positives += labels[i];
-        }
+        long positives = checkedPositives(scores, labels);
         long negatives = n - positives;
         if (positives == 0 || negatives == 0) {
             throw new IllegalArgumentException("AUC needs both classes: " + positives + " positive, " + negatives
@@ -51,6 +42,21 @@ public final class RocAuc {
         }
         double u = positiveRankSum - positives * (positives + 1) / 2.0;
         return u / ((double) positives * negatives);
+    }
+
+    /** Checks equal lengths, no NaN score and labels in {0, 1}; returns the number of positives. */
+    static long checkedPositives(float[] scores, int[] labels) {
+        if (scores.length != labels.length) {
+            throw new IllegalArgumentException("scores (" + scores.length + ") and labels (" + labels.length
+                    + ") differ in length");
+        }
+        long positives = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (Float.isNaN(scores[i])) throw new IllegalArgumentException("score " + i + " is NaN");
+            if (labels[i] != 0 && labels[i] != 1) throw new IllegalArgumentException("label " + i + " is " + labels[i]);
+            positives += labels[i];
+        }
+        return positives;
     }
 
     /** Maps a float to a long whose signed order is the float's order (-0.0 and 0.0 equal). */
