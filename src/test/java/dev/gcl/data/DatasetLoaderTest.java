@@ -1,5 +1,6 @@
 package dev.gcl.data;
 
+import dev.gcl.testing.TestData;
 import dev.gcl.eval.FrameEvaluation;
 import dev.gcl.eval.SegmentMapping;
 import dev.gcl.io.DataFormatException;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 class DatasetLoaderTest {
-    static final Path UCF = Path.of("../shared/data/ucf-crime").toAbsolutePath().normalize();
+    static final Path UCF = TestData.UCF_CRIME;
 
     @TempDir
     Path dir;
@@ -42,7 +43,7 @@ class DatasetLoaderTest {
                 Normal_Videos_006_x264
                 /data/ucf/RoadAccidents002_x264_c3d.txt
                 """);
-        try (var s = Files.list(UCF.resolve("c3d-32seg"))) {
+        try (var s = Files.list(TestData.UCF_CRIME_C3D)) {
             Files.write(dir.resolve("test.txt"), s.map(p -> "Testing/" + p.getFileName().toString().replace(".txt", ".mp4"))
                     .sorted().toList());
         }
@@ -58,7 +59,7 @@ class DatasetLoaderTest {
                 ground_truth:
                   format: ucf-crime
                   file: %s
-                """.formatted(UCF.resolve("c3d-32seg"), UCF.resolve("Temporal_Anomaly_Annotation_with_frame_counts.txt")) + extra);
+                """.formatted(TestData.UCF_CRIME_C3D, UCF.resolve("Temporal_Anomaly_Annotation_with_frame_counts.txt")) + extra);
     }
 
     @Test
@@ -169,7 +170,7 @@ class DatasetLoaderTest {
 
     @Test
     void npzAloneIsADataset() {
-        Dataset d = DatasetLoader.load(Path.of("../shared/data/adbench/resnet18/CIFAR10_0.npz"));
+        Dataset d = DatasetLoader.load(TestData.ADBENCH.resolve("resnet18/CIFAR10_0.npz"));
         assertEquals(5263, d.train().rows());
         assertFalse(d.train().hasTimeAxis());
         assertTrue(d.train().hasVideoLabels());
@@ -191,7 +192,7 @@ class DatasetLoaderTest {
     @Test
     void npzThroughADescription() throws IOException {
         Path spec = Files.writeString(dir.resolve("n.json"), "{\"npz\": \""
-                + Path.of("../shared/data/adbench/classical/38_thyroid.npz").toAbsolutePath() + "\"}");
+                + TestData.ADBENCH.resolve("classical/38_thyroid.npz") + "\"}");
         Dataset d = DatasetLoader.load(spec);
         assertEquals(3772, d.train().rows());
         assertEquals(6, d.train().dim());

@@ -1,5 +1,6 @@
 package dev.gcl.eval;
 
+import dev.gcl.testing.TestData;
 import dev.gcl.io.DataFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,8 +13,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 class GroundTruthReadersTest {
-    static final Path UCF = Path.of("../shared/data/ucf-crime");
-    static final Path SH = Path.of("../shared/data/shanghaitech");
+    static final Path UCF = TestData.UCF_CRIME;
+    static final Path SH = TestData.SHANGHAITECH;
 
     @TempDir
     Path dir;
@@ -125,7 +126,7 @@ class GroundTruthReadersTest {
 
     @Test
     void xdViolenceLinesParse() {
-        List<VideoAnnotation> rows = XdViolenceAnnotations.read(Path.of("../shared/data/xd-violence/test_annotations.txt"));
+        List<VideoAnnotation> rows = XdViolenceAnnotations.read(TestData.XD_VIOLENCE.resolve("test_annotations.txt"));
         assertEquals(500, rows.size());
         assertEquals(1238, rows.stream().mapToInt(a -> a.intervals().size()).sum());
         assertEquals("v=S-7rRLrxnVQ__#1_label_B4-0-0", rows.get(0).name());

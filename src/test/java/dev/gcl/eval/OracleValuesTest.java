@@ -1,5 +1,6 @@
 package dev.gcl.eval;
 
+import dev.gcl.testing.TestData;
 import dev.gcl.io.CropMode;
 import dev.gcl.io.FeatureFiles;
 import dev.gcl.io.FeatureFormat;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Reproduces numbers computed outside this project (scikit-learn / numpy). */
 class OracleValuesTest {
-    static final Path UCF = Path.of("../shared/data/ucf-crime");
+    static final Path UCF = TestData.UCF_CRIME;
 
     @Test
     void ucfCrimeC3dConsecutiveDistanceAuc() {
@@ -38,7 +39,7 @@ class OracleValuesTest {
         for (var e : expectedFrames.entrySet()) {
             VideoAnnotation a = ann.get(e.getKey());
             assertEquals(e.getValue(), a.frameCount(), e.getKey());
-            FeatureMatrix m = FeatureFiles.read(UCF.resolve("c3d-32seg/" + e.getKey() + ".txt"), FeatureFormat.C3D_TEXT,
+            FeatureMatrix m = FeatureFiles.read(TestData.UCF_CRIME_C3D.resolve(e.getKey() + ".txt"), FeatureFormat.C3D_TEXT,
                     CropMode.AVERAGE);
             float[] score = new float[m.rows()];
             for (int t = 1; t < m.rows(); t++) {
@@ -66,7 +67,7 @@ class OracleValuesTest {
 
     @Test
     void cifar10RowNormAucAndAveragePrecision() {
-        NpzTable t = NpzTable.read(Path.of("../shared/data/adbench/resnet18/CIFAR10_0.npz"));
+        NpzTable t = NpzTable.read(TestData.ADBENCH.resolve("resnet18/CIFAR10_0.npz"));
         float[] score = new float[t.rows()];
         for (int i = 0; i < t.rows(); i++) {
             double s = 0;

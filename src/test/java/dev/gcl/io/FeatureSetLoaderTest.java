@@ -1,5 +1,6 @@
 package dev.gcl.io;
 
+import dev.gcl.testing.TestData;
 import dev.gcl.testing.NpyFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,7 @@ import static dev.gcl.io.NpyReaderTest.assertOneLineNaming;
 import static org.junit.jupiter.api.Assertions.*;
 
 class FeatureSetLoaderTest {
-    static final Path C3D = Path.of("../shared/data/ucf-crime/c3d-32seg");
+    static final Path C3D = TestData.UCF_CRIME_C3D;
 
     @TempDir
     Path dir;
