@@ -10,7 +10,7 @@ import java.util.Map;
  * parsed by ConfigKeys, so options, sweep grids and model.json share one parser and one set of error messages.
  */
 final class ConfigOptions {
-    @Option(names = "--variant", paramLabel = "NAME", description = "gcl-b, gcl-pt, gcl-occ, gcl-ws, soft-labels, g-self, ae-all, ae-td, ae-occ.")
+    @Option(names = "--variant", paramLabel = "NAME", description = "gcl-b, gcl-pt, gcl-occ, gcl-ws, soft-labels, g-self, ae-all, ae-td, ae-occ (default gcl-pt for videos, gcl-b for rows without a time axis).")
     String variant;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of every random stream (default 0).")
     String seed;

@@ -55,7 +55,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "Segment-to-frame mapping (default: the dataset's): segments = fixed length, ucf32 = official UCF-Crime 32 segments.")
     String mapping;
 
-    @Option(names = "--score-by", paramLabel = "SOURCE", defaultValue = "auto", description = "With --model: d, reconstruction or auto.")
+    @Option(names = "--score-by", paramLabel = "SOURCE", defaultValue = "auto", description = "With --model: d, reconstruction or auto (default auto: the model's own).")
     String scoreBy;
 
     @Option(names = "--threshold", paramLabel = "X", description = "Also report the false-alarm rate on normal videos at this score.")

@@ -27,7 +27,26 @@ public final class GclCommand implements Runnable {
         cl.setErr(new PrintWriter(err, true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOverwrittenOptionsAllowed(true);  // the last of a repeated option wins, as in most tools
+        addHelpOptions(cl);
         return cl;
+    }
+
+    /** -h/--help on every subcommand, added here so that no command can be written without it. */
+    private static void addHelpOptions(CommandLine cl) {
+        CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help (usage, options and their defaults) and exit.").build());
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) addHelpOptions(sub);
+        }
+    }
+
+    /** True when the arguments ask for help: -h or --help anywhere on the line. */
+    static boolean asksForHelp(String[] args) {
+        for (String a : args) if (a.equals("-h") || a.equals("--help")) return true;
+        return false;
     }
 
     /** The library version from the jar manifest, or "development" when run from classes. */

@@ -27,6 +27,10 @@ public final class Main {
         CommandLine cl = GclCommand.commandLine(out, err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, debug, err));
         cl.setParameterExceptionHandler((e, a) -> {
+            if (GclCommand.asksForHelp(a)) {  // help wins over whatever else is wrong on the line
+                e.getCommandLine().usage(e.getCommandLine().getOut());
+                return OK;
+            }
             err.println("gcl: " + e.getMessage() + " (see gcl" + commandName(e.getCommandLine()) + " --help)");
             if (debug) e.printStackTrace(err);
             return BAD_INPUT;

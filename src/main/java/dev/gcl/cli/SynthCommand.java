@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code gcl synth}: writes a generated dataset in the real layout (per-video .npy, lists, UCF-style annotation). */
 @Command(name = "synth", sortOptions = false, description = {
-        "Write a generated video dataset in the layout of the real ones (features/*.npy, train/test lists,",
-        "UCF-Crime-style annotation with frame counts, dataset.yaml). Streams: never the whole set in memory."})
+        "Write a generated video dataset in the layout of the real ones: features/*.npy, train/test lists,"
+                + " a UCF-Crime-style annotation with frame counts, dataset.yaml. Streams: never the whole set in memory."})
 final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
