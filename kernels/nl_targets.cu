@@ -1,4 +1,4 @@
-// Negative-learning targets (Backend.nlTargets), GCL-SPEC step 5.
+// Negative-learning targets (Backend.nlTargets), docs/algorithm.md step 5.
 //
 //   nl_normal_rows: normalRows[0..count) = the rows with labels[r] == 0, ascending; count[0] = how many.
 //                   labels (rows), normalRows (rows) ints, count (1) int, (=)

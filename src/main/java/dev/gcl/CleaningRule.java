@@ -1,7 +1,7 @@
 package dev.gcl;
 
 /**
- * How the temporal-cleaning threshold T_delta on consecutive-segment distances d_t is chosen (GCL-SPEC,
+ * How the temporal-cleaning threshold T_delta on consecutive-segment distances d_t is chosen (docs/algorithm.md,
  * unsupervised pre-training step 1). A segment is kept iff d_t &lt; T_delta.
  */
 public enum CleaningRule {

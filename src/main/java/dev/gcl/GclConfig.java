@@ -5,7 +5,7 @@ import dev.gcl.backend.NlTarget;
 import java.util.Arrays;
 
 /**
- * Every setting of a GCL run, with the paper's defaults (GCL-SPEC.md "Defaults"). Immutable; build with
+ * Every setting of a GCL run, with the paper's defaults (docs/algorithm.md "Defaults"). Immutable; build with
  * {@link #builder()}. Construction validates every field and throws {@link IllegalArgumentException} whose message
  * starts with the field's name, e.g. {@code "batchSize: must be >= 2, got 1"}.
  *

@@ -1,7 +1,7 @@
 package dev.gcl;
 
 /**
- * The variants of GCL studied in the paper (tables 1-2, figures 5, 9, 10), as fixed by GCL-SPEC.md.
+ * The variants of GCL studied in the paper (tables 1-2, figures 5, 9, 10), as fixed by docs/algorithm.md.
  */
 public enum Variant {
     /** No pre-training: the cooperative loop from random initialisation (the baseline GCL_B). */

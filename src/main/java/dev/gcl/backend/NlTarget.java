@@ -1,7 +1,7 @@
 package dev.gcl.backend;
 
 /**
- * Negative-learning pseudo target for rows the discriminator labelled anomalous (GCL-SPEC step 5). Rows labelled
+ * Negative-learning pseudo target for rows the discriminator labelled anomalous (docs/algorithm.md step 5). Rows labelled
  * normal always keep their own features as target.
  */
 public enum NlTarget {

@@ -20,7 +20,7 @@ import java.util.List;
  * test:
  *   list: test.txt
  * segment_frames: 16         # frames per segment, 1..100000 (default 16)
- * segment_mapping: fixed-length   # fixed-length (GCL-SPEC, default) | ucf-crime-32 (Sultani et al.'s evaluator)
+ * segment_mapping: fixed-length   # fixed-length (docs/algorithm.md, default) | ucf-crime-32 (Sultani et al.'s evaluator)
  * non_finite: fail           # fail (default) | drop-rows (training rows with NaN/Inf are dropped and counted)
  * ground_truth:
  *   format: ucf-crime        # ucf-crime | shanghaitech | xd-violence

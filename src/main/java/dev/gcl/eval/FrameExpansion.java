@@ -12,7 +12,7 @@ public final class FrameExpansion {
     private FrameExpansion() {}
 
     /**
-     * GCL-SPEC: segment t's score goes to its S frames [t·S, (t+1)·S); frames past T·S get the last segment's
+     * docs/algorithm.md: segment t's score goes to its S frames [t·S, (t+1)·S); frames past T·S get the last segment's
      * score; scores past the frame count are dropped. A frame count of (T−1)·S or less (a whole segment beyond the
      * video) is an error: those features cannot belong to this video.
      */

@@ -6,7 +6,7 @@ import dev.gcl.data.TrainingData;
 import java.util.Arrays;
 
 /**
- * Temporal cleaning of GCL_PT (Zaheer et al., CVPR 2022, section 3.4; GCL-SPEC "Unsupervised pre-training" step 1):
+ * Temporal cleaning of GCL_PT (Zaheer et al., CVPR 2022, section 3.3; docs/algorithm.md "Unsupervised pre-training" step 1):
  * within each video d_t = ||f_t - f_{t-1}||_2 for t >= 1 and d_0 = d_1; a one-segment video keeps its segment.
  * Segment t is kept iff d_t &lt; T_delta, T_delta chosen by a {@link CleaningRule}. Distances in double.
  */

@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Each variant runs a few iterations on small generated data and does what GCL-SPEC.md says. */
+/** Each variant runs a few iterations on small generated data and does what docs/algorithm.md says. */
 class VariantBehaviourTest {
     private final SyntheticVideos.Result tiny = SmallRuns.tinyVideos(3);
     private final TrainingData data = tiny.data();

@@ -12,7 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The reference backend: plain Java on the heap, the literal implementation of {@code GCL-SPEC.md}. Every dot
+ * The reference backend: plain Java on the heap, the literal implementation of {@code docs/algorithm.md}. Every dot
  * product and reduction accumulates in double; element-wise results are computed in double and rounded once to
  * float. Work is split across rows (or output columns) only, never inside one sum, so results are bit-identical
  * whatever the number of threads. Transcendental functions come from {@link StrictMath}, whose results are

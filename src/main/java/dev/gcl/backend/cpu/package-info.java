@@ -1,5 +1,5 @@
 /**
- * The CPU reference backend: the executable form of {@code GCL-SPEC.md}, against which every other backend is
+ * The CPU reference backend: the executable form of {@code docs/algorithm.md}, against which every other backend is
  * checked.
  */
 package dev.gcl.backend.cpu;
