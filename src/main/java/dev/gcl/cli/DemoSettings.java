@@ -14,7 +14,10 @@ final class DemoSettings {
     static final Map<String, String> GENERATED = Map.of("batch", "256", "lr", "1e-3", "g-hidden", "64,32,16,32,64",
             "d-hidden", "32,8", "cleaning", "quantile", "cleaning-value", "0.8");
 
-    /** The C3D sample (320 segments, D = 4096, L2-normalised): the paper's absolute T_delta = 0.70 applies. */
-    static final Map<String, String> C3D_SAMPLE = Map.of("batch", "32", "lr", "1e-3", "g-hidden", "256,64,256",
+    /**
+     * The C3D sample (320 segments, D = 4096, L2-normalised): the paper's absolute T_delta = 0.70 applies. Batch 16
+     * gives 20 iterations per epoch, the least that does not draw the small-data warning (batch 32: AUC 0.6695).
+     */
+    static final Map<String, String> C3D_SAMPLE = Map.of("batch", "16", "lr", "1e-3", "g-hidden", "256,64,256",
             "d-hidden", "32,8");
 }

@@ -15,7 +15,7 @@ import java.util.Locale;
 /**
  * Shows training progress: a progress bar per phase on a terminal (epoch, losses, segments/s), plain lines per
  * epoch when output goes to a file or pipe (no escape codes), nothing but warnings when quiet. Warnings always go
- * to stderr.
+ * to stderr, each distinct one once per reporter (a sweep's runs share one).
  */
 public final class ProgressReporter implements TrainingListener, AutoCloseable {
     public enum Mode { BAR, PLAIN, QUIET }
@@ -27,6 +27,7 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
     private int epochs;
     private long epochStartNanos;
     private long epochSegments;
+    private final java.util.Set<String> warningsShown = new java.util.HashSet<>();
 
     public ProgressReporter(Mode mode, PrintStream out, PrintStream err) {
         this.mode = mode;
@@ -86,6 +87,7 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
     @Override
     public void onMessage(String message) {
         if (message.startsWith("warning")) {
+            if (!warningsShown.add(message)) return;  // a sweep's runs repeat the same warning: show it once
             closeBar();
             err.println(message);
         } else if (mode != Mode.QUIET) {

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code run.json}: what a train, eval or sweep run did and measured, for people and scripts. Fields: command,
  * variant, seed, backend, precision, auc_roc, auc_pr, seconds, segments_per_second, epochs, config (keys as on the command
  * line), versions (library, java, git commit when known), data (source, fingerprint, sizes), test (frames,
- * anomalous frames, videos, per-video AUC), history (per epoch: losses, fractions pseudo-labelled, test AUC).
+ * anomalous frames, videos, per-video AUC), history (per epoch: losses, fractions pseudo-labelled, test AUC),
+ * warnings (what the run warned about, e.g. too few iterations per epoch).
  */
 final class RunReport {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

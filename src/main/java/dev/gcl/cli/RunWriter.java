@@ -59,8 +59,9 @@ final class RunWriter {
         for (String note : ds.notes()) progress.onMessage(note);
         String fingerprint = DataFingerprint.of(ds.train());
         TrainingSession.Outcome o;
+        WarningLog warnings = new WarningLog(progress);
         try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), progress, epochAuc, controls);
+            o = TrainingSession.run(ds, config, backends.backends(), warnings, epochAuc, controls);
         }
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");
@@ -68,6 +69,7 @@ final class RunWriter {
         RunReport.putTraining(report, config, backends.kind(), backends.precision(), o.seconds(), o.segmentsPerSecond(), o.model());
         RunReport.putMetrics(report, o.metrics());
         RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
+        report.putPOJO("warnings", warnings.warnings());
         if (saveModel) {
             Map<String, Double> metrics = new LinkedHashMap<>();
             if (o.metrics() != null) {

@@ -10,6 +10,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import dev.gcl.GclConfig;
+import dev.gcl.train.SmallDataCheck;
 import java.util.concurrent.Callable;
 
 /** {@code gcl synth}: writes a generated dataset in the real layout (per-video .npy, lists, UCF-style annotation). */
@@ -67,9 +69,21 @@ final class SynthCommand implements Callable<Integer> {
             dir.commit();
         }
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d training and %d test videos (%d + %d segments, D = %d,"
-                        + " %.1f MB) in %.1f s (%.0f segments/s) to %s; train with: gcl train --data %s%n",
+                        + " %.1f MB) in %.1f s (%.0f segments/s) to %s; train with: %s%n",
                 s.trainVideos(), s.testVideos(), s.trainSegments(), s.testSegments(), c.dim(), s.bytes() / 1e6,
-                s.seconds(), s.segmentsPerSecond(), out, out.resolve("dataset.yaml"));
+                s.seconds(), s.segmentsPerSecond(), out, trainCommand(out.resolve("dataset.yaml"), s.trainSegments(), c.dim()));
         return Main.OK;
+    }
+
+    /**
+     * A train command that learns on what was written: the paper's defaults when they give enough updates per
+     * epoch (UCF-Crime scale), else the small-scale settings of {@link SmallDataCheck#smallScaleSettings}.
+     */
+    static String trainCommand(Path dataset, long trainSegments, int dim) {
+        int rows = (int) Math.min(Integer.MAX_VALUE, trainSegments);
+        StringBuilder b = new StringBuilder("gcl train --data ").append(dataset);
+        if (SmallDataCheck.warning(GclConfig.defaults(), rows).isEmpty()) return b.toString();
+        SmallDataCheck.smallScaleSettings(rows, dim).forEach((k, v) -> b.append(" --").append(k).append(' ').append(v));
+        return b.toString();
     }
 }

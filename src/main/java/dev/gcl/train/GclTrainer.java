@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * The training loop of Generative Cooperative Learning (Zaheer et al., "Generative Cooperative Learning for
- * Unsupervised Video Anomaly Detection", CVPR 2022), exactly as GCL-SPEC.md states it, for every variant. It
+ * Unsupervised Video Anomaly Detection", CVPR 2022), exactly as docs/algorithm.md states it, for every variant. It
  * touches network data only through {@link Backend} ops; it downloads losses and labels to report progress.
  *
  * <p>One trainer runs one fit: construct, call {@link #train}, discard. The backend stays owned by the caller.
@@ -128,6 +128,7 @@ public final class GclTrainer {
         this.batch = Math.min(config.batchSize(), trainingData.rows());
         Variant v = config.variant();
         listener.onMessage("variant " + v.cliName() + " on " + trainingData + ", backend " + backend.name());
+        SmallDataCheck.warning(config, trainingData.rows()).ifPresent(listener::onMessage);
         allocate();
         try {
             g = new Network(backend, NetworkWeights.initialise(config.generatorDims(dim), Activation.IDENTITY,
@@ -470,7 +471,7 @@ public final class GclTrainer {
         trainDiscriminator(rows, acc);
     }
 
-    /** One cooperative iteration, GCL-SPEC steps 1-6. */
+    /** One cooperative iteration, docs/algorithm.md steps 1-6. */
     private void cooperativeStep(int rows, EpochAccumulator acc) {
         // 1-2: G forward, reconstruction errors, lG
         DeviceFloats recon = g.forward(xb, rows);
