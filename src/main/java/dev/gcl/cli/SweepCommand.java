@@ -393,6 +393,7 @@ final class SweepCommand implements Callable<Integer> {
             }
             stdout.printf("merged %d runs from %d shard folders into %s%n", ids.size(), shards.size(), out);
             stdout.print(SweepResults.format(groups));
+            stdout.flush();
             return Main.OK;
         }
 
