@@ -27,7 +27,7 @@ fi
 DATA="$(cd "$(dirname "$DATA")" && pwd)/$(basename "$DATA")"   # tasks start in other folders
 mkdir -p "$SWEEP_DIR/logs" "$SWEEP_DIR/shards"
 SWEEP_DIR="$(cd "$SWEEP_DIR" && pwd)"
-export DATA SWEEP_DIR GCL_CMD SEEDS VARIANTS GCL_ARGS BACKEND
+export DATA SWEEP_DIR GCL_CMD SEEDS VARIANTS GCL_ARGS BACKEND SHARDS
 
 common=()
 [ -n "${PARTITION:-}" ] && common+=(--partition="$PARTITION")
