@@ -139,15 +139,17 @@ final class SweepCommand implements Callable<Integer> {
             String fingerprint = DataFingerprint.of(ds.train());
             SweepManifest wanted = new SweepManifest(SweepManifest.planId(allConfigs), fingerprint, shardSpec[0],
                     shardSpec[1], plan.size(), mine.stream().map(SweepRun::id).toList(), List.of());
-            if (SweepManifest.exists(out)) {
-                String conflict = SweepManifest.read(out).conflictWith(wanted, out);
-                if (conflict != null) throw new BadInputException(conflict);
-            } else if (Files.isDirectory(out.resolve("runs")) && !isEmpty(out.resolve("runs"))) {
-                throw new BadInputException(out + ": holds runs but no " + SweepManifest.FILE
-                        + " (written by an older gcl, or not a sweep folder); use another --out");
-            }
-            Files.createDirectories(out.resolve("runs"));
+            Files.createDirectories(out);
+            // the lock first: two tasks starting at once on one folder must not both pass the checks below
             try (SweepLock lock = SweepLock.acquire(out)) {
+                if (SweepManifest.exists(out)) {
+                    String conflict = SweepManifest.read(out).conflictWith(wanted, out);
+                    if (conflict != null) throw new BadInputException(conflict);
+                } else if (Files.isDirectory(out.resolve("runs")) && !isEmpty(out.resolve("runs"))) {
+                    throw new BadInputException(out + ": holds runs but no " + SweepManifest.FILE
+                            + " (written by an older gcl, or not a sweep folder); use another --out");
+                }
+                Files.createDirectories(out.resolve("runs"));
                 wanted.write(out);
                 return runAll(configs, ds, source, fingerprint, every, backends, progress, stdout);
             }

@@ -91,7 +91,7 @@ class SlurmSweepTest {
             end = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             while (true) {
                 String now = snapshot(slurm);
-                String states = now.replaceAll("[ \t]+\d+:\d+(?=[ \t])", "");  // a change of state, not of the clock
+                String states = now.replaceAll("[ \\t]+\\d+:\\d+(?=[ \\t])", "");  // a change of state, not of the clock
                 if (!states.equals(last)) transcript.append("$ squeue\n").append(now);
                 last = states;
                 if (now.lines().count() <= 1) break;  // the header only: every job has left the queue
