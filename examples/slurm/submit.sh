@@ -8,7 +8,7 @@
 #   DATA, SWEEP_DIR           the dataset and the sweep folder, both on storage every node sees (required)
 #   SEEDS [0-9], VARIANTS [gcl-b,gcl-pt], GCL_ARGS [] (more gcl sweep options), BACKEND [auto]
 #   SHARDS [4]                array tasks; the runs are split among them (run k goes to task k mod SHARDS)
-#   CPUS_PER_TASK [8], GPUS_PER_TASK [1] (0: no GPU request), MEM [32G], TIME [12:00:00]
+#   CPUS_PER_TASK [8], GPUS_PER_TASK [1] (0: no GPU request), MEM [32G], TIME [12:00:00], MERGE_MEM [4G]
 #   PARTITION, ACCOUNT        passed to sbatch when set
 #   GCL_CMD                   how tasks run gcl [gcl on PATH, else this checkout's ./gcl launcher]
 set -euo pipefail
@@ -39,8 +39,8 @@ array=$(sbatch --parsable "${common[@]}" "${gpu[@]}" --array="0-$((SHARDS - 1))"
     --cpus-per-task="${CPUS_PER_TASK:-8}" --mem="${MEM:-32G}" --time="${TIME:-12:00:00}" \
     --output="$SWEEP_DIR/logs/shard-%a.out" "$here/sweep-array.sbatch")
 array=${array%%;*}
-merge=$(sbatch --parsable "${common[@]}" --dependency="afterok:$array" --kill-on-invalid-dep=yes \
-    --output="$SWEEP_DIR/logs/merge.out" "$here/merge.sbatch")
-merge=${merge%%;*}
 echo "array job $array: $SHARDS shards -> $SWEEP_DIR/shards/<task>/ (logs in $SWEEP_DIR/logs/)"
+merge=$(sbatch --parsable "${common[@]}" --dependency="afterok:$array" --kill-on-invalid-dep=yes \
+    --mem="${MERGE_MEM:-4G}" --output="$SWEEP_DIR/logs/merge.out" "$here/merge.sbatch")
+merge=${merge%%;*}
 echo "merge job $merge: after every shard succeeded -> $SWEEP_DIR/merged/summary.csv"
