@@ -5,9 +5,16 @@ import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
 import dev.gcl.data.Dataset;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.data.DataFingerprint;
+import dev.gcl.model.CheckpointFiles;
+import dev.gcl.sweep.SweepLock;
+import dev.gcl.sweep.SweepManifest;
 import dev.gcl.sweep.SweepPlan;
 import dev.gcl.sweep.SweepResults;
 import dev.gcl.sweep.SweepRun;
+import dev.gcl.train.NanPolicy;
+import dev.gcl.train.TrainerState;
+import dev.gcl.train.TrainingStoppedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -37,6 +45,9 @@ import java.util.concurrent.Callable;
         "Run variants x seeds x settings on one dataset; summarise mean and spread of the frame ROC AUC.",
         "Without --data: the built-in generated demo dataset with the demo settings."})
 final class SweepCommand implements Callable<Integer> {
+    /** Per-run checkpoints of runs in progress, under the sweep folder. */
+    static final String CHECKPOINTS = "checkpoints";
+
     @Spec
     CommandSpec spec;
 
@@ -62,6 +73,10 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     BackendOptions backendOptions;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N|Nepochs",
+            description = "Also checkpoint each run every N iterations or N epochs (a stop by SIGTERM or Ctrl-C always writes one).")
+    String checkpointEvery;
+
     @Option(names = "--save-models", description = "Keep each run's model (off: run.json only).")
     boolean saveModels;
 
@@ -84,7 +99,15 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<SweepRun> plan = SweepPlan.plan(List.of(variants.split(",")), SweepPlan.parseSeeds(seeds),
                 SweepPlan.parseGrid(grid));
+        int[] shardSpec;
+        try {
+            shardSpec = shard == null ? new int[] {0, 1} : SweepPlan.parseShard(shard);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(out + ": --shard " + e.getMessage().replaceFirst("^shard: ", "")
+                    + "; nothing written", e);
+        }
         List<SweepRun> mine = shard == null ? plan : SweepPlan.shard(plan, shard);
+        FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);
         ProgressReporter progress = new ProgressReporter(verbose ? ProgressReporter.modeFor(false)
                 : ProgressReporter.Mode.QUIET, System.out, System.err);
         BackendChoice.Resolved backends = backendOptions.resolve(stdout::println);
@@ -96,7 +119,7 @@ final class SweepCommand implements Callable<Integer> {
             String source;
             if (data != null) {
                 ds = DataChoice.load(data);
-                source = data.toString();
+                source = data.toAbsolutePath().normalize().toString();
             } else {
                 scratch = Files.createTempDirectory("gcl-sweep-data");
                 ds = DataChoice.generatedDemo(scratch, 1);
@@ -105,45 +128,31 @@ final class SweepCommand implements Callable<Integer> {
                 stdout.println("no --data: the built-in generated demo dataset with settings " + base);
             }
             base.putAll(common);
-            // every run's config must build before the first run starts
+            // every run's config must build before the first run starts; the plan's identity covers all of them
+            Map<SweepRun, Map<String, String>> allConfigs = new LinkedHashMap<>();
             Map<SweepRun, GclConfig> configs = new LinkedHashMap<>();
-            for (SweepRun r : mine) configs.put(r, config(base, r));
-
-            Files.createDirectories(out.resolve("runs"));
-            Set<String> done = SweepResults.completed(out);
-            int failed = 0, skipped = 0, k = 0;
-            for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
-                SweepRun r = e.getKey();
-                k++;
-                if (done.contains(r.id())) {
-                    skipped++;
-                    continue;
-                }
-                String head = String.format(Locale.ROOT, "run %d/%d %s", k, configs.size(), r.id());
-                try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
-                    RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
-                    RunWriter.Summary s = w.train(dir.path(), ds, source, e.getValue(), backends, rep -> describe(rep, r));
-                    dir.commit();
-                    stdout.println(head + ": " + (s.metrics() == null ? "no test split"
-                            : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
-                            s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s)", s.seconds()));
-                } catch (RuntimeException ex) {
-                    failed++;
-                    recordFailure(r, e.getValue(), ex);
-                    stdout.println(head + ": FAILED: " + ex.getMessage());
-                    if (debug) ex.printStackTrace();
-                }
+            for (SweepRun r : plan) {
+                GclConfig c = config(base, r);
+                allConfigs.put(r, ConfigKeys.toMap(c));
+                if (mine.contains(r)) configs.put(r, c);
             }
-            if (skipped > 0) stdout.println("skipped " + skipped + " runs already complete in " + out);
-            List<SweepResults.Group> groups = SweepResults.writeAll(out);
-            stdout.print(SweepResults.format(groups));
-            stdout.println("wrote " + out.resolve("results.csv") + ", results.jsonl, summary.csv"
-                    + (groups.isEmpty() ? "" : ", boxplot.png"));
-            if (failed > 0) {
-                stdout.println(failed + " of " + configs.size() + " runs failed; their errors are in results.jsonl");
-                return Main.INTERNAL_ERROR;
+            String fingerprint = DataFingerprint.of(ds.train());
+            SweepManifest wanted = new SweepManifest(SweepManifest.planId(allConfigs), fingerprint, shardSpec[0],
+                    shardSpec[1], plan.size(), mine.stream().map(SweepRun::id).toList(), List.of());
+            Files.createDirectories(out);
+            // the lock first: two tasks starting at once on one folder must not both pass the checks below
+            try (SweepLock lock = SweepLock.acquire(out)) {
+                if (SweepManifest.exists(out)) {
+                    String conflict = SweepManifest.read(out).conflictWith(wanted, out);
+                    if (conflict != null) throw new BadInputException(conflict);
+                } else if (Files.isDirectory(out.resolve("runs")) && !isEmpty(out.resolve("runs"))) {
+                    throw new BadInputException(out + ": holds runs but no " + SweepManifest.FILE
+                            + " (written by an older gcl, or not a sweep folder); use another --out");
+                }
+                Files.createDirectories(out.resolve("runs"));
+                wanted.write(out);
+                return runAll(configs, ds, source, fingerprint, every, backends, progress, stdout);
             }
-            return Main.OK;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -154,6 +163,107 @@ final class SweepCommand implements Callable<Integer> {
                     // a temporary copy of generated data; the OS cleans the temp folder
                 }
             }
+        }
+    }
+
+    /**
+     * Runs this folder's runs in order: finished ones are skipped, one with a checkpoint continues from it.
+     * SIGTERM (Slurm's scancel and requeue) or Ctrl-C checkpoints the run in progress and ends with 130.
+     */
+    private int runAll(Map<SweepRun, GclConfig> configs, Dataset ds, String source, String fingerprint,
+                       FileCheckpoints.Interval every, BackendChoice.Resolved backends, ProgressReporter progress,
+                       PrintWriter stdout) {
+        Set<String> done = SweepResults.completed(out);
+        int failed = 0, skipped = 0, k = 0;
+        for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
+            SweepRun r = e.getKey();
+            k++;
+            if (done.contains(r.id())) {
+                skipped++;
+                continue;
+            }
+            String head = String.format(Locale.ROOT, "run %d/%d %s", k, configs.size(), r.id());
+            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
+            TrainerState resumeFrom = resumeState(checkpoint, e.getValue(), fingerprint);
+            if (resumeFrom != null) {
+                stdout.println(head + ": continuing from its checkpoint (before iteration "
+                        + resumeFrom.position().globalIteration() + ")");
+            }
+            StopSignal stop = StopSignal.install();
+            FileCheckpoints policy = new FileCheckpoints(checkpoint, every, e.getValue(), source, fingerprint,
+                    Map.of("sweep_id", r.id(), "sweep_dir", out.toAbsolutePath().normalize().toString()), stop,
+                    progress::onMessage, resumeFrom == null ? 0 : resumeFrom.history().size());
+            try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
+                RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
+                stop.trainingStarted();
+                RunWriter.Summary s = w.train(dir.path(), ds, source, e.getValue(), backends, rep -> describe(rep, r),
+                        new TrainingSession.Controls(policy, NanPolicy.STOP, resumeFrom));
+                dir.commit();
+                deleteQuietly(checkpoint);  // the run is complete
+                stdout.println(head + ": " + (s.metrics() == null ? "no test split"
+                        : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
+                        s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s)", s.seconds()));
+            } catch (TrainingStoppedException stopped) {
+                stdout.println(head + ": interrupted: wrote the checkpoint " + checkpoint
+                        + "; the same command (or a requeued task) continues it");
+                stdout.flush();
+                return Main.INTERRUPTED;
+            } catch (RuntimeException ex) {
+                failed++;
+                recordFailure(r, e.getValue(), ex);
+                stdout.println(head + ": FAILED: " + ex.getMessage());
+                if (debug) ex.printStackTrace();
+            } finally {
+                stop.done();
+            }
+        }
+        deleteEmpty(out.resolve(CHECKPOINTS));
+        if (skipped > 0) stdout.println("skipped " + skipped + " runs already complete in " + out);
+        List<SweepResults.Group> groups = SweepResults.writeAll(out);
+        stdout.print(SweepResults.format(groups));
+        stdout.println("wrote " + out.resolve("results.csv") + ", results.jsonl, summary.csv"
+                + (groups.isEmpty() ? "" : ", boxplot.png"));
+        if (failed > 0) {
+            stdout.println(failed + " of " + configs.size() + " runs failed; their errors are in results.jsonl");
+            return Main.INTERNAL_ERROR;
+        }
+        return Main.OK;
+    }
+
+    /** The state to continue from when the run left a checkpoint (a stop or a requeue), else null. */
+    private static TrainerState resumeState(Path checkpoint, GclConfig config, String fingerprint) {
+        if (!Files.isDirectory(checkpoint)) return null;
+        CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoint);
+        if (!fingerprint.equals(c.dataFingerprint())) {
+            throw new BadInputException(checkpoint + ": a checkpoint of other data (fingerprint " + c.dataFingerprint()
+                    + ", --data has " + fingerprint + "); delete it to start the run afresh");
+        }
+        if (!ConfigKeys.toMap(config).equals(ConfigKeys.toMap(c.config()))) {
+            throw new BadInputException(checkpoint + ": a checkpoint of other settings than this run's; delete it"
+                    + " to start the run afresh");
+        }
+        return c.state();
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteEmpty(Path dir) {
+        try {
+            if (Files.isDirectory(dir) && isEmpty(dir)) Files.delete(dir);
+        } catch (IOException ignored) {
+            // an empty folder left behind is harmless
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            AtomicDirectory.deleteRecursively(p);
+        } catch (IOException ignored) {
+            // a leftover checkpoint of a finished run is skipped with the run
         }
     }
 
@@ -190,8 +300,13 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code gcl sweep merge DIR... --out DIR}: joins shard directories into one and summarises. */
-    @Command(name = "merge", description = "Join the run directories of sweep shards and summarise them.")
+    /**
+     * {@code gcl sweep merge DIR... --out DIR}: joins the shard folders of one sweep into one folder and summarises.
+     * Every check runs before anything is written: the folders must be the shards of one plan on one data set,
+     * each shard exactly once, each finished and no longer locked by a writer. The merged folder then appears
+     * whole (written beside it and renamed), so a merge that fails or is killed leaves the previous one intact.
+     */
+    @Command(name = "merge", description = "Join the shard folders of one sweep and summarise them (all shards must have finished).")
     static final class Merge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -199,7 +314,7 @@ final class SweepCommand implements Callable<Integer> {
         @picocli.CommandLine.Parameters(paramLabel = "SHARD_DIR", arity = "1..*", description = "Sweep directories to join.")
         List<Path> shards;
 
-        @Option(names = "--out", paramLabel = "DIR", required = true, description = "The merged sweep directory.")
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "The merged sweep directory (replaced if it holds an earlier merge).")
         Path out;
 
         @Option(names = "--debug", description = "Show stack traces of errors.")
@@ -208,36 +323,80 @@ final class SweepCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             PrintWriter stdout = spec.commandLine().getOut();
-            Files.createDirectories(out.resolve("runs"));
-            int copied = 0, same = 0;
+            Map<Integer, Path> byIndex = new TreeMap<>();
+            Map<Path, SweepManifest> manifests = new LinkedHashMap<>();
+            Path outAbs = out.toAbsolutePath().normalize();
+            SweepManifest first = null;
+            Path firstDir = null;
             for (Path shard : shards) {
-                Path runs = shard.resolve("runs");
-                if (!Files.isDirectory(runs)) throw new BadInputException(shard + ": not a sweep directory (no runs/)");
-                try (var dirs = Files.list(runs)) {
-                    for (Path d : dirs.sorted().toList()) {
-                        if (!Files.isRegularFile(d.resolve("run.json"))) continue;
-                        Path target = out.resolve("runs").resolve(d.getFileName().toString());
-                        if (target.toAbsolutePath().normalize().equals(d.toAbsolutePath().normalize())) {
-                            same++;
-                            continue;
-                        }
-                        if (Files.isRegularFile(target.resolve("run.json")) && isOk(target) && !isOk(d)) continue;
-                        try (AtomicDirectory dest = AtomicDirectory.create(target, true)) {
-                            copyTree(d, dest.path());
-                            dest.commit();
-                        }
-                        copied++;
-                    }
+                if (!Files.isDirectory(shard)) throw new BadInputException(shard + ": no such sweep folder");
+                if (shard.toAbsolutePath().normalize().equals(outAbs)) {
+                    throw new BadInputException(shard + ": is also --out; merge into a folder of its own");
+                }
+                SweepManifest m = SweepManifest.read(shard);
+                if (m.merged()) throw new BadInputException(shard + ": is a merged folder, not a shard; merge the shard folders");
+                if (first == null) {
+                    first = m;
+                    firstDir = shard;
+                } else if (!m.planId().equals(first.planId())) {
+                    throw new BadInputException(shard + ": a shard of another sweep plan (plan " + m.planId() + ", "
+                            + firstDir + " has " + first.planId() + ")");
+                } else if (!m.dataFingerprint().equals(first.dataFingerprint())) {
+                    throw new BadInputException(shard + ": a shard on other data (fingerprint " + m.dataFingerprint()
+                            + ", " + firstDir + " has " + first.dataFingerprint() + ")");
+                } else if (m.shardCount() != first.shardCount()) {
+                    throw new BadInputException(shard + ": shard " + m.shardLabel() + " of a split into "
+                            + m.shardCount() + ", " + firstDir + " is " + first.shardLabel());
+                }
+                Path twin = byIndex.putIfAbsent(m.shardIndex(), shard);
+                if (twin != null) {
+                    throw new BadInputException(shard + ": shard " + m.shardLabel() + " is given twice (also " + twin + ")");
+                }
+                if (SweepLock.held(shard)) {
+                    throw new BadInputException(shard + ": shard " + m.shardLabel() + " is still running ("
+                            + SweepLock.holder(shard) + "); merge after every shard has finished");
+                }
+                List<String> missing = new ArrayList<>();
+                for (String id : m.runIds()) if (!Files.isRegularFile(shard.resolve("runs").resolve(id).resolve("run.json"))) missing.add(id);
+                if (!missing.isEmpty()) {
+                    throw new BadInputException(shard + ": shard " + m.shardLabel() + " has not finished: " + missing.size()
+                            + " of " + m.runIds().size() + " runs have no result (" + String.join(", ",
+                            missing.subList(0, Math.min(3, missing.size()))) + (missing.size() > 3 ? ", ..." : "") + ")");
+                }
+                manifests.put(shard, m);
+            }
+            for (int i = 0; i < first.shardCount(); i++) {
+                if (!byIndex.containsKey(i)) {
+                    throw new BadInputException(out + ": shard " + i + "/" + first.shardCount() + " is missing (given: "
+                            + byIndex.values().stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse("") + ")");
                 }
             }
-            List<SweepResults.Group> groups = SweepResults.writeAll(out);
-            stdout.printf("merged %d runs from %d directories into %s%n", copied + same, shards.size(), out);
-            stdout.print(SweepResults.format(groups));
-            return Main.OK;
-        }
+            if (Files.exists(out) && !(Files.isDirectory(out) && (isEmpty(out)
+                    || (SweepManifest.exists(out) && SweepManifest.read(out).merged())))) {
+                throw new BadInputException(out + ": exists and is not an earlier merge; give a new --out");
+            }
 
-        private static boolean isOk(Path runDir) throws IOException {
-            return Files.readString(runDir.resolve("run.json")).contains("\"status\" : \"ok\"");
+            List<String> ids = new ArrayList<>();
+            List<SweepResults.Group> groups;
+            try (AtomicDirectory dest = AtomicDirectory.create(out, true)) {
+                Path runs = Files.createDirectories(dest.path().resolve("runs"));
+                for (Map.Entry<Path, SweepManifest> e : manifests.entrySet()) {
+                    // only the runs the shard owns: a stray copy elsewhere is never counted twice
+                    for (String id : e.getValue().runIds()) {
+                        copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        ids.add(id);
+                    }
+                }
+                new SweepManifest(first.planId(), first.dataFingerprint(), 0, 1, first.planRuns(), ids,
+                        manifests.keySet().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList())
+                        .write(dest.path());
+                groups = SweepResults.writeAll(dest.path());
+                dest.commit();
+            }
+            stdout.printf("merged %d runs from %d shard folders into %s%n", ids.size(), shards.size(), out);
+            stdout.print(SweepResults.format(groups));
+            stdout.flush();
+            return Main.OK;
         }
 
         private static void copyTree(Path from, Path to) throws IOException {

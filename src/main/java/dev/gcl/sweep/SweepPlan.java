@@ -83,8 +83,8 @@ public final class SweepPlan {
         return runs;
     }
 
-    /** The runs of shard {@code "i/n"}. */
-    public static List<SweepRun> shard(List<SweepRun> runs, String spec) {
+    /** {@code "i/n"} as {i, n}, checked: 0 <= i < n. */
+    public static int[] parseShard(String spec) {
         String[] parts = spec.split("/");
         int i, n;
         try {
@@ -94,9 +94,18 @@ public final class SweepPlan {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("shard: '" + spec + "' is not i/n like 0/4");
         }
-        if (n < 1 || i < 0 || i >= n) throw new IllegalArgumentException("shard: need 0 <= i < n, got " + spec);
+        if (n < 1) throw new IllegalArgumentException("shard: need at least 1 shard, got " + spec);
+        if (i < 0 || i >= n) {
+            throw new IllegalArgumentException("shard: index " + i + " is outside the array 0.." + (n - 1) + " (got " + spec + ")");
+        }
+        return new int[] {i, n};
+    }
+
+    /** The runs of shard {@code "i/n"}. */
+    public static List<SweepRun> shard(List<SweepRun> runs, String spec) {
+        int[] in = parseShard(spec);
         List<SweepRun> mine = new ArrayList<>();
-        for (SweepRun r : runs) if (r.index() % n == i) mine.add(r);
+        for (SweepRun r : runs) if (r.index() % in[1] == in[0]) mine.add(r);
         return mine;
     }
 }

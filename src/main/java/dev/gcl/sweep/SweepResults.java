@@ -51,6 +51,8 @@ public final class SweepResults {
         if (!Files.isDirectory(runs)) return rows;
         try (Stream<Path> dirs = Files.list(runs)) {
             for (Path d : dirs.sorted().toList()) {
+                // hidden: a run directory still being written (AtomicDirectory's staging), never a result
+                if (d.getFileName().toString().startsWith(".")) continue;
                 Path f = d.resolve("run.json");
                 if (Files.isRegularFile(f)) rows.add(row(JSON.readTree(f.toFile()), d.getFileName().toString()));
             }

@@ -1,2 +1,6 @@
-/** Seed and setting sweeps: the run plan, sharding across machines, results and their summary. */
+/**
+ * Seed and setting sweeps: the run plan, sharding across machines (Slurm array tasks, Kubernetes indexed jobs),
+ * each shard folder's manifest ({@code sweep.json}: plan, data fingerprint, shard) and single-writer lock, results
+ * and their summary.
+ */
 package dev.gcl.sweep;
