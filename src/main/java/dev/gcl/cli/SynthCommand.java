@@ -82,8 +82,7 @@ final class SynthCommand implements Callable<Integer> {
     static String trainCommand(Path dataset, long trainSegments, int dim) {
         int rows = (int) Math.min(Integer.MAX_VALUE, trainSegments);
         StringBuilder b = new StringBuilder("gcl train --data ").append(dataset);
-        if (SmallDataCheck.warning(GclConfig.defaults(), rows).isEmpty()) return b.toString();
-        SmallDataCheck.smallScaleSettings(rows, dim).forEach((k, v) -> b.append(" --").append(k).append(' ').append(v));
-        return b.toString();
+        if (SmallDataCheck.warning(GclConfig.defaults(), rows, dim).isEmpty()) return b.toString();
+        return b.append(' ').append(SmallDataCheck.commandLine(SmallDataCheck.smallScaleSettings(rows, dim))).toString();
     }
 }

@@ -128,7 +128,7 @@ public final class GclTrainer {
         this.batch = Math.min(config.batchSize(), trainingData.rows());
         Variant v = config.variant();
         listener.onMessage("variant " + v.cliName() + " on " + trainingData + ", backend " + backend.name());
-        SmallDataCheck.warning(config, trainingData.rows()).ifPresent(listener::onMessage);
+        SmallDataCheck.warning(config, trainingData.rows(), trainingData.dim()).ifPresent(listener::onMessage);
         allocate();
         try {
             g = new Network(backend, NetworkWeights.initialise(config.generatorDims(dim), Activation.IDENTITY,

@@ -24,19 +24,22 @@ public final class SmallDataCheck {
         return rows / batch + (rows % batch >= 2 ? 1 : 0);
     }
 
+    /** The suggested settings aim at this many updates per epoch (measured: batch 16 beat 32 on 1,016 segments). */
+    public static final int SUGGESTED_ITERATIONS_PER_EPOCH = 50;
+
     /**
-     * The largest power-of-two batch (at least 2) that gives {@link #MIN_ITERATIONS_PER_EPOCH} iterations over rows
-     * segments, or 0 when even a batch of 2 gives fewer.
+     * The largest power-of-two batch (at least 2) that gives {@link #SUGGESTED_ITERATIONS_PER_EPOCH} iterations over
+     * rows segments, or 0 when even a batch of 2 gives fewer than {@link #MIN_ITERATIONS_PER_EPOCH}.
      */
     public static int suggestedBatch(int rows) {
-        int b = Integer.highestOneBit(Math.max(1, rows / MIN_ITERATIONS_PER_EPOCH));
-        return b < 2 ? 0 : b;
+        if (rows / 2 < MIN_ITERATIONS_PER_EPOCH) return 0;
+        return Math.max(2, Integer.highestOneBit(Math.max(1, rows / SUGGESTED_ITERATIONS_PER_EPOCH)));
     }
 
     /**
      * Settings that learn on small data (measured on the generated datasets: docs/algorithm.md), as option names and
-     * values: the largest power-of-two batch giving {@link #MIN_ITERATIONS_PER_EPOCH} iterations (at most 8192),
-     * lr 1e-3, networks narrowed to D (G h, h/2, h/4, h/2, h and D h/2, 8 with h = D rounded down to a power of two
+     * values: the largest power-of-two batch giving {@link #SUGGESTED_ITERATIONS_PER_EPOCH} iterations (at most
+     * 8192), lr 3e-3, networks narrowed to D (G h, h/2, h/4, h/2, h and D h/2, 8 with h = D rounded down to a power of two
      * in [16, 1024]) and quantile cleaning at 0.8 (independent of the features' scale). Empty when even a batch of 2
      * gives too few iterations.
      */
@@ -46,7 +49,7 @@ public final class SmallDataCheck {
         int h = Math.max(16, Math.min(1024, Integer.highestOneBit(dim)));
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("batch", Integer.toString(batch));
-        m.put("lr", "1e-3");
+        m.put("lr", "3e-3");
         m.put("g-hidden", h + "," + h / 2 + "," + h / 4 + "," + h / 2 + "," + h);
         m.put("d-hidden", h / 2 + ",8");
         m.put("cleaning", "quantile");
@@ -54,17 +57,22 @@ public final class SmallDataCheck {
         return m;
     }
 
+    /** Settings as command-line options: {@code --batch 16 --lr 3e-3 ...}. */
+    public static String commandLine(java.util.Map<String, String> settings) {
+        StringBuilder b = new StringBuilder();
+        settings.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append("--").append(k).append(' ').append(v));
+        return b.toString();
+    }
+
     /** The warning for this configuration on rows training segments, if it makes too few updates per epoch. */
-    public static Optional<String> warning(GclConfig config, int rows) {
+    public static Optional<String> warning(GclConfig config, int rows, int dim) {
         int iterations = iterationsPerEpoch(rows, config.batchSize());
         if (iterations >= MIN_ITERATIONS_PER_EPOCH) return Optional.empty();
         int suggested = suggestedBatch(rows);
         String advice = suggested == 0
                 ? "too few segments for " + MIN_ITERATIONS_PER_EPOCH + " updates per epoch at any batch size;"
                         + " expect results near chance"
-                : String.format(Locale.ROOT, "settings measured to learn at small scale: --batch %d --lr 1e-3 and"
-                        + " smaller networks (e.g. --g-hidden 64,32,16,32,64 --d-hidden 32,8), as in the built-in demo",
-                        suggested);
+                : "settings measured to learn at small scale: " + commandLine(smallScaleSettings(rows, dim));
         return Optional.of(String.format(Locale.ROOT, "warning: small data: %d training segments at batch %d give %d"
                 + " iteration%s per epoch (%d updates in %d epochs), too few to learn (fewer than %d per epoch);"
                 + " %s", rows, config.batchSize(), iterations, iterations == 1 ? "" : "s",

@@ -43,7 +43,7 @@ class SmallDataCliTest {
         Matcher m = SUGGESTION.matcher(synth.out().strip());
         assertTrue(m.find(), synth.out());
         List<String> suggested = new ArrayList<>(Arrays.asList(m.group(1).split(" ")));
-        assertTrue(suggested.containsAll(List.of("--batch", "32", "--lr", "1e-3")), suggested.toString());
+        assertTrue(suggested.containsAll(List.of("--batch", "16", "--lr", "3e-3")), suggested.toString());
 
         // the paper's defaults (epochs shortened for the test: the warning depends on the batch, not the epochs)
         Path paper = tmp.resolve("paper");

@@ -24,17 +24,18 @@ class SmallDataCheckTest {
 
     @Test
     void paperDefaultsOnAFewThousandSegmentsWarnWithTheArithmetic() {
-        String w = SmallDataCheck.warning(GclConfig.defaults(), 1016).orElseThrow();
+        String w = SmallDataCheck.warning(GclConfig.defaults(), 1016, 32).orElseThrow();
         assertTrue(w.startsWith("warning: small data: 1016 training segments at batch 8192 give 1 iteration per epoch"), w);
-        assertTrue(w.contains("--batch 32 --lr 1e-3"), w);
+        assertTrue(w.endsWith("--batch 16 --lr 3e-3 --g-hidden 32,16,8,16,32 --d-hidden 16,8 --cleaning quantile"
+                + " --cleaning-value 0.8"), w);
         assertFalse(w.contains("\n"), "one line");
     }
 
     @Test
     void ucfCrimeScaleWithPaperDefaultsDoesNotWarn() {
-        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 800_000).isEmpty());   // 97 iterations per epoch
-        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 20 * 8192).isEmpty());
-        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 19 * 8192).isPresent());
+        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 800_000, 2048).isEmpty());   // 97 iterations per epoch
+        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 20 * 8192, 2048).isEmpty());
+        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 19 * 8192, 2048).isPresent());
     }
 
     @Test
@@ -42,10 +43,11 @@ class SmallDataCheckTest {
         for (int rows : new int[] {40, 320, 1016, 8_000, 50_000, 163_839}) {
             Map<String, String> s = SmallDataCheck.smallScaleSettings(rows, 64);
             GclConfig c = GclConfig.builder().batchSize(Integer.parseInt(s.get("batch"))).build();
-            assertTrue(SmallDataCheck.warning(c, rows).isEmpty(), rows + " rows: " + s);
+            assertTrue(SmallDataCheck.warning(c, rows, 64).isEmpty(), rows + " rows: " + s);
         }
         assertEquals(Map.of(), SmallDataCheck.smallScaleSettings(39, 64));  // no batch >= 2 gives 20 iterations
-        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 39).orElseThrow().contains("at any batch size"));
+        assertEquals("2", SmallDataCheck.smallScaleSettings(40, 64).get("batch"));
+        assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 39, 64).orElseThrow().contains("at any batch size"));
     }
 
     @Test
