@@ -47,6 +47,8 @@ class SmallDataCheckTest {
         }
         assertEquals(Map.of(), SmallDataCheck.smallScaleSettings(39, 64));  // no batch >= 2 gives 20 iterations
         assertEquals("2", SmallDataCheck.smallScaleSettings(40, 64).get("batch"));
+        assertEquals("256", SmallDataCheck.smallScaleSettings(8220, 64).get("batch"));  // the built-in demo's
+        assertEquals("1e-3", SmallDataCheck.smallScaleSettings(8220, 64).get("lr"));
         assertTrue(SmallDataCheck.warning(GclConfig.defaults(), 39, 64).orElseThrow().contains("at any batch size"));
     }
 
