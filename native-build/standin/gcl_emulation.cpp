@@ -8,9 +8,12 @@
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <climits>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <string>
-#include <vector>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 thread_local uint3 threadIdx;
 thread_local uint3 blockIdx;
@@ -21,6 +24,18 @@ namespace gcl_emu {
 namespace {
 
 constexpr int kMaxThreads = 1024;
+
+// Sleeping in the kernel, never spinning: the threads of a block outnumber the cores many times over (std::atomic
+// wait spins and yields first, which starves everything else on a 2-core machine).
+void futex_wait(std::atomic<uint32_t>& word, uint32_t value) {
+    while (word.load(std::memory_order_acquire) == value) {
+        syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, value, nullptr, nullptr, 0);
+    }
+}
+
+void futex_wake(std::atomic<uint32_t>& word, int count) {
+    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
+}
 constexpr int kWarps = kMaxThreads / 32;
 
 // A reusable barrier: waits for `expected` arrivals; a thread that leaves the kernel early drops out (the device
@@ -44,7 +59,7 @@ class Barrier {
                 return;
             }
         }
-        while (generation_.load(std::memory_order_acquire) == g) generation_.wait(g, std::memory_order_acquire);
+        futex_wait(generation_, g);
     }
 
     void arrive_and_wait() {
@@ -61,7 +76,7 @@ class Barrier {
     void release(uint32_t g) {  // under m_
         arrived_ = 0;
         generation_.store(g + 1, std::memory_order_release);
-        generation_.notify_all();
+        futex_wake(generation_, INT_MAX);
     }
 
     std::mutex m_;
@@ -76,12 +91,30 @@ struct Launch {
     void** args;
     LaunchShape shape;
     int threads;
+    int index;                               // in the kernel table
+    bool independent = false;                // set by block 0's end: see run_thread
+    std::atomic<bool> barrier_seen{false};
     std::atomic<bool> failed{false};
     std::string error;  // the first fault, under error_lock
     std::mutex error_lock;
 };
 
 Launch* current = nullptr;
+
+void fail(Launch& L, const std::string& why) {
+    std::lock_guard<std::mutex> lock(L.error_lock);
+    if (!L.failed.exchange(true)) L.error = why;
+}
+
+// A barrier or warp operation: noted; in a launch already judged independent it cannot be honoured.
+bool meet_allowed() {
+    Launch& L = *current;
+    L.barrier_seen.store(true, std::memory_order_relaxed);
+    if (!L.independent) return true;
+    fail(L, std::string("kernel ") + L.kernel->name + " reached a barrier or warp operation after block 0 ran "
+                                                    "without one: the stand-in cannot run it (no barrier in block 0)");
+    return false;
+}
 Barrier block_barrier;          // __syncthreads
 Barrier block_end;              // every thread done with a block: the next may start
 Barrier warp_barriers[kWarps];  // warp-level operations
@@ -134,7 +167,14 @@ void reset_block_barriers(int n) {
     for (int w = 0; w * 32 < n; w++) warp_barriers[w].reset(n - w * 32 < 32 ? n - w * 32 : 32);
 }
 
-// One thread of the block, through every block of the grid.
+// Kernels seen to use a barrier or warp operation (by kernel table index): always run block by block.
+bool known_cooperative[256];
+
+// One thread of the block, through every block of the grid. Block 0 always runs as a block: its threads start
+// together, and the next block starts only when all of them are done (shared memory is one copy). If no thread of
+// block 0 met a barrier or a warp operation, and the kernel never did in an earlier launch, its threads are
+// independent: each worker then runs its thread of the remaining blocks without waiting for the others (one
+// wake-up per launch instead of one per block). A barrier reached in that mode fails the launch loudly.
 void run_thread(int t) {
     Launch& L = *current;
     const LaunchShape& s = L.shape;
@@ -142,30 +182,32 @@ void run_thread(int t) {
     t_warp = t / 32;
     t_lane = t % 32;
     threadIdx = {t % s.block[0], (t / s.block[0]) % s.block[1], t / (s.block[0] * s.block[1])};
-    for (unsigned int bz = 0; bz < s.grid[2]; bz++) {
-        for (unsigned int by = 0; by < s.grid[1]; by++) {
-            for (unsigned int bx = 0; bx < s.grid[0]; bx++) {
-                blockIdx = {bx, by, bz};
-                if (sigsetjmp(t_fault_jump, 1) == 0) {
-                    t_in_kernel = 1;
-                    L.kernel->invoke(L.args);
-                    t_in_kernel = 0;
-                } else {
-                    std::lock_guard<std::mutex> lock(L.error_lock);
-                    if (!L.failed.exchange(true)) {
-                        char where[160];
-                        std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ",
-                                      L.kernel->name, bx, by, bz, threadIdx.x, threadIdx.y, threadIdx.z);
-                        L.error = std::string(where) + describe_address(t_fault_address);
-                    }
-                }
-                // returned (or faulted): the others no longer wait for this thread at barriers
-                block_barrier.drop();
-                warp_barriers[t_warp].drop();
-                block_end.arrive_and_wait([&] { reset_block_barriers(L.threads); });
-                if (L.failed.load()) return;  // the device stops the grid at a fault too
-            }
+    const unsigned long long blocks = (unsigned long long)s.grid[0] * s.grid[1] * s.grid[2];
+    for (unsigned long long b = 0; b < blocks; b++) {
+        const unsigned int bx = (unsigned int)(b % s.grid[0]), by = (unsigned int)((b / s.grid[0]) % s.grid[1]);
+        const unsigned int bz = (unsigned int)(b / ((unsigned long long)s.grid[0] * s.grid[1]));
+        blockIdx = {bx, by, bz};
+        if (sigsetjmp(t_fault_jump, 1) == 0) {
+            t_in_kernel = 1;
+            L.kernel->invoke(L.args);
+            t_in_kernel = 0;
+        } else {
+            char where[160];
+            std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ",
+                          L.kernel->name, bx, by, bz, threadIdx.x, threadIdx.y, threadIdx.z);
+            fail(L, std::string(where) + describe_address(t_fault_address));
         }
+        if (!L.independent) {
+            // returned (or faulted): the others no longer wait for this thread at barriers
+            block_barrier.drop();
+            warp_barriers[t_warp].drop();
+            block_end.arrive_and_wait([&] {
+                reset_block_barriers(L.threads);
+                if (L.barrier_seen.load()) known_cooperative[L.index] = true;
+                L.independent = !known_cooperative[L.index];
+            });
+        }
+        if (L.failed.load()) return;  // the device stops the grid at a fault too
     }
 }
 
@@ -183,12 +225,12 @@ void* worker_main(void* arg) {
     const int i = (int)(intptr_t)arg;
     uint32_t seen = 0;
     for (;;) {
-        while (workers[i].go.load(std::memory_order_acquire) == seen) workers[i].go.wait(seen);
+        futex_wait(workers[i].go, seen);
         seen = workers[i].go.load(std::memory_order_acquire);
         run_thread(i);
         if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
             done_generation.fetch_add(1, std::memory_order_release);
-            done_generation.notify_all();
+            futex_wake(done_generation, INT_MAX);
         }
     }
     return nullptr;
@@ -208,11 +250,11 @@ void ensure_workers(int n) {
 }  // namespace
 
 void syncthreads() {
-    block_barrier.arrive_and_wait();
+    if (meet_allowed()) block_barrier.arrive_and_wait();
 }
 
 void warp_sync() {
-    warp_barriers[t_warp].arrive_and_wait();
+    if (meet_allowed()) warp_barriers[t_warp].arrive_and_wait();
 }
 
 void* warp_slots() {
@@ -269,6 +311,7 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     install_fault_handler();
     Launch launch;
     launch.kernel = &kernel;
+    launch.index = (int)(&kernel - kKernels);
     launch.args = args;
     launch.shape = shape;
     launch.threads = (int)(shape.block[0] * shape.block[1] * shape.block[2]);
@@ -282,9 +325,9 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     remaining.store(launch.threads, std::memory_order_release);
     for (int i = 0; i < launch.threads; i++) {
         workers[i].go.fetch_add(1, std::memory_order_release);
-        workers[i].go.notify_one();
+        futex_wake(workers[i].go, 1);
     }
-    while (done_generation.load(std::memory_order_acquire) == done) done_generation.wait(done);
+    futex_wait(done_generation, done);
     current = nullptr;
     return launch.failed.load() ? launch.error : std::string();
 }

@@ -33,6 +33,7 @@ enum : int {
     CUDA_ERROR_NOT_FOUND = 500,
     CUDA_ERROR_ILLEGAL_ADDRESS = 700,
     CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
+    CUDA_ERROR_LAUNCH_FAILED = 719,
     CUDA_ERROR_NOT_SUPPORTED = 801,
 };
 
@@ -325,7 +326,8 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
     }
     if (!error.empty()) {
         std::fprintf(stderr, "gcl stand-in libcuda: %s\n", error.c_str());
-        return CUDA_ERROR_ILLEGAL_ADDRESS;
+        return error.find("illegal address") != std::string::npos ? CUDA_ERROR_ILLEGAL_ADDRESS
+                                                                   : CUDA_ERROR_LAUNCH_FAILED;
     }
     return CUDA_SUCCESS;
 }
