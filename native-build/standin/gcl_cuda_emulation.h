@@ -26,8 +26,8 @@ struct uint3 { unsigned int x, y, z; };
 struct dim3 { unsigned int x = 1, y = 1, z = 1; };
 
 // Per thread: where it is in the grid. Per launch: the grid's shape.
-extern thread_local uint3 threadIdx;
-extern thread_local uint3 blockIdx;
+extern uint3 threadIdx;
+extern uint3 blockIdx;
 extern dim3 blockDim;
 extern dim3 gridDim;
 

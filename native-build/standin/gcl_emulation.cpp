@@ -1,22 +1,20 @@
-// The execution engine of the stand-in: blocks one after another, the threads of a block as real OS threads
-// meeting at real barriers, warps meeting for their shuffles and mma's, kernel faults turned into an error.
+// The execution engine of the stand-in: blocks one after another; the threads of a block as fibers (user-space
+// contexts, switched only at barriers) meeting at real barriers; warps meeting for their shuffles and mma's;
+// kernel faults turned into an error.
 #include "gcl_cuda_emulation.h"
 #include "gcl_emulation_runtime.h"
 
-#include <atomic>
+
 #include <csetjmp>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
-#include <climits>
-#include <linux/futex.h>
-#include <pthread.h>
+#include <cstdlib>
 #include <string>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include <sys/mman.h>
 
-thread_local uint3 threadIdx;
-thread_local uint3 blockIdx;
+uint3 threadIdx;
+uint3 blockIdx;
 dim3 blockDim;
 dim3 gridDim;
 
@@ -24,116 +22,86 @@ namespace gcl_emu {
 namespace {
 
 constexpr int kMaxThreads = 1024;
-
-// Sleeping in the kernel, never spinning: the threads of a block outnumber the cores many times over (std::atomic
-// wait spins and yields first, which starves everything else on a 2-core machine).
-void futex_wait(std::atomic<uint32_t>& word, uint32_t value) {
-    while (word.load(std::memory_order_acquire) == value) {
-        syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAIT_PRIVATE, value, nullptr, nullptr, 0);
-    }
-}
-
-void futex_wake(std::atomic<uint32_t>& word, int count) {
-    syscall(SYS_futex, reinterpret_cast<uint32_t*>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
-}
 constexpr int kWarps = kMaxThreads / 32;
+constexpr size_t kStackBytes = 256 * 1024;
 
-// A reusable barrier: waits for `expected` arrivals; a thread that leaves the kernel early drops out (the device
-// counts an exited thread as arrived). The last arrival may run a completion step before anyone is released.
-class Barrier {
-  public:
-    void reset(int n) {
-        expected_ = n;
-        arrived_ = 0;
-    }
+// Switches stacks: saves the callee-saved registers, the SSE and x87 control words and the stack pointer into
+// *from, and resumes the context whose stack pointer is `to` (System V x86-64).
+extern "C" void gcl_emu_switch(void** from, void* to);
+asm(R"(
+    .text
+    .globl gcl_emu_switch
+    .type gcl_emu_switch, @function
+gcl_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size gcl_emu_switch, .-gcl_emu_switch
+)");
 
-    template <class Completion>
-    void arrive_and_wait(Completion&& completion) {
-        uint32_t g;
-        {
-            std::lock_guard<std::mutex> lock(m_);
-            g = generation_.load(std::memory_order_relaxed);
-            if (++arrived_ == expected_) {
-                completion();
-                release(g);
-                return;
-            }
-        }
-        futex_wait(generation_, g);
-    }
+// What a thread of the block is doing.
+enum class State { Runnable, AtBlockBarrier, AtWarpBarrier, Done };
 
-    void arrive_and_wait() {
-        arrive_and_wait([] {});
-    }
-
-    void drop() {
-        std::lock_guard<std::mutex> lock(m_);
-        --expected_;
-        if (expected_ > 0 && arrived_ == expected_) release(generation_.load(std::memory_order_relaxed));
-    }
-
-  private:
-    void release(uint32_t g) {  // under m_
-        arrived_ = 0;
-        generation_.store(g + 1, std::memory_order_release);
-        futex_wake(generation_, INT_MAX);
-    }
-
-    std::mutex m_;
-    int expected_ = 0;
-    int arrived_ = 0;
-    std::atomic<uint32_t> generation_{0};
+struct Fiber {
+    void* sp = nullptr;        // saved stack pointer while switched out
+    unsigned char* stack = nullptr;
+    State state = State::Done;
+    uint3 idx;
 };
 
 // The launch in progress (one at a time: the driver holds its lock around run_kernel).
 struct Launch {
     const KernelEntry* kernel;
+    int index;  // in the kernel table
     void** args;
     LaunchShape shape;
     int threads;
-    int index;                               // in the kernel table
-    bool independent = false;                // set by block 0's end: see run_thread
-    std::atomic<bool> barrier_seen{false};
-    std::atomic<bool> failed{false};
-    std::string error;  // the first fault, under error_lock
-    std::mutex error_lock;
+    bool failed = false;
+    std::string error;
 };
 
 Launch* current = nullptr;
-
-void fail(Launch& L, const std::string& why) {
-    std::lock_guard<std::mutex> lock(L.error_lock);
-    if (!L.failed.exchange(true)) L.error = why;
-}
-
-// A barrier or warp operation: noted; in a launch already judged independent it cannot be honoured.
-bool meet_allowed() {
-    Launch& L = *current;
-    L.barrier_seen.store(true, std::memory_order_relaxed);
-    if (!L.independent) return true;
-    fail(L, std::string("kernel ") + L.kernel->name + " reached a barrier or warp operation after block 0 ran "
-                                                    "without one: the stand-in cannot run it (no barrier in block 0)");
-    return false;
-}
-Barrier block_barrier;          // __syncthreads
-Barrier block_end;              // every thread done with a block: the next may start
-Barrier warp_barriers[kWarps];  // warp-level operations
+Fiber fibers[kMaxThreads];
+void* scheduler_sp = nullptr;
+int running = -1;  // the fiber now running
 unsigned char warp_slot_memory[kWarps][32][16];
 MmaExchange warp_mma_memory[kWarps];
 
-thread_local int t_thread = -1;  // linear thread index in the block, -1 outside workers
-thread_local int t_warp = 0, t_lane = 0;
-thread_local sigjmp_buf t_fault_jump;
-thread_local volatile sig_atomic_t t_in_kernel = 0;
-thread_local const void* t_fault_address = nullptr;
-
+sigjmp_buf fault_jump[kMaxThreads];
+volatile sig_atomic_t in_kernel = 0;
+const void* fault_address = nullptr;
 struct sigaction previous_segv, previous_bus;
 
+void fail(Launch& L, const std::string& why) {
+    if (!L.failed) {
+        L.failed = true;
+        L.error = why;
+    }
+}
+
 void on_fault(int sig, siginfo_t* info, void* context) {
-    if (t_in_kernel) {
-        t_in_kernel = 0;
-        t_fault_address = info->si_addr;
-        siglongjmp(t_fault_jump, 1);
+    if (in_kernel && running >= 0) {
+        in_kernel = 0;
+        fault_address = info->si_addr;
+        siglongjmp(fault_jump[running], 1);
     }
     // not a kernel of ours: whoever handled it before (the JVM) decides
     struct sigaction& prev = sig == SIGSEGV ? previous_segv : previous_bus;
@@ -161,112 +129,139 @@ void install_fault_handler() {
     });
 }
 
-// Resets the per-block barriers for a block of n threads.
-void reset_block_barriers(int n) {
-    block_barrier.reset(n);
-    for (int w = 0; w * 32 < n; w++) warp_barriers[w].reset(n - w * 32 < 32 ? n - w * 32 : 32);
+// Back to the scheduler; returns when the scheduler resumes this fiber.
+void yield_to_scheduler() {
+    const int me = running;
+    gcl_emu_switch(&fibers[me].sp, scheduler_sp);
 }
 
-// Kernels seen to use a barrier or warp operation (by kernel table index): always run block by block.
-bool known_cooperative[256];
-
-// One thread of the block, through every block of the grid. Block 0 always runs as a block: its threads start
-// together, and the next block starts only when all of them are done (shared memory is one copy). If no thread of
-// block 0 met a barrier or a warp operation, and the kernel never did in an earlier launch, its threads are
-// independent: each worker then runs its thread of the remaining blocks without waiting for the others (one
-// wake-up per launch instead of one per block). A barrier reached in that mode fails the launch loudly.
-void run_thread(int t) {
+// The body of every fiber: one thread of the current block, from the kernel's start to its return (or fault).
+void fiber_main() {
+    const int me = running;
     Launch& L = *current;
+    if (sigsetjmp(fault_jump[me], 1) == 0) {
+        in_kernel = 1;
+        L.kernel->invoke(L.args);
+        in_kernel = 0;
+    } else {
+        char where[160];
+        std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ", L.kernel->name,
+                      blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
+        fail(L, std::string(where) + describe_address(fault_address));
+    }
+    fibers[running].state = State::Done;
+    gcl_emu_switch(&fibers[running].sp, scheduler_sp);  // never resumed
+    std::abort();
+}
+
+// A fresh context for fiber i that starts in fiber_main.
+void prepare_fiber(int i) {
+    Fiber& f = fibers[i];
+    if (f.stack == nullptr) {
+        f.stack = static_cast<unsigned char*>(
+            mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+        if (f.stack == MAP_FAILED) std::abort();
+    }
+    uintptr_t top = (uintptr_t)(f.stack + kStackBytes) & ~(uintptr_t)15;
+    uint64_t* sp = reinterpret_cast<uint64_t*>(top);
+    *--sp = 0;                          // fiber_main's "return address" slot: rsp % 16 == 8 at its entry
+    *--sp = (uint64_t)&fiber_main;      // where gcl_emu_switch's ret goes
+    for (int r = 0; r < 6; r++) *--sp = 0;  // rbp, rbx, r12..r15
+    *--sp = 0;
+    uint32_t mxcsr;
+    uint16_t fpucw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    std::memcpy(sp, &mxcsr, 4);
+    std::memcpy(reinterpret_cast<unsigned char*>(sp) + 4, &fpucw, 2);
+    f.sp = sp;
+    f.state = State::Runnable;
+}
+
+// Runs one block: every thread as a fiber, round robin, each until it returns or waits at a barrier. When every
+// thread still in the kernel waits at __syncthreads they all go on; when every lane of a warp still in the kernel
+// waits at a warp operation, those lanes go on. Threads waiting at different kinds of barrier with nothing left
+// to run is a divergent barrier: the launch fails (the device would hang or misbehave).
+void run_block(Launch& L) {
     const LaunchShape& s = L.shape;
-    t_thread = t;
-    t_warp = t / 32;
-    t_lane = t % 32;
-    threadIdx = {t % s.block[0], (t / s.block[0]) % s.block[1], t / (s.block[0] * s.block[1])};
-    const unsigned long long blocks = (unsigned long long)s.grid[0] * s.grid[1] * s.grid[2];
-    for (unsigned long long b = 0; b < blocks; b++) {
-        const unsigned int bx = (unsigned int)(b % s.grid[0]), by = (unsigned int)((b / s.grid[0]) % s.grid[1]);
-        const unsigned int bz = (unsigned int)(b / ((unsigned long long)s.grid[0] * s.grid[1]));
-        blockIdx = {bx, by, bz};
-        if (sigsetjmp(t_fault_jump, 1) == 0) {
-            t_in_kernel = 1;
-            L.kernel->invoke(L.args);
-            t_in_kernel = 0;
-        } else {
-            char where[160];
-            std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ",
-                          L.kernel->name, bx, by, bz, threadIdx.x, threadIdx.y, threadIdx.z);
-            fail(L, std::string(where) + describe_address(t_fault_address));
-        }
-        if (!L.independent) {
-            // returned (or faulted): the others no longer wait for this thread at barriers
-            block_barrier.drop();
-            warp_barriers[t_warp].drop();
-            block_end.arrive_and_wait([&] {
-                reset_block_barriers(L.threads);
-                if (L.barrier_seen.load()) known_cooperative[L.index] = true;
-                L.independent = !known_cooperative[L.index];
-            });
-        }
-        if (L.failed.load()) return;  // the device stops the grid at a fault too
+    for (int i = 0; i < L.threads; i++) {
+        prepare_fiber(i);
+        fibers[i].idx = {i % s.block[0], (i / s.block[0]) % s.block[1], i / (s.block[0] * s.block[1])};
     }
-}
-
-// The worker pool: worker i runs thread i of each launch; created on demand, never destroyed.
-struct Worker {
-    std::atomic<uint32_t> go{0};
-    pthread_t thread;
-};
-Worker workers[kMaxThreads];
-int worker_count = 0;
-std::atomic<int> remaining{0};
-std::atomic<uint32_t> done_generation{0};
-
-void* worker_main(void* arg) {
-    const int i = (int)(intptr_t)arg;
-    uint32_t seen = 0;
     for (;;) {
-        futex_wait(workers[i].go, seen);
-        seen = workers[i].go.load(std::memory_order_acquire);
-        run_thread(i);
-        if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-            done_generation.fetch_add(1, std::memory_order_release);
-            futex_wake(done_generation, INT_MAX);
+        bool ran = false;
+        for (int i = 0; i < L.threads; i++) {
+            if (fibers[i].state != State::Runnable) continue;
+            ran = true;
+            running = i;
+            threadIdx = fibers[i].idx;
+            gcl_emu_switch(&scheduler_sp, fibers[i].sp);
+            running = -1;
         }
-    }
-    return nullptr;
-}
-
-void ensure_workers(int n) {
-    while (worker_count < n) {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, 1 << 20);
-        pthread_create(&workers[worker_count].thread, &attr, worker_main, (void*)(intptr_t)worker_count);
-        pthread_attr_destroy(&attr);
-        worker_count++;
+        if (ran) continue;
+        // nobody runnable: release whichever barriers are complete
+        bool released = false;
+        bool anyAtBlock = false, allDoneOrAtBlock = true;
+        for (int i = 0; i < L.threads; i++) {
+            if (fibers[i].state == State::AtBlockBarrier) anyAtBlock = true;
+            if (fibers[i].state == State::AtWarpBarrier) allDoneOrAtBlock = false;
+        }
+        if (anyAtBlock && allDoneOrAtBlock) {
+            for (int i = 0; i < L.threads; i++) {
+                if (fibers[i].state == State::AtBlockBarrier) fibers[i].state = State::Runnable;
+            }
+            released = true;
+        }
+        for (int w = 0; w * 32 < L.threads; w++) {
+            const int end = w * 32 + 32 < L.threads ? w * 32 + 32 : L.threads;
+            bool anyAtWarp = false, complete = true;
+            for (int i = w * 32; i < end; i++) {
+                if (fibers[i].state == State::AtWarpBarrier) anyAtWarp = true;
+                else if (fibers[i].state != State::Done) complete = false;
+            }
+            if (anyAtWarp && complete) {
+                for (int i = w * 32; i < end; i++) {
+                    if (fibers[i].state == State::AtWarpBarrier) fibers[i].state = State::Runnable;
+                }
+                released = true;
+            }
+        }
+        if (released) continue;
+        bool allDone = true;
+        for (int i = 0; i < L.threads; i++) allDone &= fibers[i].state == State::Done;
+        if (allDone) return;
+        fail(L, std::string("kernel ") + L.kernel->name + ": threads wait at different barriers (a __syncthreads "
+                                                         "or warp operation not reached by all threads)");
+        return;  // the waiting fibers are abandoned; their stacks are reset by the next prepare_fiber
     }
 }
 
 }  // namespace
 
 void syncthreads() {
-    if (meet_allowed()) block_barrier.arrive_and_wait();
+    fibers[running].state = State::AtBlockBarrier;
+    in_kernel = 0;
+    yield_to_scheduler();
+    in_kernel = 1;
 }
 
 void warp_sync() {
-    if (meet_allowed()) warp_barriers[t_warp].arrive_and_wait();
+    fibers[running].state = State::AtWarpBarrier;
+    in_kernel = 0;
+    yield_to_scheduler();
+    in_kernel = 1;
 }
 
 void* warp_slots() {
-    return warp_slot_memory[t_warp];
+    return warp_slot_memory[running / 32];
 }
 
 MmaExchange* warp_mma() {
-    return &warp_mma_memory[t_warp];
+    return &warp_mma_memory[running / 32];
 }
 
 int lane_id() {
-    return t_lane;
+    return running % 32;
 }
 
 static float tf32_value(uint32_t bits) {
@@ -318,18 +313,16 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     current = &launch;
     blockDim = {shape.block[0], shape.block[1], shape.block[2]};
     gridDim = {shape.grid[0], shape.grid[1], shape.grid[2]};
-    block_end.reset(launch.threads);
-    reset_block_barriers(launch.threads);
-    ensure_workers(launch.threads);
-    const uint32_t done = done_generation.load(std::memory_order_acquire);
-    remaining.store(launch.threads, std::memory_order_release);
-    for (int i = 0; i < launch.threads; i++) {
-        workers[i].go.fetch_add(1, std::memory_order_release);
-        futex_wake(workers[i].go, 1);
+    for (unsigned int bz = 0; bz < shape.grid[2] && !launch.failed; bz++) {
+        for (unsigned int by = 0; by < shape.grid[1] && !launch.failed; by++) {
+            for (unsigned int bx = 0; bx < shape.grid[0] && !launch.failed; bx++) {
+                blockIdx = {bx, by, bz};
+                run_block(launch);  // the device stops the grid at a fault too
+            }
+        }
     }
-    futex_wait(done_generation, done);
     current = nullptr;
-    return launch.failed.load() ? launch.error : std::string();
+    return launch.failed ? launch.error : std::string();
 }
 
 }  // namespace gcl_emu
