@@ -2,9 +2,9 @@
 // -fmad=false) compiles them unchanged into the stand-in libcuda.so.1 (native-build/build-standin.sh).
 //
 // Execution model (gcl_emulation.cpp): one launch at a time; the blocks of a grid run one after another; the
-// threads of a block run concurrently, one OS thread each, and meet at real barriers (__syncthreads); warp-level
-// operations make the 32 lanes of a warp meet too. Shared memory is a function-local static: one copy, used by
-// the one block that runs at a time (like the device, it is not cleared between blocks).
+// threads of a block run as fibers (user-space contexts) that switch only at barriers: __syncthreads makes every
+// thread of the block meet, warp-level operations the 32 lanes of a warp. Shared memory is a function-local
+// static: one copy, used by the one block that runs at a time (like the device, it is not cleared between blocks).
 #ifndef GCL_CUDA_EMULATION_H
 #define GCL_CUDA_EMULATION_H
 
@@ -25,7 +25,7 @@
 struct uint3 { unsigned int x, y, z; };
 struct dim3 { unsigned int x = 1, y = 1, z = 1; };
 
-// Per thread: where it is in the grid. Per launch: the grid's shape.
+// The running thread's place in the grid (set by the scheduler before it resumes a fiber); the grid's shape.
 extern uint3 threadIdx;
 extern uint3 blockIdx;
 extern dim3 blockDim;
