@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <mutex>
 #include <cstdlib>
+#include <pthread.h>
 #include <string>
 #include <sys/mman.h>
 
@@ -87,6 +88,7 @@ MmaExchange warp_mma_memory[kWarps];
 
 sigjmp_buf fault_jump[kMaxThreads];
 volatile sig_atomic_t in_kernel = 0;
+pthread_t kernel_thread;  // the thread running the launch (the JVM's other threads fault for reasons of their own)
 const void* fault_address = nullptr;
 struct sigaction previous_segv, previous_bus;
 
@@ -98,7 +100,7 @@ void fail(Launch& L, const std::string& why) {
 }
 
 void on_fault(int sig, siginfo_t* info, void* context) {
-    if (in_kernel && running >= 0) {
+    if (in_kernel && running >= 0 && pthread_equal(pthread_self(), kernel_thread)) {
         in_kernel = 0;
         fault_address = info->si_addr;
         siglongjmp(fault_jump[running], 1);
@@ -311,6 +313,7 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     launch.shape = shape;
     launch.threads = (int)(shape.block[0] * shape.block[1] * shape.block[2]);
     current = &launch;
+    kernel_thread = pthread_self();
     blockDim = {shape.block[0], shape.block[1], shape.block[2]};
     gridDim = {shape.grid[0], shape.grid[1], shape.grid[2]};
     for (unsigned int bz = 0; bz < shape.grid[2] && !launch.failed; bz++) {
