@@ -4,12 +4,11 @@
 #include "gcl_cuda_emulation.h"
 #include "gcl_emulation_runtime.h"
 
-
 #include <csetjmp>
 #include <csignal>
 #include <cstdio>
-#include <mutex>
 #include <cstdlib>
+#include <mutex>
 #include <pthread.h>
 #include <string>
 #include <sys/mman.h>
@@ -71,7 +70,6 @@ struct Fiber {
 // The launch in progress (one at a time: the driver holds its lock around run_kernel).
 struct Launch {
     const KernelEntry* kernel;
-    int index;  // in the kernel table
     void** args;
     LaunchShape shape;
     int threads;
@@ -308,7 +306,6 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     install_fault_handler();
     Launch launch;
     launch.kernel = &kernel;
-    launch.index = (int)(&kernel - kKernels);
     launch.args = args;
     launch.shape = shape;
     launch.threads = (int)(shape.block[0] * shape.block[1] * shape.block[2]);
