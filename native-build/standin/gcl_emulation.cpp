@@ -1,0 +1,328 @@
+// The execution engine of the stand-in: blocks one after another; the threads of a block as fibers (user-space
+// contexts, switched only at barriers) meeting at real barriers; warps meeting for their shuffles and mma's;
+// kernel faults turned into an error.
+#include "gcl_cuda_emulation.h"
+#include "gcl_emulation_runtime.h"
+
+#include <csetjmp>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <pthread.h>
+#include <string>
+#include <sys/mman.h>
+
+uint3 threadIdx;
+uint3 blockIdx;
+dim3 blockDim;
+dim3 gridDim;
+
+namespace gcl_emu {
+namespace {
+
+constexpr int kMaxThreads = 1024;
+constexpr int kWarps = kMaxThreads / 32;
+constexpr size_t kStackBytes = 256 * 1024;
+
+// Switches stacks: saves the callee-saved registers, the SSE and x87 control words and the stack pointer into
+// *from, and resumes the context whose stack pointer is `to` (System V x86-64).
+extern "C" void gcl_emu_switch(void** from, void* to);
+asm(R"(
+    .text
+    .globl gcl_emu_switch
+    .type gcl_emu_switch, @function
+gcl_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size gcl_emu_switch, .-gcl_emu_switch
+)");
+
+// What a thread of the block is doing.
+enum class State { Runnable, AtBlockBarrier, AtWarpBarrier, Done };
+
+struct Fiber {
+    void* sp = nullptr;        // saved stack pointer while switched out
+    unsigned char* stack = nullptr;
+    State state = State::Done;
+    uint3 idx;
+};
+
+// The launch in progress (one at a time: the driver holds its lock around run_kernel).
+struct Launch {
+    const KernelEntry* kernel;
+    void** args;
+    LaunchShape shape;
+    int threads;
+    bool failed = false;
+    std::string error;
+};
+
+Launch* current = nullptr;
+Fiber fibers[kMaxThreads];
+void* scheduler_sp = nullptr;
+int running = -1;  // the fiber now running
+unsigned char warp_slot_memory[kWarps][32][16];
+MmaExchange warp_mma_memory[kWarps];
+
+sigjmp_buf fault_jump[kMaxThreads];
+volatile sig_atomic_t in_kernel = 0;
+pthread_t kernel_thread;  // the thread running the launch (the JVM's other threads fault for reasons of their own)
+const void* fault_address = nullptr;
+struct sigaction previous_segv, previous_bus;
+
+void fail(Launch& L, const std::string& why) {
+    if (!L.failed) {
+        L.failed = true;
+        L.error = why;
+    }
+}
+
+void on_fault(int sig, siginfo_t* info, void* context) {
+    if (in_kernel && running >= 0 && pthread_equal(pthread_self(), kernel_thread)) {
+        in_kernel = 0;
+        fault_address = info->si_addr;
+        siglongjmp(fault_jump[running], 1);
+    }
+    // not a kernel of ours: whoever handled it before (the JVM) decides
+    struct sigaction& prev = sig == SIGSEGV ? previous_segv : previous_bus;
+    if (prev.sa_flags & SA_SIGINFO) {
+        prev.sa_sigaction(sig, info, context);
+    } else if (prev.sa_handler == SIG_IGN) {
+        return;
+    } else if (prev.sa_handler == SIG_DFL) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    } else {
+        prev.sa_handler(sig);
+    }
+}
+
+void install_fault_handler() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        struct sigaction sa = {};
+        sa.sa_sigaction = on_fault;
+        sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGSEGV, &sa, &previous_segv);
+        sigaction(SIGBUS, &sa, &previous_bus);
+    });
+}
+
+// Back to the scheduler; returns when the scheduler resumes this fiber.
+void yield_to_scheduler() {
+    const int me = running;
+    gcl_emu_switch(&fibers[me].sp, scheduler_sp);
+}
+
+// The body of every fiber: one thread of the current block, from the kernel's start to its return (or fault).
+void fiber_main() {
+    const int me = running;
+    Launch& L = *current;
+    if (sigsetjmp(fault_jump[me], 1) == 0) {
+        in_kernel = 1;
+        L.kernel->invoke(L.args);
+        in_kernel = 0;
+    } else {
+        char where[160];
+        std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ", L.kernel->name,
+                      blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
+        fail(L, std::string(where) + describe_address(fault_address));
+    }
+    fibers[running].state = State::Done;
+    gcl_emu_switch(&fibers[running].sp, scheduler_sp);  // never resumed
+    std::abort();
+}
+
+// A fresh context for fiber i that starts in fiber_main.
+void prepare_fiber(int i) {
+    Fiber& f = fibers[i];
+    if (f.stack == nullptr) {
+        f.stack = static_cast<unsigned char*>(
+            mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
+        if (f.stack == MAP_FAILED) std::abort();
+    }
+    uintptr_t top = (uintptr_t)(f.stack + kStackBytes) & ~(uintptr_t)15;
+    uint64_t* sp = reinterpret_cast<uint64_t*>(top);
+    *--sp = 0;                          // fiber_main's "return address" slot: rsp % 16 == 8 at its entry
+    *--sp = (uint64_t)&fiber_main;      // where gcl_emu_switch's ret goes
+    for (int r = 0; r < 6; r++) *--sp = 0;  // rbp, rbx, r12..r15
+    *--sp = 0;
+    uint32_t mxcsr;
+    uint16_t fpucw;
+    asm volatile("stmxcsr %0" : "=m"(mxcsr));
+    asm volatile("fnstcw %0" : "=m"(fpucw));
+    std::memcpy(sp, &mxcsr, 4);
+    std::memcpy(reinterpret_cast<unsigned char*>(sp) + 4, &fpucw, 2);
+    f.sp = sp;
+    f.state = State::Runnable;
+}
+
+// Runs one block: every thread as a fiber, round robin, each until it returns or waits at a barrier. When every
+// thread still in the kernel waits at __syncthreads they all go on; when every lane of a warp still in the kernel
+// waits at a warp operation, those lanes go on. Threads waiting at different kinds of barrier with nothing left
+// to run is a divergent barrier: the launch fails (the device would hang or misbehave).
+void run_block(Launch& L) {
+    const LaunchShape& s = L.shape;
+    for (int i = 0; i < L.threads; i++) {
+        prepare_fiber(i);
+        fibers[i].idx = {i % s.block[0], (i / s.block[0]) % s.block[1], i / (s.block[0] * s.block[1])};
+    }
+    for (;;) {
+        bool ran = false;
+        for (int i = 0; i < L.threads; i++) {
+            if (fibers[i].state != State::Runnable) continue;
+            ran = true;
+            running = i;
+            threadIdx = fibers[i].idx;
+            gcl_emu_switch(&scheduler_sp, fibers[i].sp);
+            running = -1;
+        }
+        if (ran) continue;
+        // nobody runnable: release whichever barriers are complete
+        bool released = false;
+        bool anyAtBlock = false, allDoneOrAtBlock = true;
+        for (int i = 0; i < L.threads; i++) {
+            if (fibers[i].state == State::AtBlockBarrier) anyAtBlock = true;
+            if (fibers[i].state == State::AtWarpBarrier) allDoneOrAtBlock = false;
+        }
+        if (anyAtBlock && allDoneOrAtBlock) {
+            for (int i = 0; i < L.threads; i++) {
+                if (fibers[i].state == State::AtBlockBarrier) fibers[i].state = State::Runnable;
+            }
+            released = true;
+        }
+        for (int w = 0; w * 32 < L.threads; w++) {
+            const int end = w * 32 + 32 < L.threads ? w * 32 + 32 : L.threads;
+            bool anyAtWarp = false, complete = true;
+            for (int i = w * 32; i < end; i++) {
+                if (fibers[i].state == State::AtWarpBarrier) anyAtWarp = true;
+                else if (fibers[i].state != State::Done) complete = false;
+            }
+            if (anyAtWarp && complete) {
+                for (int i = w * 32; i < end; i++) {
+                    if (fibers[i].state == State::AtWarpBarrier) fibers[i].state = State::Runnable;
+                }
+                released = true;
+            }
+        }
+        if (released) continue;
+        bool allDone = true;
+        for (int i = 0; i < L.threads; i++) allDone &= fibers[i].state == State::Done;
+        if (allDone) return;
+        fail(L, std::string("kernel ") + L.kernel->name + ": threads wait at different barriers (a __syncthreads "
+                                                         "or warp operation not reached by all threads)");
+        return;  // the waiting fibers are abandoned; their stacks are reset by the next prepare_fiber
+    }
+}
+
+}  // namespace
+
+void syncthreads() {
+    fibers[running].state = State::AtBlockBarrier;
+    in_kernel = 0;
+    yield_to_scheduler();
+    in_kernel = 1;
+}
+
+void warp_sync() {
+    fibers[running].state = State::AtWarpBarrier;
+    in_kernel = 0;
+    yield_to_scheduler();
+    in_kernel = 1;
+}
+
+void* warp_slots() {
+    return warp_slot_memory[running / 32];
+}
+
+MmaExchange* warp_mma() {
+    return &warp_mma_memory[running / 32];
+}
+
+int lane_id() {
+    return running % 32;
+}
+
+static float tf32_value(uint32_t bits) {
+    float f;
+    std::memcpy(&f, &bits, 4);
+    return f;
+}
+
+void mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
+    MmaExchange& x = *warp_mma();
+    const int lane = lane_id();
+    warp_sync();  // every lane is done reading the previous exchange
+    for (int r = 0; r < 4; r++) x.a[lane][r] = a[r];
+    for (int r = 0; r < 2; r++) x.b[lane][r] = b[r];
+    for (int r = 0; r < 4; r++) x.c[lane][r] = d[r];
+    warp_sync();  // every lane has handed in its fragments
+    // the operands, placed from each lane's fragments by the PTX ISA table
+    double A[16][8], B[8][8], C[16][8];
+    for (int l = 0; l < 32; l++) {
+        const int g = l / 4, t = l % 4;
+        A[g][t] = tf32_value(x.a[l][0]);
+        A[g + 8][t] = tf32_value(x.a[l][1]);
+        A[g][t + 4] = tf32_value(x.a[l][2]);
+        A[g + 8][t + 4] = tf32_value(x.a[l][3]);
+        B[t][g] = tf32_value(x.b[l][0]);
+        B[t + 4][g] = tf32_value(x.b[l][1]);
+        C[g][2 * t] = x.c[l][0];
+        C[g][2 * t + 1] = x.c[l][1];
+        C[g + 8][2 * t] = x.c[l][2];
+        C[g + 8][2 * t + 1] = x.c[l][3];
+    }
+    const int g = lane / 4, t = lane % 4;
+    const int rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
+    for (int r = 0; r < 4; r++) {
+        double sum = C[rows[r]][cols[r]];
+        for (int k = 0; k < 8; k++) sum += A[rows[r]][k] * B[k][cols[r]];
+        d[r] = (float)sum;
+    }
+}
+
+std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void** args) {
+    install_fault_handler();
+    Launch launch;
+    launch.kernel = &kernel;
+    launch.args = args;
+    launch.shape = shape;
+    launch.threads = (int)(shape.block[0] * shape.block[1] * shape.block[2]);
+    current = &launch;
+    kernel_thread = pthread_self();
+    blockDim = {shape.block[0], shape.block[1], shape.block[2]};
+    gridDim = {shape.grid[0], shape.grid[1], shape.grid[2]};
+    for (unsigned int bz = 0; bz < shape.grid[2] && !launch.failed; bz++) {
+        for (unsigned int by = 0; by < shape.grid[1] && !launch.failed; by++) {
+            for (unsigned int bx = 0; bx < shape.grid[0] && !launch.failed; bx++) {
+                blockIdx = {bx, by, bz};
+                run_block(launch);  // the device stops the grid at a fault too
+            }
+        }
+    }
+    current = nullptr;
+    return launch.failed ? launch.error : std::string();
+}
+
+}  // namespace gcl_emu

@@ -1,0 +1,56 @@
+// What the stand-in driver (gcl_standin_driver.cpp) needs from the execution engine (gcl_emulation.cpp) and from
+// the generated kernel table (gcl_kernels_host.cpp, written by build-standin.sh).
+#ifndef GCL_EMULATION_RUNTIME_H
+#define GCL_EMULATION_RUNTIME_H
+
+#include <cstddef>
+#include <string>
+#include <utility>
+
+namespace gcl_emu {
+
+// Calls a kernel with its arguments unpacked from cuLaunchKernel's array of pointers, each converted to the type
+// the kernel declares for that position (deduced from the kernel's own signature).
+using Invoker = void (*)(void** args);
+
+struct KernelEntry {
+    const char* name;
+    Invoker invoke;
+    unsigned int maxThreads;  // __launch_bounds__, or 1024 when the kernel states none
+    int params;
+};
+
+template <auto F>
+struct KernelInvoker;
+
+template <class... A, void (*F)(A...)>
+struct KernelInvoker<F> {
+    static constexpr int params = sizeof...(A);
+    static void invoke(void** args) { call(args, std::index_sequence_for<A...>{}); }
+
+  private:
+    template <std::size_t... I>
+    static void call(void** args, std::index_sequence<I...>) {
+        F(*static_cast<A*>(args[I])...);
+    }
+};
+
+// The generated table: every extern "C" __global__ entry point of kernels/*.cu.
+extern const KernelEntry kKernels[];
+extern const int kKernelCount;
+
+struct LaunchShape {
+    unsigned int grid[3];
+    unsigned int block[3];
+};
+
+// Runs every block of the grid (one after another, the block's threads concurrently). Returns an empty string,
+// or what went wrong (an illegal address, with the kernel, block, thread and faulting address).
+std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void** args);
+
+// Called by the fault handler to describe a faulting address (inside a guard page after an allocation or not).
+std::string describe_address(const void* address);
+
+}  // namespace gcl_emu
+
+#endif  // GCL_EMULATION_RUNTIME_H
