@@ -98,8 +98,8 @@ __device__ __forceinline__ void gemm_big_tile(const float* __restrict__ a, int l
     constexpr int LA = (QA + BIG_THREADS - 1) / BIG_THREADS, LB = (QB + BIG_THREADS - 1) / BIG_THREADS;
     constexpr int SA = BM + 4, SB = BN + 4;            // padded shared row strides (≡ 4 mod 32)
 
-    __shared__ alignas(16) float As[2][BIG_BK][SA];    // As[buf][k][m]
-    __shared__ alignas(16) float Bs[2][BIG_BK][SB];    // Bs[buf][k][n]
+    alignas(16) __shared__ float As[2][BIG_BK][SA];    // As[buf][k][m]
+    alignas(16) __shared__ float Bs[2][BIG_BK][SB];    // Bs[buf][k][n]
 
     const int t = threadIdx.x;
     const int tx = t % 16, ty = t / 16;
