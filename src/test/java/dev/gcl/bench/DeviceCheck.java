@@ -114,5 +114,7 @@ public final class DeviceCheck {
                         + "(upload and setup included)%n", precision.cliName(), b, dim, Arrays.toString(config.generatorHidden()),
                 Arrays.toString(config.discriminatorHidden()), median, gaps.length, total);
         System.out.printf("RESULT gcl_iteration_ms%s=%.2f%n", suffix, median);
+        System.out.printf(java.util.Locale.ROOT, "MEASURE ours %s iteration gcl-b,B=%d,D=%d %.3f%n", precision.cliName(),
+                b, dim, median);
     }
 }
