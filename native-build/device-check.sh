@@ -7,8 +7,9 @@
 #                  "kernels not bundled"), without the demo's C3D sample
 #   test-classes/  the tests and dev.gcl.bench.DeviceCheck (probe and benchmark)
 #   lib/           jcuda, its natives cut down to libJCudaDriver, commons-math3, junit-platform-console-standalone
-#   run.sh         native-build/device-run.sh: probe, CUDA test suite, gcl verify (fp32, tf32), benchmark (fp32,
-#                  tf32), a table last; results in $OUT
+#   py/            benchmarks/torch_gcl_iteration.py (PyTorch on the same GPU) and benchmarks/device_table.py
+#   run.sh         native-build/device-run.sh: probe, CUDA test suite, gcl verify (fp32, tf32), every GEMM kernel,
+#                  benchmark (fp32, tf32), PyTorch, compute-sanitizer, tables last; results in $OUT
 # Then, from a session lent a GPU: run(command="device-bundle/run.sh", carry=["device-bundle"], timeout_s=540).
 # The bundle must stay under the 64 MiB a device call carries.
 set -euo pipefail
@@ -44,6 +45,8 @@ jlink --add-modules java.base,java.logging,java.sql --strip-debug --no-man-pages
     --compress=2 --output "$bundle/jre"
 
 cp native-build/device-run.sh "$bundle/run.sh"
+mkdir -p "$bundle/py"
+cp benchmarks/torch_gcl_iteration.py benchmarks/device_table.py "$bundle/py/"
 chmod +x "$bundle/run.sh"
 
 bytes=$(du -sb "$bundle" | cut -f1)
