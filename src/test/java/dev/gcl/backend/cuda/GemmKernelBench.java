@@ -25,8 +25,12 @@ import java.util.Set;
 public final class GemmKernelBench {
     private GemmKernelBench() {}
 
-    /** The distinct (in, out) layer shapes of G and D for input width d, then 4096³ as (4096, 4096, 4096). */
+    /**
+     * The distinct (rows, in, out) layer shapes of G and D for input width d, then 4096³ as (4096, 4096, 4096);
+     * with -Dgcl.bench.shrink=N every size divided by N (at least 1): a rehearsal under the stand-in.
+     */
     static List<int[]> shapes() {
+        int shrink = Integer.getInteger("gcl.bench.shrink", 1);
         Set<List<Integer>> seen = new LinkedHashSet<>();
         for (int d : new int[] {2048, 4096}) {
             int[] g = {d, 1024, 512, 256, 512, 1024, d}, disc = {d, 512, 32, 1};
@@ -36,7 +40,9 @@ public final class GemmKernelBench {
         }
         seen.add(List.of(4096, 4096, 4096));
         List<int[]> out = new ArrayList<>();
-        for (List<Integer> s : seen) out.add(new int[] {s.get(0), s.get(1), s.get(2)});
+        for (List<Integer> s : seen) {
+            out.add(new int[] {Math.max(1, s.get(0) / shrink), Math.max(1, s.get(1) / shrink), Math.max(1, s.get(2) / shrink)});
+        }
         return out;
     }
 
