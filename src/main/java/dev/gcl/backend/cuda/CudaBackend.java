@@ -33,7 +33,9 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
- * <p>Arithmetic: FP32 GEMMs (the CPU reference sums in double, so dense results differ in the last bits), or with
+ * <p>Arithmetic: FP32 GEMMs ({@code kernels/dense.cu}'s 64×64 tiles or {@code kernels/dense_big.cu}'s 128×128
+ * tiles and split-k dW, chosen by shape in {@link DenseGemmPlan#choose}; the CPU reference sums in double, so dense
+ * results differ in the last bits), or with
  * {@link Precision#TF32} the tensor-core GEMMs of {@code kernels/dense_tf32.cu} (inputs rounded to TF32, FP32
  * sums); reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics,
  * so repeated runs are bit-identical in either precision. Parity tolerances: {@link dev.gcl.verify.ParityTolerances}.
