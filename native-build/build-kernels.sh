@@ -63,17 +63,34 @@ grep -q "^\.version $PTX_VERSION$" "$work/gcl_kernels.ptx" || { echo "build-kern
 "$PTXAS" -arch=sm_80 "$work/gcl_kernels.ptx" -o "$work/check.cubin" \
     || { echo "build-kernels: ptxas rejects the PTX lowered to .version $PTX_VERSION"; exit 1; }
 
-# Registers and spills per kernel and architecture, from ptxas -v.
+# Registers, spills, static shared memory per kernel and architecture (ptxas -v), and the theoretical occupancy
+# those give with the kernel's block size (its __launch_bounds__, the PTX's .maxntid): resident warps per SM out of
+# 64, limited by 65,536 registers (allocated per warp in units of 256), shared memory (sm_80: 164 KB, sm_90: 228 KB
+# per SM, 1 KB reserved per block), 32 blocks and 2,048 threads per SM.
 awk '
+    FNR == NR && /\.entry/     { match($0, /entry [A-Za-z0-9_]+/); entry = substr($0, RSTART + 6, RLENGTH - 6); next }
+    FNR == NR && /\.maxntid/   { split($0, t, /[ ,]+/); threads[entry] = t[2] * t[3] * t[4]; next }
+    FNR == NR                  { next }
     /Compiling entry function/ { match($0, /function .[A-Za-z0-9_]+./); name = substr($0, RSTART + 10, RLENGTH - 11);
                                  match($0, /for .sm_[0-9]+./); arch = substr($0, RSTART + 5, RLENGTH - 6) }
     /spill stores/             { split($0, a, " "); stack = a[1]; stores = a[5]; loads = a[9] }
     /Used [0-9]+ registers/    { match($0, /Used [0-9]+/); regs = substr($0, RSTART + 5, RLENGTH - 5);
-                                 printf "%-28s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s\n",
-                                        name, arch, regs, stack, stores, loads;
+                                 smem = 0; if (match($0, /[0-9]+ bytes smem/)) smem = substr($0, RSTART, RLENGTH - 11) + 0;
+                                 occ = "?";
+                                 if (name in threads) {
+                                     warps = int((threads[name] + 31) / 32);
+                                     regsPerWarp = int((regs * 32 + 255) / 256) * 256;
+                                     blocks = int(int(65536 / regsPerWarp) / warps);
+                                     if (int(64 / warps) < blocks) blocks = int(64 / warps);
+                                     if (blocks > 32) blocks = 32;
+                                     smemSM = (arch == "sm_90") ? 233472 : 167936;
+                                     if (smem > 0 && int(smemSM / (smem + 1024)) < blocks) blocks = int(smemSM / (smem + 1024));
+                                     occ = sprintf("%3d%% (%d x %d threads)", 100 * blocks * warps / 64, blocks, threads[name]) }
+                                 printf "%-31s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s  smem %6d B  occupancy %s\n",
+                                        name, arch, regs, stack, stores, loads, smem, occ;
                                  if (stores + loads > 0) spilled = 1 }
     END                        { exit spilled }
-' "$work/ptxas.log" >"$work/summary.txt" && spilled=0 || spilled=1
+' "$work/gcl_kernels.ptx.orig" "$work/ptxas.log" >"$work/summary.txt" && spilled=0 || spilled=1
 echo "build-kernels: $("$NVCC" --version | tail -2 | head -1)"
 sort "$work/summary.txt"
 # a spill in a called function (the "Function properties" blocks) counts too

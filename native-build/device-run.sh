@@ -2,12 +2,16 @@
 # The device bundle's entry point (copied to run.sh by native-build/device-check.sh). Runs on the GPU machine,
 # which has no Java, Maven or network: everything needed is in this folder. Writes under $OUT (./out when unset),
 # 8 files, the most the device tool returns:
-#   nvidia-smi.txt  probe.txt  tests.txt  junit-xml.tar.gz
+#   machine.txt     nvidia-smi, then the CUDA probe's verdict
+#   tests.txt  junit-xml.tar.gz
 #   verify.txt          gcl verify in fp32, then in tf32 (tables and verdicts)
 #   verify-json.tar.gz  their verify.json files (verify-fp32/, verify-tf32/)
-#   bench.txt           the benchmark in fp32, then in tf32
-#   summary.txt         the table printed last
-# Worst case about 8 minutes (each step has its own timeout), inside the 540 s a device call should ask for.
+#   bench.txt           every GEMM kernel at the paper's layer shapes (DeviceCheck gemm), the benchmark in fp32
+#                       and tf32 (a gcl-b iteration), then PyTorch on the same GPU (torch_gcl_iteration.py)
+#   sanitizer.txt       compute-sanitizer memcheck and racecheck over DenseGemmKernelsTest (where it exists)
+#   summary.txt         the tables printed last: checks, then ours vs torch (benchmarks/device_table.py)
+# Each step has its own timeout and the whole run a budget of BUDGET_S seconds (default 560): a step starts with
+# at most what is left, so run.sh ends inside the 600 s a device call may run.
 # Exit status: that of the CUDA test suite (0 when every test passed or skipped), or 3 when it passed and a gcl
 # verify found results outside tolerance.
 set -uo pipefail
@@ -15,6 +19,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/out}
 mkdir -p "$OUT"
 cd "$here"
+BUDGET_S=${BUDGET_S:-560}
+# seconds for a step: its own limit, or what is left of the budget (at least 1)
+limit() { local left=$((BUDGET_S - SECONDS)); (( left < $1 )) && echo $((left > 1 ? left : 1)) || echo "$1"; }
 
 # libcuda.so.1 may sit outside the loader's default path (the H200 image mounts the driver under /usr/local/nvidia)
 for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/local/cuda/compat; do
@@ -25,15 +32,16 @@ JAVA=("$here/jre/bin/java" -Xmx24g -Djava.io.tmpdir="$here/tmp")
 cp="$here/classes:$here/test-classes"
 for j in "$here"/lib/*.jar; do cp="$cp:$j"; done
 
-{ nvidia-smi 2>&1 || echo "nvidia-smi: not available"; } >"$OUT/nvidia-smi.txt"
+{ nvidia-smi 2>&1 || echo "nvidia-smi: not available"; } >"$OUT/machine.txt"
 
-"${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck probe 2>&1 | tee "$OUT/probe.txt"
+"${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck probe 2>&1 | tee "$here/probe.txt"
 probe_status=${PIPESTATUS[0]}
+cat "$here/probe.txt" >>"$OUT/machine.txt"
 
 # The CUDA suite (skips with the probe's reason where no GPU is usable) plus the CPU contract test, which proves
 # this Java runtime runs the contract's code (commons-math included).
 rm -rf "$here/junit-xml"
-timeout 240 "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
+timeout $(limit 150) "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
     --class-path "$cp" --select-package dev.gcl.backend.cuda --select-class dev.gcl.backend.cpu.CpuBackendTest \
     --select-class dev.gcl.cli.VerifyCommandTest \
     --details=tree --disable-banner --disable-ansi-colors --reports-dir "$here/junit-xml" >"$OUT/tests.txt" 2>&1
@@ -48,7 +56,7 @@ verify_status=0
 declare -A verify_exit
 for precision in fp32 tf32; do
     echo "== gcl verify --precision $precision" >>"$OUT/verify.txt"
-    timeout 60 "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main verify --precision $precision --iterations 5 --seed 1 \
+    timeout $(limit 45) "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main verify --precision $precision --iterations 5 --seed 1 \
         --out "$here/verify-$precision" >>"$OUT/verify.txt" 2>&1
     verify_exit[$precision]=$?
     echo "== exit status ${verify_exit[$precision]}" >>"$OUT/verify.txt"
@@ -60,12 +68,41 @@ grep -E '^(verify: |gcl: )' "$OUT/verify.txt"
 
 : >"$OUT/bench.txt"
 if [[ $probe_status == 0 ]]; then
+    echo "== DeviceCheck gemm: every GEMM kernel at the paper's layer shapes" >>"$OUT/bench.txt"
+    timeout $(limit 90) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck gemm >>"$OUT/bench.txt" 2>&1
+    echo "gemm exit status $?" >>"$OUT/bench.txt"
     for precision in fp32 tf32; do
-        timeout 60 "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck bench $precision >>"$OUT/bench.txt" 2>&1
+        echo "== DeviceCheck bench $precision" >>"$OUT/bench.txt"
+        timeout $(limit 50) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck bench $precision >>"$OUT/bench.txt" 2>&1
         echo "bench $precision exit status $?" >>"$OUT/bench.txt"
     done
 else
     echo "bench skipped: the probe reports CUDA unavailable" >"$OUT/bench.txt"
+fi
+# PyTorch on the same GPU (the machine's python3; prints why when it has no torch or no GPU)
+echo "== torch_gcl_iteration.py" >>"$OUT/bench.txt"
+if command -v python3 >/dev/null 2>&1; then
+    timeout $(limit 100) python3 "$here/py/torch_gcl_iteration.py" >>"$OUT/bench.txt" 2>&1
+    echo "torch exit status $?" >>"$OUT/bench.txt"
+else
+    echo "torch skipped: no python3" >>"$OUT/bench.txt"
+fi
+
+# compute-sanitizer over a short CUDA test run (the device entry's KINDS.md says on which runtime it works)
+sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
+: >"$OUT/sanitizer.txt"
+if [[ $probe_status == 0 && -n $sanitizer && -x $sanitizer ]]; then
+    for tool in memcheck racecheck; do
+        echo "== $sanitizer --tool $tool (DenseGemmKernelsTest)" >>"$OUT/sanitizer.txt"
+        timeout $(limit 60) "$sanitizer" --tool $tool --error-exitcode 9 --print-limit 20 \
+            "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
+            --select-class dev.gcl.backend.cuda.DenseGemmKernelsTest --details=summary --disable-banner \
+            --disable-ansi-colors >>"$OUT/sanitizer.txt" 2>&1
+        echo "== $tool exit status $?" >>"$OUT/sanitizer.txt"
+    done
+else
+    echo "sanitizer skipped: ${sanitizer:-no compute-sanitizer on this machine}$([[ $probe_status == 0 ]] || echo ', CUDA unavailable')" \
+        >>"$OUT/sanitizer.txt"
 fi
 
 count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head -1; }
@@ -74,7 +111,7 @@ count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head 
     echo "|---|---|"
     gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
     echo "| device | ${gpu:-none (nvidia-smi unavailable)} |"
-    echo "| probe | $(grep -m1 '^probe:' "$OUT/probe.txt" | cut -c8-) |"
+    echo "| probe | $(grep -m1 '^probe:' "$here/probe.txt" | cut -c8-) |"
     echo "| tests | found $(count 'tests found'), successful $(count 'tests successful'), failed $(count 'tests failed'), skipped/aborted $(( $(count 'tests skipped') + $(count 'tests aborted') )), exit $tests_status |"
     for precision in fp32 tf32; do
         line=$(grep -m1 -E '^(verify: |gcl: )' <(sed -n "/^== gcl verify --precision $precision/,/^== exit/p" "$OUT/verify.txt"))
@@ -82,6 +119,17 @@ count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head 
     done
     grep '^RESULT ' "$OUT/bench.txt" | sed -E 's/^RESULT ([^=]+)=(.*)$/| \1 | \2 |/'
     grep -q '^RESULT ' "$OUT/bench.txt" || echo "| bench | $(head -1 "$OUT/bench.txt") |"
+    echo "| torch | $(grep -m1 -E '^torch' "$OUT/bench.txt" || echo 'no output') |"
+    grep -E '^== (memcheck|racecheck) exit status' "$OUT/sanitizer.txt" | sed -E 's/^== (.*) exit status (.*)$/| sanitizer \1 | exit \2 |/'
+    grep -q '^sanitizer skipped' "$OUT/sanitizer.txt" && echo "| sanitizer | $(head -1 "$OUT/sanitizer.txt") |"
+    echo
+    if command -v python3 >/dev/null 2>&1; then
+        python3 "$here/py/device_table.py" "$OUT/bench.txt"
+    else
+        echo "(no python3: no ratio table; the MEASURE lines are in bench.txt)"
+    fi
+    echo
+    echo "run.sh: ${SECONDS} s"
 } >"$OUT/summary.txt"
 echo
 cat "$OUT/summary.txt"

@@ -20,6 +20,8 @@ import java.util.List;
 
 /**
  * {@code probe}: prints the CUDA probe's verdict; exit status 0 when available, 3 when not.
+ * {@code gemm}: every GEMM kernel family (old and new FP32, TF32) at every layer shape of the paper's networks
+ * ({@link dev.gcl.backend.cuda.GemmKernelBench}), {@code MEASURE} lines.
  * {@code bench [fp32|tf32]}: GEMM throughput of the dense kernels in that precision (default fp32) at the paper's
  * shapes (B = 8192, D = 2048) and the time of one GCL iteration with the paper's networks. Prints
  * {@code RESULT name=value} lines for run.sh's table; TF32 results carry a {@code _tf32} suffix.
@@ -38,6 +40,10 @@ public final class DeviceCheck {
         if (mode.equals("probe")) System.exit(probe.available() ? 0 : 3);
         if (!probe.available()) {
             System.out.println("RESULT bench=skipped (" + probe.reason() + ")");
+            return;
+        }
+        if (mode.equals("gemm")) {
+            dev.gcl.backend.cuda.GemmKernelBench.run();
             return;
         }
         try (CudaBackend cuda = new CudaBackend(precision)) {
@@ -108,5 +114,7 @@ public final class DeviceCheck {
                         + "(upload and setup included)%n", precision.cliName(), b, dim, Arrays.toString(config.generatorHidden()),
                 Arrays.toString(config.discriminatorHidden()), median, gaps.length, total);
         System.out.printf("RESULT gcl_iteration_ms%s=%.2f%n", suffix, median);
+        System.out.printf(java.util.Locale.ROOT, "MEASURE ours %s iteration gcl-b,B=%d,D=%d %.3f%n", precision.cliName(),
+                b, dim, median);
     }
 }

@@ -33,7 +33,9 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
- * <p>Arithmetic: FP32 GEMMs (the CPU reference sums in double, so dense results differ in the last bits), or with
+ * <p>Arithmetic: FP32 GEMMs ({@code kernels/dense.cu}'s 64×64 tiles or {@code kernels/dense_big.cu}'s 128×128
+ * tiles and split-k dW, chosen by shape in {@link DenseGemmPlan#choose}; the CPU reference sums in double, so dense
+ * results differ in the last bits), or with
  * {@link Precision#TF32} the tensor-core GEMMs of {@code kernels/dense_tf32.cu} (inputs rounded to TF32, FP32
  * sums); reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics,
  * so repeated runs are bit-identical in either precision. Parity tolerances: {@link dev.gcl.verify.ParityTolerances}.
@@ -42,6 +44,7 @@ public final class CudaBackend implements Backend {
     private static final int THREADS = 256;          // GCL_THREADS in kernels/gcl_common.cuh
     private static final int REDUCE_THREADS = 1024;  // GCL_REDUCE_THREADS
     private static final int GEMM_TILE = 64;         // GEMM_BM = GEMM_BN in kernels/dense.cu
+    private static final int BIG_TILE = 128;         // the 128×128 tiles of kernels/dense_big.cu
     private static final int TF32_TILE = 64;         // TF32_BM = TF32_BN in kernels/dense_tf32.cu
     private static final int TF32_THREADS = 128;     // TF32_THREADS: 4 warps of 32×32 each
     private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
@@ -51,11 +54,13 @@ public final class CudaBackend implements Backend {
 
     private final CudaRuntime runtime;
     private final Precision precision;
+    private final DenseGemmPlan.Planner gemmPlanner;
     private final Map<Object, Boolean> live = new IdentityHashMap<>();
     private boolean closed;
 
     // scratch, grown on demand, freed on close
     private final Scratch dz = new Scratch(Float.BYTES);            // (rows, outDim) of denseBackward
+    private final Scratch partials = new Scratch(Float.BYTES);      // (splits, outDim, inDim) of a split dW
     private final Scratch normalRows = new Scratch(Integer.BYTES);  // (rows) of nlTargets RANDOM_NORMAL
     private final Scratch normalCount = new Scratch(Integer.BYTES); // (1)
     private final Scratch rowLoss = new Scratch(Double.BYTES);      // (rows) of weightedMseGrad
@@ -71,11 +76,18 @@ public final class CudaBackend implements Backend {
      * probe's reason when CUDA is unavailable.
      */
     public CudaBackend(Precision precision) {
+        this(precision, DenseGemmPlan::choose);
+    }
+
+    /** A backend whose FP32 dense products use the kernels gemmPlanner picks (tests force each kernel with it). */
+    CudaBackend(Precision precision, DenseGemmPlan.Planner gemmPlanner) {
         if (precision == null) throw new IllegalArgumentException("precision must not be null");
+        if (gemmPlanner == null) throw new IllegalArgumentException("gemmPlanner must not be null");
         CudaProbe probe = CudaProbe.get();
         if (!probe.available()) throw new IllegalStateException("CUDA backend unavailable: " + probe.reason());
         this.runtime = probe.runtime();
         this.precision = precision;
+        this.gemmPlanner = gemmPlanner;
     }
 
     /** The precision of the dense-layer GEMMs. */
@@ -273,7 +285,7 @@ public final class CudaBackend implements Backend {
             for (Object b : live.keySet()) {
                 cuMemFree(b instanceof Floats ? ((Floats) b).ptr : ((Ints) b).ptr);
             }
-            for (Scratch s : new Scratch[] {dz, normalRows, normalCount, rowLoss, lossScale}) s.release();
+            for (Scratch s : new Scratch[] {dz, partials, normalRows, normalCount, rowLoss, lossScale}) s.release();
         } catch (CudaException e) {
             throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
         } finally {
@@ -308,6 +320,9 @@ public final class CudaBackend implements Backend {
         if (precision == Precision.TF32) {
             launch("dense_forward_tf32", blocks(outDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
                     in, w, b, out, rows, inDim, outDim, act);
+        } else if (fp32Plan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim) == DenseGemmPlan.Kernel.TILE128) {
+            launch("dense_forward_big", blocks(outDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
+                    in, w, b, out, rows, inDim, outDim, act);
         } else {
             launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
                     in, w, b, out, rows, inDim, outDim, act);
@@ -323,6 +338,10 @@ public final class CudaBackend implements Backend {
         if (precision == Precision.TF32) {
             launch("dense_backward_input_tf32", blocks(inDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
                     dz, w, dIn, rows, inDim, outDim);
+        } else if (fp32Plan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim)
+                == DenseGemmPlan.Kernel.TILE128) {
+            launch("dense_backward_input_big", blocks(inDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
+                    dz, w, dIn, rows, inDim, outDim);
         } else {
             launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
                     dz, w, dIn, rows, inDim, outDim);
@@ -334,10 +353,33 @@ public final class CudaBackend implements Backend {
         if (precision == Precision.TF32) {
             launch("dense_backward_weight_tf32", blocks(inDim, TF32_TILE), blocks(outDim, TF32_TILE), TF32_THREADS,
                     1, dz, in, dW, rows, inDim, outDim);
-        } else {
-            launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE), THREADS, 1,
-                    dz, in, dW, rows, inDim, outDim);
+            return;
         }
+        DenseGemmPlan plan = gemmPlanner.plan(DenseGemmPlan.Product.BACKWARD_WEIGHT, outDim, inDim, rows);
+        switch (plan.kernel()) {
+            case TILE64 -> launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE),
+                    THREADS, 1, dz, in, dW, rows, inDim, outDim);
+            case TILE128 -> launch("dense_backward_weight_big", blocks(inDim, BIG_TILE), blocks(outDim, BIG_TILE),
+                    THREADS, 1, dz, in, dW, rows, inDim, outDim);
+            case SPLIT64, SPLIT128 -> {
+                // partials (splits, outDim, inDim), each split summing kChunk rows in ascending order; then the
+                // splits summed in ascending order: one fixed order per element, no atomics
+                long n = (long) outDim * inDim;
+                CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
+                int tile = plan.kernel().tile;
+                launchGrid3(plan.kernel() == DenseGemmPlan.Kernel.SPLIT128 ? "dense_backward_weight_split128"
+                                : "dense_backward_weight_split64", blocks(inDim, tile), blocks(outDim, tile),
+                        plan.splits(), THREADS, 1, dz, in, p, rows, inDim, outDim, plan.kChunk());
+                launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
+            }
+        }
+    }
+
+    /** The kernel of an FP32 forward or input product: a whole-k plan (TILE64 or TILE128). */
+    private DenseGemmPlan.Kernel fp32Plan(DenseGemmPlan.Product product, int m, int n, int k) {
+        DenseGemmPlan plan = gemmPlanner.plan(product, m, n, k);
+        if (plan.kernel().split()) throw new IllegalStateException("no split kernel for " + product + ": " + plan);
+        return plan.kernel();
     }
 
     private void launchDenseBackwardBias(CUdeviceptr dz, CUdeviceptr dB, int rows, int outDim) {
@@ -466,10 +508,15 @@ public final class CudaBackend implements Backend {
      * (int), Long (long long), Float (float), Double (double).
      */
     private void launch(String kernel, int gridX, int gridY, int blockX, int blockY, Object... args) {
+        launchGrid3(kernel, gridX, gridY, 1, blockX, blockY, args);
+    }
+
+    /** {@link #launch} with a third grid dimension. */
+    private void launchGrid3(String kernel, int gridX, int gridY, int gridZ, int blockX, int blockY, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int k = 0; k < args.length; k++) params[k] = parameter(args[k]);
         run(kernel, () -> {
-            cuLaunchKernel(runtime.function(kernel), gridX, gridY, 1, blockX, blockY, 1, 0, null,
+            cuLaunchKernel(runtime.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, null,
                     Pointer.to(params), null);
             if (SYNC_EACH_LAUNCH) cuCtxSynchronize();
         });

@@ -25,6 +25,8 @@ final class CudaRuntime {
     static final List<String> KERNELS = List.of(
             "dense_forward", "dense_backward_dz", "dense_backward_input", "dense_backward_weight",
             "dense_backward_bias", "dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
+            "dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
+            "dense_backward_weight_split128", "dense_backward_weight_split64", "gemm_split_reduce",
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",
             "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
             "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");

@@ -1,0 +1,108 @@
+package dev.gcl.backend.cuda;
+
+/**
+ * Which FP32 kernel computes one dense-layer product, C (m, n) = Σ_k A(m, k)·B(k, n), chosen from the shape only
+ * (never from the device, so a given shape gets the same kernel, hence the same bits, on every GPU):
+ *
+ * <ul>
+ *   <li>{@link Kernel#SPLIT128} / {@link Kernel#SPLIT64}: dW = dzᵀ·in (k = rows) when k ≥ 2·{@value #MIN_SPLIT_K}
+ *       and its output tiles are fewer than {@value #TARGET_BLOCKS}: k is cut into {@code splits} ranges of
+ *       {@code kChunk} rows (a multiple of 8), each range's product goes to a partials buffer, and
+ *       {@code gemm_split_reduce} sums the partials in ascending order (in double). 128×128 tiles when m and n are
+ *       both ≥ 128, else 64×64 (D's 512→32→1 layers). splits = min(ceil({@value #TARGET_BLOCKS} / tiles),
+ *       k / {@value #MIN_SPLIT_K}, {@value #MAX_SPLITS}).</li>
+ *   <li>{@link Kernel#TILE128} ({@code kernels/dense_big.cu}): m and n ≥ 128 and at least
+ *       {@value #MIN_BIG_TILES} tiles of 128×128 (about one per SM of an H100/H200): the B = 8192 products of
+ *       G and of D's first layer.</li>
+ *   <li>{@link Kernel#TILE64} ({@code kernels/dense.cu}): everything else (small batches, D's 32- and 1-wide
+ *       layers), where 64×64 tiles give the GPU four times as many blocks.</li>
+ * </ul>
+ *
+ * With {@link dev.gcl.backend.Precision#TF32} the tensor-core kernels of {@code dense_tf32.cu} serve every shape
+ * (this plan is not consulted).
+ */
+record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
+    /** Output blocks that keep an H100/H200 (132 SMs) busy: about two per SM. */
+    static final int TARGET_BLOCKS = 256;
+    /** 128×128 tiles only from this many tiles on: fewer would leave SMs idle that 64×64 tiles would use. */
+    static final int MIN_BIG_TILES = 128;
+    /** Fewest k (rows) per split: below it the partials cost more than the split gains. */
+    static final int MIN_SPLIT_K = 256;
+    static final int MAX_SPLITS = 64;
+
+    /** The three products of a dense layer, with their GEMM dimensions m, n, k. */
+    enum Product {
+        /** out = act(in·wᵀ + b): m = rows, n = outDim, k = inDim. */
+        FORWARD,
+        /** dIn = dz·w: m = rows, n = inDim, k = outDim. */
+        BACKWARD_INPUT,
+        /** dW = dzᵀ·in: m = outDim, n = inDim, k = rows. */
+        BACKWARD_WEIGHT
+    }
+
+    enum Kernel {
+        /** dense.cu: 64×64 tiles, one shared buffer. */
+        TILE64(64),
+        /** dense_big.cu: 128×128 tiles, double-buffered k slices, 16-byte loads. */
+        TILE128(128),
+        /** dense_big.cu: dW split over k, 64×64 tiles, then gemm_split_reduce. */
+        SPLIT64(64),
+        /** dense_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
+        SPLIT128(128);
+
+        final int tile;
+
+        Kernel(int tile) {
+            this.tile = tile;
+        }
+
+        boolean split() {
+            return this == SPLIT64 || this == SPLIT128;
+        }
+    }
+
+    /** Chooses a plan; CudaBackend takes one of these (tests force kernels through it). */
+    @FunctionalInterface
+    interface Planner {
+        DenseGemmPlan plan(Product product, int m, int n, int k);
+    }
+
+    DenseGemmPlan {
+        if (kernel.split() ? splits < 1 || kChunk < 8 || kChunk % 8 != 0 : splits != 1) {
+            throw new IllegalArgumentException("bad plan " + kernel + " splits " + splits + " kChunk " + kChunk);
+        }
+    }
+
+    static DenseGemmPlan whole(Kernel kernel) {
+        return new DenseGemmPlan(kernel, 1, 0);
+    }
+
+    /** A split of k into ranges of kChunk (rounded up to a multiple of 8) rows, as many as k needs. */
+    static DenseGemmPlan split(Kernel kernel, int k, int wantedSplits) {
+        int chunk = (int) roundUp(ceilDiv(k, Math.max(1, wantedSplits)), 8);
+        return new DenseGemmPlan(kernel, (int) Math.max(1, ceilDiv(k, chunk)), chunk);
+    }
+
+    /** The default choice (see the class comment). */
+    static DenseGemmPlan choose(Product product, int m, int n, int k) {
+        boolean big = m >= 128 && n >= 128;
+        if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
+            Kernel kernel = big ? Kernel.SPLIT128 : Kernel.SPLIT64;
+            long tiles = ceilDiv(m, kernel.tile) * ceilDiv(n, kernel.tile);
+            if (tiles < TARGET_BLOCKS) {
+                int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
+                if (splits >= 2) return split(kernel, k, splits);
+            }
+        }
+        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(Kernel.TILE128);
+        return whole(Kernel.TILE64);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static long roundUp(long a, long b) {
+        return ceilDiv(a, b) * b;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.gcl.backend.cuda;
+
+import dev.gcl.backend.Activation;
+import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.Precision;
+import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.verify.OpParity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static dev.gcl.backend.cuda.CudaParityTest.assertAllPass;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The FP32 kernels of {@code kernels/dense_big.cu}, each forced through {@link DenseGemmPlan.Planner} on small odd
+ * shapes across their tile edges (128×128 tiles, 64×64 split tiles, 8-deep k slices), on buffers whose sizes make
+ * them 16-byte aligned (the vector paths) or not (the scalar paths): against the CPU reference, against the
+ * 64×64 kernels of {@code dense.cu} bit for bit (same summation order), and run-to-run bit for bit.
+ */
+class DenseGemmKernelsTest {
+    // (rows, in, out): 1; around 128 and 256 in every dimension; k = in (forward) not a multiple of 8 or 4;
+    // 256x128->132 has every matrix a multiple of 4 floats wide, so aligned: the 16-byte load and store paths
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {127, 37, 129}, {129, 255, 127}, {257, 9, 255}, {255, 129, 257}, {256, 128, 132}, {3, 131, 2}
+    };
+
+    private CudaBackend small, big, split;
+    private CpuBackend cpu;
+
+    /** Every product on the 128×128 kernels, dW split over k into ranges of 8·3 rows (at least 2 splits). */
+    private static DenseGemmPlan bigPlan(DenseGemmPlan.Product p, int m, int n, int k) {
+        return DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128);
+    }
+
+    private static DenseGemmPlan splitPlan(DenseGemmPlan.Product p, int m, int n, int k) {
+        if (p != DenseGemmPlan.Product.BACKWARD_WEIGHT) return DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128);
+        DenseGemmPlan.Kernel kernel = (m + n) % 2 == 0 ? DenseGemmPlan.Kernel.SPLIT128 : DenseGemmPlan.Kernel.SPLIT64;
+        return DenseGemmPlan.split(kernel, k, Math.max(2, k / 24));
+    }
+
+    @BeforeEach
+    void open() {
+        CudaTesting.assumeCuda();
+        small = new CudaBackend(Precision.FP32, (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE64));
+        big = new CudaBackend(Precision.FP32, DenseGemmKernelsTest::bigPlan);
+        split = new CudaBackend(Precision.FP32, DenseGemmKernelsTest::splitPlan);
+        cpu = new CpuBackend(2);
+    }
+
+    @AfterEach
+    void close() {
+        for (dev.gcl.backend.Backend b : new dev.gcl.backend.Backend[] {small, big, split, cpu}) {
+            if (b != null) b.close();
+        }
+    }
+
+    @Test
+    void bigTilesMatchTheCpuReference() {
+        for (int[] s : SHAPES) {
+            for (Activation act : Activation.values()) {
+                assertAllPass(new OpParity(big, cpu, Precision.FP32).denseForward(s[0], s[1], s[2], act, 30));
+            }
+            assertAllPass(new OpParity(big, cpu, Precision.FP32).denseBackward(s[0], s[1], s[2], Activation.RELU, 31));
+        }
+    }
+
+    @Test
+    void splitOverKMatchesTheCpuReference() {
+        for (int[] s : SHAPES) {
+            assertAllPass(new OpParity(split, cpu, Precision.FP32).denseBackward(s[0], s[1], s[2], Activation.SIGMOID, 32));
+        }
+        // the thin shapes the split is for: dW of 32 x 64 and 1 x 32 summed over many rows
+        assertAllPass(new OpParity(split, cpu, Precision.FP32).denseBackward(1000, 64, 32, Activation.RELU, 33));
+        assertAllPass(new OpParity(split, cpu, Precision.FP32).denseBackward(999, 32, 1, Activation.SIGMOID, 34));
+    }
+
+    @Test
+    void bigTilesEqualTheSmallTilesBitForBit() {
+        for (int[] s : SHAPES) {
+            float[][] a = forwardAndBackward(small, s[0], s[1], s[2]), b = forwardAndBackward(big, s[0], s[1], s[2]);
+            for (int o = 0; o < 3; o++) assertBitEqual(a[o], b[o], "output " + o + " at " + java.util.Arrays.toString(s));
+        }
+    }
+
+    @Test
+    void splitOverKIsBitReproducible() {
+        int rows = 257, in = 129, out = 33;
+        float[][] first = forwardAndBackward(split, rows, in, out), second = forwardAndBackward(split, rows, in, out);
+        for (int o = 0; o < 3; o++) assertBitEqual(first[o], second[o], "output " + o + " of two runs");
+        float[][] whole = forwardAndBackward(big, rows, in, out);
+        int differ = 0;
+        for (int k = 0; k < whole[2].length; k++) if (whole[2][k] != first[2][k]) differ++;
+        assertTrue(differ > 0, "the split dW sums in another order than the whole-k kernel: it ran");
+    }
+
+    private static void assertBitEqual(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(actual[k]),
+                    what + ", element " + k + ": " + expected[k] + " vs " + actual[k]);
+        }
+    }
+
+    /** out = relu(x·wᵀ + b), then dIn and dW for a random dOut: {out, dIn, dW}. */
+    private static float[][] forwardAndBackward(CudaBackend g, int rows, int in, int out) {
+        float[] x = OpParity.normal(rows * in, 1, 50, 0), w = OpParity.normal(out * in, 0.1, 50, 1);
+        float[] b = OpParity.normal(out, 0.5, 50, 2), dy = OpParity.normal(rows * out, 1, 50, 3);
+        DeviceFloats dx = g.allocFloats(x.length), dw = g.allocFloats(w.length), db = g.allocFloats(out);
+        DeviceFloats y = g.allocFloats(rows * out), ddy = g.allocFloats(dy.length);
+        DeviceFloats dIn = g.allocFloats(x.length), dW = g.allocFloats(w.length), dB = g.allocFloats(out);
+        g.upload(x, 0, dx, 0, x.length);
+        g.upload(w, 0, dw, 0, w.length);
+        g.upload(b, 0, db, 0, out);
+        g.upload(dy, 0, ddy, 0, dy.length);
+        for (DeviceFloats d : new DeviceFloats[] {y, dIn, dW, dB}) g.fill(d, Float.NaN);
+        g.denseForward(dx, dw, db, y, rows, in, out, Activation.RELU);
+        g.denseBackward(dx, dw, y, ddy, dIn, dW, dB, rows, in, out, Activation.RELU);
+        float[][] r = {new float[rows * out], new float[x.length], new float[w.length]};
+        g.download(y, 0, r[0], 0, r[0].length);
+        g.download(dIn, 0, r[1], 0, r[1].length);
+        g.download(dW, 0, r[2], 0, r[2].length);
+        for (DeviceFloats d : new DeviceFloats[] {dx, dw, db, y, ddy, dIn, dW, dB}) g.free(d);
+        return r;
+    }
+}

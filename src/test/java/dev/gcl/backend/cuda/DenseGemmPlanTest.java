@@ -1,0 +1,63 @@
+package dev.gcl.backend.cuda;
+
+import dev.gcl.backend.cuda.DenseGemmPlan.Kernel;
+import dev.gcl.backend.cuda.DenseGemmPlan.Product;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Which kernel the default plan gives the paper's shapes (B = 8192, D = 2048) and small batches; no GPU needed. */
+class DenseGemmPlanTest {
+    private static final int B = 8192;
+
+    @Test
+    void thePapersLargeProductsUseTheBigTiles() {
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, B, 1024, 2048).kernel());   // G's first
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, B, 256, 512).kernel());     // G's middle
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_INPUT, B, 2048, 512).kernel()); // D's first
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_INPUT, B, 512, 32).kernel());
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 2048, 4096, B).kernel());
+    }
+
+    @Test
+    void thinLayersAndSmallBatchesKeepTheSmallTiles() {
+        assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, B, 32, 512).kernel());
+        assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, B, 1, 32).kernel());
+        assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, 301, 1024, 2048).kernel());
+        assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 32, 512, 301).kernel());
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 1024, 2048, 301).kernel());
+    }
+
+    @Test
+    void dWOverManyRowsIsSplitDeterministicallyOverK() {
+        DenseGemmPlan thin = DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 32, 512, B);  // D's 512 -> 32
+        assertEquals(Kernel.SPLIT64, thin.kernel());
+        assertEquals(32, thin.splits());
+        assertEquals(256, thin.kChunk());
+        DenseGemmPlan last = DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 1, 32, B);    // D's 32 -> 1
+        assertEquals(Kernel.SPLIT64, last.kernel());
+        assertEquals(32, last.splits());
+        DenseGemmPlan wide = DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 1024, 2048, B); // G's first
+        assertEquals(Kernel.SPLIT128, wide.kernel());
+        assertEquals(2, wide.splits());
+        assertEquals(4096, wide.kChunk());
+    }
+
+    @Test
+    void splitRangesCoverKExactlyInMultiplesOfEight() {
+        for (int k : new int[] {1, 7, 8, 9, 1000, 8191}) {
+            for (int wanted : new int[] {1, 2, 3, 64}) {
+                DenseGemmPlan p = DenseGemmPlan.split(Kernel.SPLIT64, k, wanted);
+                assertEquals(0, p.kChunk() % 8, "chunk of " + k + " / " + wanted);
+                assertTrue((long) p.splits() * p.kChunk() >= k, "covers k = " + k);
+                assertTrue((long) (p.splits() - 1) * p.kChunk() < k, "no empty split for k = " + k);
+            }
+        }
+    }
+
+    @Test
+    void aWholeKernelHasNoSplitsAndASplitHasAChunk() {
+        assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.TILE128, 2, 8));
+        assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.SPLIT64, 2, 12));
+    }
+}
