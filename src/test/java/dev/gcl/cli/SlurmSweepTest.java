@@ -38,7 +38,7 @@ class SlurmSweepTest {
     @Test
     void arrayJobWithARequeuedTaskMergesToTheSingleMachineSweep(@TempDir Path tmp) throws Exception {
         String why = LocalSlurm.whyUnavailable();
-        if (why != null) abort("live Slurm test skipped: " + why);
+        if (why != null) skip("live Slurm test skipped: " + why);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         new SyntheticDatasetGenerator(SyntheticConfig.small(3)).write(tmp.resolve("data"));
         Path data = tmp.resolve("data/dataset.yaml"), sweepDir = tmp.resolve("sweep");
@@ -59,7 +59,7 @@ class SlurmSweepTest {
         try {
             slurm = LocalSlurm.start(tmp.resolve("slurm"));
         } catch (IllegalStateException e) {
-            abort("live Slurm test skipped: the daemons did not start: " + e.getMessage());
+            skip("live Slurm test skipped: the daemons did not start: " + e.getMessage());
             return;
         }
         StringBuilder transcript = new StringBuilder();
@@ -166,5 +166,11 @@ class SlurmSweepTest {
             m.put(r.get("id").asText(), r.get("auc_roc").asDouble());
         }
         return m;
+    }
+
+    /** Aborts the test, printing the reason too: Surefire's console summary counts skips but does not say why. */
+    private static void skip(String reason) {
+        System.out.println(reason);
+        abort(reason);
     }
 }
