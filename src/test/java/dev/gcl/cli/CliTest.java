@@ -64,9 +64,40 @@ class CliTest {
     void infoReportsBackendsAndWhy() {
         Result r = run("info");
         assertEquals(Main.OK, r.code());
-        assertTrue(r.out().contains("backend  cpu: available"), r.out());
+        assertTrue(r.out().contains("backend  reference (alias cpu): available"), r.out());
+        assertTrue(r.out().contains("backend  blas: "), r.out());
         assertTrue(r.out().contains("backend  cuda: "), r.out());
+        assertTrue(r.out().contains("backend  auto: " + dev.gcl.backend.Backends.auto().kind()), r.out());
+        if (dev.gcl.backend.blas.BlasProbe.get().available()) {
+            assertTrue(r.out().contains("backend  blas: available: OpenBLAS"), r.out());
+        }
         assertTrue(r.out().contains("cores"), r.out());
+    }
+
+    @Test
+    void trainWithoutABackendOptionUsesAutoAndSaysWhich(@TempDir Path tmp) throws IOException {
+        String[] args = concat(new String[] {"train", "--data", dataset.toString(), "--out", tmp.resolve("run").toString(),
+                "--no-pictures"}, java.util.Arrays.copyOfRange(FAST, 1, FAST.length - 2));
+        // the progress lines go to the process's stdout
+        PrintStream before = System.out;
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Result r;
+        try {
+            System.setOut(new PrintStream(progress, true, StandardCharsets.UTF_8));
+            r = run(args);
+        } finally {
+            System.setOut(before);
+        }
+        assertEquals(Main.OK, r.code(), r.err());
+        String expected = dev.gcl.backend.Backends.auto().kind();
+        String said = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("backend auto: using " + expected), said);
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("run/run.json").toFile());
+        assertEquals(expected, report.get("backend").asText());
+        assertEquals("fp32", report.get("precision").asText());
+        if (!expected.equals("cuda")) {
+            assertEquals(Runtime.getRuntime().availableProcessors(), report.get("threads").asInt());
+        }
     }
 
     @Test
@@ -89,7 +120,8 @@ class CliTest {
         }
         assertEquals("gcl-pt", report.get("variant").asText());
         assertEquals(4, report.get("seed").asInt());
-        assertEquals("cpu", report.get("backend").asText());
+        assertEquals("reference", report.get("backend").asText(), "--backend cpu is the reference");
+        assertEquals("fp32", report.get("precision").asText());
         assertTrue(report.get("auc_roc").asDouble() > 0 && report.get("auc_roc").asDouble() < 1);
         assertEquals(16, report.get("data").get("fingerprint").asText().length());
         JsonNode last = report.get("history").get(report.get("history").size() - 1);
