@@ -60,7 +60,8 @@ final class RunWriter {
         String fingerprint = DataFingerprint.of(ds.train());
         TrainingSession.Outcome o;
         try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), progress, epochAuc, controls);
+            o = TrainingSession.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), progress,
+                    epochAuc, controls);
         }
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");
