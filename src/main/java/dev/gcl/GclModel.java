@@ -21,8 +21,11 @@ import java.util.List;
 public final class GclModel {
     /** Rows scored per forward pass of the reference; bounds the per-thread scratch. */
     private static final int CHUNK_ROWS = 256;
-    /** Rows per product of the fast scorer: large enough for sgemm to run at full speed. */
-    private static final int FAST_CHUNK_ROWS = 512;
+    /**
+     * Rows per product of the fast scorer at most: large products keep OpenBLAS's threads busy between their
+     * synchronisations (a thread's scratch grows to min(its largest batch, this)).
+     */
+    private static final int FAST_CHUNK_ROWS = 4096;
 
     private final GclConfig config;
     private final int dim;
@@ -97,15 +100,21 @@ public final class GclModel {
         return withScorer(scorer, Runtime.getRuntime().availableProcessors());
     }
 
-    /** One network's fast forward pass and its per-thread scratch. */
+    /** One network's fast forward pass and its per-thread scratch (batch scratch grown to the largest chunk seen). */
     private static final class FastNet {
         final BlasInference net;
-        final ThreadLocal<BlasInference.Scratch> batch, single;
+        final ThreadLocal<BlasInference.Scratch[]> batch = ThreadLocal.withInitial(() -> new BlasInference.Scratch[1]);
+        final ThreadLocal<BlasInference.Scratch> single;
 
         FastNet(NetworkWeights weights, int threads) {
             net = new BlasInference(weights, threads);
-            batch = ThreadLocal.withInitial(() -> net.newScratch(FAST_CHUNK_ROWS));
             single = ThreadLocal.withInitial(() -> net.newScratch(1));
+        }
+
+        BlasInference.Scratch batchScratch(int rows) {
+            BlasInference.Scratch[] holder = batch.get();
+            if (holder[0] == null || holder[0].maxRows() < rows) holder[0] = net.newScratch(rows);
+            return holder[0];
         }
     }
 
@@ -190,10 +199,13 @@ public final class GclModel {
         }
     }
 
-    /** The fast path: sgemv for one row, sgemm per chunk of rows; the same epilogue as the reference. */
+    /**
+     * The fast path: sgemv for one row, sgemm per chunk of up to FAST_CHUNK_ROWS rows; the same epilogue as the
+     * reference. Allocates only when a thread scores more rows at once than ever before (up to one chunk).
+     */
     private void scoreFast(boolean byD, float[] x, int rows, float[] out) {
         FastNet f = fast(byD);
-        BlasInference.Scratch s = rows == 1 ? f.single.get() : f.batch.get();
+        BlasInference.Scratch s = rows == 1 ? f.single.get() : f.batchScratch(Math.min(rows, FAST_CHUNK_ROWS));
         for (int first = 0; first < rows; first += FAST_CHUNK_ROWS) {
             int n = Math.min(FAST_CHUNK_ROWS, rows - first);
             FloatBuffer y = f.net.forward(x, first, n, s);

@@ -10,8 +10,8 @@ import java.nio.FloatBuffer;
  * Fast forward passes for scoring: one network's weights copied once into native memory, sgemm for a batch of
  * rows, sgemv for one row, the bias and activation in one pass over each product on the calling thread. Immutable
  * after construction and shared by any number of threads, each with its own {@link Scratch}; a thread allocates
- * nothing after it made its scratch. OpenBLAS runs each product on {@code threads} threads, one product at a time
- * (see {@link Blas}).
+ * nothing after it made its scratch. OpenBLAS runs each batch product on {@code threads} threads and each
+ * single-row product on one, one product at a time (see {@link Blas}).
  */
 public final class BlasInference {
     private final int[] dims;
@@ -78,7 +78,7 @@ public final class BlasInference {
         FloatPointer in = s.input;
         for (int l = 0; l < weights.length; l++) {
             int inDim = dims[l], outDim = dims[l + 1];
-            if (rows == 1) Blas.gemv(threads, outDim, inDim, weights[l], in, s.act[l]);
+            if (rows == 1) Blas.gemv(outDim, inDim, weights[l], in, s.act[l]);
             else Blas.gemmNT(threads, rows, outDim, inDim, in, weights[l], s.act[l]);
             biasAndActivation(s.actView[l], rows, outDim, biases[l], activations[l]);
             in = s.act[l];
