@@ -16,7 +16,9 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe: {@link #score} may be called from many threads at once. Each thread keeps its own
  * scratch buffers, so scoring allocates nothing per call beyond the returned array (and nothing at all with
- * {@link #score(float[], int, float[])}) once a thread has warmed up.
+ * {@link #score(float[], int, float[])}) once a thread has warmed up; the fast scorer's only exception is a few
+ * task objects per layer when a batch large enough to be worth it has its bias-and-activation pass run in
+ * parallel ({@code BlasInference.PARALLEL_EPILOGUE} elements and more).
  */
 public final class GclModel {
     /** Rows scored per forward pass of the reference; bounds the per-thread scratch. */
@@ -25,7 +27,7 @@ public final class GclModel {
      * Rows per product of the fast scorer at most: large products keep OpenBLAS's threads busy between their
      * synchronisations (a thread's scratch grows to min(its largest batch, this)).
      */
-    private static final int FAST_CHUNK_ROWS = 4096;
+    private static final int FAST_CHUNK_ROWS = 8192;
 
     private final GclConfig config;
     private final int dim;

@@ -10,7 +10,8 @@ import java.nio.FloatBuffer;
  * Fast forward passes for scoring: one network's weights copied once into native memory, sgemm for a batch of
  * rows, sgemv for one row, the bias and activation in one pass over each product on the calling thread. Immutable
  * after construction and shared by any number of threads, each with its own {@link Scratch}; a thread allocates
- * nothing after it made its scratch. OpenBLAS runs each batch product on {@code threads} threads and each
+ * nothing after it made its scratch, except a few task objects per layer when a large batch's epilogue runs in
+ * parallel (see {@link #PARALLEL_EPILOGUE}). OpenBLAS runs each batch product on {@code threads} threads and each
  * single-row product on one, one product at a time (see {@link Blas}).
  */
 public final class BlasInference {
@@ -19,6 +20,13 @@ public final class BlasInference {
     private final FloatPointer[] weights;
     private final float[][] biases;
     private final int threads;
+    /**
+     * Epilogues of at least this many elements run on {@code threads} threads (a few task objects per product);
+     * smaller ones, single rows included, on the calling thread without allocating.
+     */
+    static final long PARALLEL_EPILOGUE = 1 << 18;
+    /** The bias-and-activation passes of large batch products. */
+    private final Passes passes;
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
@@ -26,6 +34,7 @@ public final class BlasInference {
         if (!probe.available()) throw new IllegalStateException("blas scoring unavailable: " + probe.reason());
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
+        this.passes = new Passes(threads);  // daemon workers that end when idle: nothing to close
         int layers = net.layers();
         dims = net.dims();
         activations = new Activation[layers];
@@ -80,15 +89,19 @@ public final class BlasInference {
             int inDim = dims[l], outDim = dims[l + 1];
             if (rows == 1) Blas.gemv(outDim, inDim, weights[l], in, s.act[l]);
             else Blas.gemmNT(threads, rows, outDim, inDim, in, weights[l], s.act[l]);
-            biasAndActivation(s.actView[l], rows, outDim, biases[l], activations[l]);
+            FloatBuffer y = s.actView[l];
+            float[] b = biases[l];
+            Activation act = activations[l];
+            if ((long) rows * outDim < PARALLEL_EPILOGUE) biasAndActivation(y, 0, rows, outDim, b, act);
+            else passes.forRange(rows, outDim, (from, to) -> biasAndActivation(y, from, to, outDim, b, act));
             in = s.act[l];
         }
         return s.actView[weights.length - 1];
     }
 
-    /** y = act(y + b) over (rows, outDim), the reference's double epilogue. */
-    private static void biasAndActivation(FloatBuffer y, int rows, int outDim, float[] b, Activation act) {
-        for (int r = 0; r < rows; r++) {
+    /** y = act(y + b) over rows [from, to) of (rows, outDim), the reference's double epilogue. */
+    private static void biasAndActivation(FloatBuffer y, int from, int to, int outDim, float[] b, Activation act) {
+        for (int r = from; r < to; r++) {
             int off = r * outDim;
             for (int o = 0; o < outDim; o++) y.put(off + o, (float) act.apply((double) y.get(off + o) + b[o]));
         }
