@@ -15,7 +15,7 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
  * pool per process, sized by a global setting; two Java threads calling into it at once would either share that
  * pool unsafely or run 2 × N threads on N cores. Under the lock each product uses the whole pool and nothing
  * oversubscribes. The pool size is set when a caller asks for a size other than the current one (once per process
- * in practice: one {@code --threads N}; single-row products run on one thread, see {@link #gemv}).
+ * in practice: one {@code --threads N}), never per call.
  *
  * <p>Arguments are native pointers (JavaCPP's float[] overloads copy whole arrays in and out on every call).
  * Matrices are row-major; transposes are BLAS arguments, never copies.
@@ -93,14 +93,13 @@ final class Blas {
     }
 
     /**
-     * y (m) = a (m, n) · x (n): one row through a layer, w · x. On one OpenBLAS thread: a product of a million
-     * multiply-adds is over before a second thread is woken (on a busy machine waking it costs milliseconds), so
-     * single-row latency is best alone. This is the one call that changes the pool size; a later batch product sets
-     * it back (a variable write under the lock, no threads created or destroyed).
+     * y (m) = a (m, n) · x (n): one row through a layer, w · x, on the caller's thread count like every product
+     * (switching the pool size per call would cost an allocation and a pool resize per row; a latency-critical
+     * single-row service scores with one thread: {@code GclModel.withScorer(Scorer.FAST, 1)}).
      */
-    static void gemv(int m, int n, FloatPointer a, FloatPointer x, FloatPointer y) {
+    static void gemv(int threads, int m, int n, FloatPointer a, FloatPointer x, FloatPointer y) {
         if (m == 0) return;
-        lock(1);
+        lock(threads);
         try {
             openblas.cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1f, a, Math.max(1, n), x, 1, 0f, y, 1);
         } finally {

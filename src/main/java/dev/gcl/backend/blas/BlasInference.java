@@ -11,8 +11,8 @@ import java.nio.FloatBuffer;
  * rows, sgemv for one row, the bias and activation in one pass over each product on the calling thread. Immutable
  * after construction and shared by any number of threads, each with its own {@link Scratch}; a thread allocates
  * nothing after it made its scratch, except a few task objects per layer when a large batch's epilogue runs in
- * parallel (see {@link #PARALLEL_EPILOGUE}). OpenBLAS runs each batch product on {@code threads} threads and each
- * single-row product on one, one product at a time (see {@link Blas}).
+ * parallel (see {@link #PARALLEL_EPILOGUE}). OpenBLAS runs each product on {@code threads} threads, one product at
+ * a time (see {@link Blas}).
  */
 public final class BlasInference {
     private final int[] dims;
@@ -24,7 +24,7 @@ public final class BlasInference {
      * Epilogues of at least this many elements run on {@code threads} threads (a few task objects per product);
      * smaller ones, single rows included, on the calling thread without allocating.
      */
-    static final long PARALLEL_EPILOGUE = 1 << 18;
+    public static final long PARALLEL_EPILOGUE = 1 << 18;
     /** The bias-and-activation passes of large batch products. */
     private final Passes passes;
 
@@ -87,7 +87,7 @@ public final class BlasInference {
         FloatPointer in = s.input;
         for (int l = 0; l < weights.length; l++) {
             int inDim = dims[l], outDim = dims[l + 1];
-            if (rows == 1) Blas.gemv(outDim, inDim, weights[l], in, s.act[l]);
+            if (rows == 1) Blas.gemv(threads, outDim, inDim, weights[l], in, s.act[l]);
             else Blas.gemmNT(threads, rows, outDim, inDim, in, weights[l], s.act[l]);
             FloatBuffer y = s.actView[l];
             float[] b = biases[l];
