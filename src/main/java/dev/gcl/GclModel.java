@@ -1,21 +1,33 @@
 package dev.gcl;
 
+import dev.gcl.backend.blas.BlasInference;
+import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.nn.HostInference;
 import dev.gcl.nn.NetworkWeights;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
  * A trained GCL model: the weights of G (and D, for variants that train one), the config and seed it was trained
- * with, and the training history. Scores segments on the host with the reference arithmetic.
+ * with, and the training history. Scores segments on the host, by default with the {@link Scorer#FAST fast}
+ * scorer (FP32 products through OpenBLAS, within the FP32 bound of the reference) where OpenBLAS loads, else with
+ * the reference arithmetic; {@link #withScorer} picks one explicitly.
  *
  * <p>Immutable and thread-safe: {@link #score} may be called from many threads at once. Each thread keeps its own
  * scratch buffers, so scoring allocates nothing per call beyond the returned array (and nothing at all with
- * {@link #score(float[], int, float[])}) once a thread has warmed up.
+ * {@link #score(float[], int, float[])}) once a thread has warmed up; the fast scorer's only exception is a few
+ * task objects per layer when a batch large enough to be worth it has its bias-and-activation pass run in
+ * parallel ({@code BlasInference.PARALLEL_EPILOGUE} elements and more).
  */
 public final class GclModel {
-    /** Rows scored per forward pass; bounds the per-thread scratch. */
+    /** Rows scored per forward pass of the reference; bounds the per-thread scratch. */
     private static final int CHUNK_ROWS = 256;
+    /**
+     * Rows per product of the fast scorer at most: large products keep OpenBLAS's threads busy between their
+     * synchronisations (a thread's scratch grows to min(its largest batch, this)).
+     */
+    private static final int FAST_CHUNK_ROWS = 8192;
 
     private final GclConfig config;
     private final int dim;
@@ -26,9 +38,26 @@ public final class GclModel {
     private final ThreadLocal<HostInference.Scratch> generatorScratch;
     private final ThreadLocal<HostInference.Scratch> discriminatorScratch;
     private final ThreadLocal<float[]> singleRowOut = ThreadLocal.withInitial(() -> new float[1]);
+    private final Scorer scorer;
+    private final int scoringThreads;
+    /** The fast scorer's native weights and per-thread scratch, made on first use. */
+    private volatile FastNet fastGenerator, fastDiscriminator;
 
     public GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
                     List<EpochStats> history) {
+        this(config, generator, discriminator, history, BlasProbe.get().available() ? Scorer.FAST : Scorer.REFERENCE,
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
+                     List<EpochStats> history, Scorer scorer, int scoringThreads) {
+        if (scorer == Scorer.FAST && !BlasProbe.get().available()) {
+            throw new IllegalStateException("the fast scorer needs OpenBLAS, which is unavailable: "
+                    + BlasProbe.get().reason());
+        }
+        if (scoringThreads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + scoringThreads);
+        this.scorer = scorer;
+        this.scoringThreads = scoringThreads;
         this.config = config;
         this.generator = generator;
         this.discriminator = discriminator;
@@ -55,6 +84,54 @@ public final class GclModel {
     public List<EpochStats> history() { return history; }
     /** What {@link #score} returns (never AUTO). */
     public ScoreSource scoreSource() { return scoreSource; }
+    /** The arithmetic {@link #score} uses. */
+    public Scorer scorer() { return scorer; }
+    /** OpenBLAS threads of the fast scorer. */
+    public int scoringThreads() { return scoringThreads; }
+
+    /**
+     * The same model scoring with this arithmetic and, for the fast scorer, this many OpenBLAS threads. Throws
+     * IllegalStateException for FAST where OpenBLAS does not load.
+     */
+    public GclModel withScorer(Scorer scorer, int threads) {
+        return new GclModel(config, generator, discriminator, history, scorer, threads);
+    }
+
+    /** {@link #withScorer(Scorer, int)} on every core. */
+    public GclModel withScorer(Scorer scorer) {
+        return withScorer(scorer, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** One network's fast forward pass and its per-thread scratch (batch scratch grown to the largest chunk seen). */
+    private static final class FastNet {
+        final BlasInference net;
+        final ThreadLocal<BlasInference.Scratch[]> batch = ThreadLocal.withInitial(() -> new BlasInference.Scratch[1]);
+        final ThreadLocal<BlasInference.Scratch> single;
+
+        FastNet(NetworkWeights weights, int threads) {
+            net = new BlasInference(weights, threads);
+            single = ThreadLocal.withInitial(() -> net.newScratch(1));
+        }
+
+        BlasInference.Scratch batchScratch(int rows) {
+            BlasInference.Scratch[] holder = batch.get();
+            if (holder[0] == null || holder[0].maxRows() < rows) holder[0] = net.newScratch(rows);
+            return holder[0];
+        }
+    }
+
+    private FastNet fast(boolean byD) {
+        FastNet f = byD ? fastDiscriminator : fastGenerator;
+        if (f != null) return f;
+        synchronized (this) {
+            if (byD) {
+                if (fastDiscriminator == null) fastDiscriminator = new FastNet(discriminator, scoringThreads);
+                return fastDiscriminator;
+            }
+            if (fastGenerator == null) fastGenerator = new FastNet(generator, scoringThreads);
+            return fastGenerator;
+        }
+    }
 
     /**
      * Loads a model directory written by {@code gcl train} ({@code weights.npz} + {@code model.json}); throws
@@ -99,6 +176,10 @@ public final class GclModel {
         }
         if (out.length < rows) throw new IllegalArgumentException("out holds " + out.length + " < " + rows);
         boolean byD = source == ScoreSource.DISCRIMINATOR;
+        if (scorer == Scorer.FAST) {
+            scoreFast(byD, x, rows, out);
+            return;
+        }
         HostInference.Scratch s = byD ? discriminatorScratch.get() : generatorScratch.get();
         for (int first = 0; first < rows; first += CHUNK_ROWS) {
             int n = Math.min(CHUNK_ROWS, rows - first);
@@ -116,6 +197,32 @@ public final class GclModel {
                     }
                     out[first + r] = (float) (sum / dim);
                 }
+            }
+        }
+    }
+
+    /**
+     * The fast path: sgemv for one row, sgemm per chunk of up to FAST_CHUNK_ROWS rows; the same epilogue as the
+     * reference. Allocates only when a thread scores more rows at once than ever before (up to one chunk).
+     */
+    private void scoreFast(boolean byD, float[] x, int rows, float[] out) {
+        FastNet f = fast(byD);
+        BlasInference.Scratch s = rows == 1 ? f.single.get() : f.batchScratch(Math.min(rows, FAST_CHUNK_ROWS));
+        for (int first = 0; first < rows; first += FAST_CHUNK_ROWS) {
+            int n = Math.min(FAST_CHUNK_ROWS, rows - first);
+            FloatBuffer y = f.net.forward(x, first, n, s);
+            if (byD) {
+                y.get(0, out, first, n);
+                continue;
+            }
+            for (int r = 0; r < n; r++) {
+                double sum = 0;
+                int xOff = (first + r) * dim, yOff = r * dim;
+                for (int j = 0; j < dim; j++) {
+                    double diff = (double) y.get(yOff + j) - x[xOff + j];
+                    sum += diff * diff;
+                }
+                out[first + r] = (float) (sum / dim);
             }
         }
     }

@@ -26,42 +26,107 @@ class GclModelTest {
         assertThrows(UnsupportedOperationException.class, () -> MODEL.history().clear());
     }
 
+    /** The reference scorer: exact, so chunking and offsets cannot change a bit. */
+    private static final GclModel REFERENCE = MODEL.withScorer(Scorer.REFERENCE);
+
+    /** Fast scores against the reference's: FP32 products through three layers stay well inside this. */
+    private static void assertCloseToReference(float[] reference, float[] fast, String what) {
+        dev.gcl.testing.Validate.close(what, fast, dev.gcl.testing.Validate.toDouble(reference), 1e-5, 1e-4);
+    }
+
     @Test
-    void scoresDoNotDependOnChunkingOrOffsets() {
+    void referenceScoresDoNotDependOnChunkingOrOffsets() {
         // more rows than one scoring chunk (256), scored whole and row by row
-        float[] all = MODEL.score(DATA.features(), DATA.rows());
+        float[] all = REFERENCE.score(DATA.features(), DATA.rows());
         float[] out = new float[1];
         for (int r : new int[] {0, 255, 256, 257, DATA.rows() - 1}) {
             float[] row = java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32);
-            MODEL.score(row, 1, out);
+            REFERENCE.score(row, 1, out);
             assertEquals(all[r], out[0], 0f, "row " + r);
         }
     }
 
     @Test
-    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults() throws Exception {
-        float[] expected = MODEL.score(DATA.features(), DATA.rows());
+    void theFastScorerIsTheDefaultAndStaysWithinToleranceOfTheReference() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        assertEquals(Scorer.FAST, MODEL.scorer());
+        assertEquals(Scorer.REFERENCE, REFERENCE.scorer());
+        for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
+            float[] ref = new float[DATA.rows()], fast = new float[DATA.rows()];
+            REFERENCE.score(source, DATA.features(), DATA.rows(), ref);
+            MODEL.score(source, DATA.features(), DATA.rows(), fast);
+            assertCloseToReference(ref, fast, source + " batch (more rows than one 512-row product)");
+            for (int r : new int[] {0, 511, 512, DATA.rows() - 1}) {
+                float[] row = java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32);
+                float[] one = new float[1];
+                MODEL.score(source, row, 1, one);
+                assertCloseToReference(new float[] {ref[r]}, one, source + " single row " + r + " (sgemv)");
+            }
+        }
+    }
+
+    @Test
+    void afterItsFirstCallAThreadScoresWithoutAllocating() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        float[] row = java.util.Arrays.copyOf(DATA.features(), 32);
+        // a batch whose bias-and-activation passes stay on the calling thread (larger ones fork a few tasks)
+        int rows = 256;
+        assertTrue((long) rows * 64 < dev.gcl.backend.blas.BlasInference.PARALLEL_EPILOGUE);
+        float[] out = new float[rows];
+        MODEL.score(row);
+        MODEL.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int k = 0; k < 100; k++) {
+            MODEL.score(row);
+            MODEL.score(DATA.features(), rows, out);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 1024, "200 scoring calls allocated " + allocated + " bytes");
+    }
+
+    /** Thread shift's scores of every row: the tail from row (shift·97) mod rows first, then the head. */
+    private static float[] scoreInTwoParts(GclModel model, int shift) {
+        float[] mine = new float[DATA.rows()];
+        int first = (shift * 97) % DATA.rows();
+        int n = DATA.rows() - first;
+        float[] tail = new float[n];
+        model.score(java.util.Arrays.copyOfRange(DATA.features(), first * 32, DATA.rows() * 32), n, tail);
+        System.arraycopy(tail, 0, mine, first, n);
+        float[] head = model.score(DATA.features(), first);
+        System.arraycopy(head, 0, mine, 0, first);
+        return mine;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Scorer.class)
+    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(Scorer scorer) throws Exception {
+        if (scorer == Scorer.FAST) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        }
+        GclModel model = MODEL.withScorer(scorer);
+        float[] reference = REFERENCE.score(DATA.features(), DATA.rows());
+        float[][] expected = new float[16][];
+        for (int t = 0; t < 16; t++) expected[t] = scoreInTwoParts(model, t);  // the same calls, one thread
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Future<float[]>> results = new ArrayList<>();
             for (int t = 0; t < 16; t++) {
                 int shift = t;
                 results.add(pool.submit(() -> {
-                    float[] mine = new float[DATA.rows()];
-                    for (int rep = 0; rep < 5; rep++) {
-                        // different threads score different row ranges first, to interleave chunk work
-                        int first = (shift * 97) % DATA.rows();
-                        int n = DATA.rows() - first;
-                        float[] tail = new float[n];
-                        MODEL.score(java.util.Arrays.copyOfRange(DATA.features(), first * 32, DATA.rows() * 32), n, tail);
-                        System.arraycopy(tail, 0, mine, first, n);
-                        float[] head = MODEL.score(DATA.features(), first);
-                        System.arraycopy(head, 0, mine, 0, first);
-                    }
+                    float[] mine = null;
+                    // different threads score different row ranges first, to interleave chunk work
+                    for (int rep = 0; rep < 5; rep++) mine = scoreInTwoParts(model, shift);
                     return mine;
                 }));
             }
-            for (Future<float[]> f : results) assertArrayEquals(expected, f.get());
+            for (int t = 0; t < 16; t++) {
+                float[] got = results.get(t).get();
+                assertArrayEquals(expected[t], got, "thread " + t + " against the same calls on one thread");
+                if (scorer == Scorer.REFERENCE) assertArrayEquals(reference, got);
+                else assertCloseToReference(reference, got, "thread " + t);
+            }
         } finally {
             pool.shutdownNow();
         }
@@ -77,7 +142,9 @@ class GclModelTest {
     void singleRowScoresEqualBatchScoresAndLoadReadsSavedModels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         float[] all = MODEL.score(DATA.features(), DATA.rows());
         for (int r : new int[] {0, 17, DATA.rows() - 1}) {
-            assertEquals(all[r], MODEL.score(java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32)), 0f);
+            float[] row = java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32);
+            assertEquals(REFERENCE.score(DATA.features(), DATA.rows())[r], REFERENCE.score(row), 0f);
+            assertEquals(all[r], MODEL.score(row), 1e-5 + 1e-4 * Math.abs(all[r]), "fast single row (sgemv) vs batch");
         }
         assertThrows(IllegalArgumentException.class, () -> MODEL.score(new float[31]));
         dev.gcl.model.ModelFiles.save(MODEL, new dev.gcl.model.ModelFiles.Metadata("t", "now", "fp", java.util.Map.of()),

@@ -18,7 +18,7 @@ import dev.gcl.rng.RandomStream;
  */
 public interface Backend extends AutoCloseable {
 
-    /** A short name ("cpu", "cuda") for logs and run reports. */
+    /** A short name ("reference", "blas", "cuda") for logs and run reports. */
     String name();
 
     // ---------------------------------------------------------------- buffers

@@ -1,5 +1,7 @@
 package dev.gcl.cli;
 
+import dev.gcl.backend.Backends;
+import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.backend.cuda.CudaProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,9 +28,14 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.arch"));
         out.printf("cores    %d%n", rt.availableProcessors());
         out.printf("memory   %d MiB max heap%n", rt.maxMemory() >> 20);
-        out.printf("backend  cpu: available (reference, %d threads)%n", rt.availableProcessors());
+        out.printf("backend  reference (alias cpu): available (the CPU reference: double sums, %d threads)%n",
+                rt.availableProcessors());
+        BlasProbe blas = BlasProbe.get();
+        out.printf("backend  blas: %s%n", (blas.available() ? "available: " : "unavailable: ") + blas.reason());
         CudaProbe probe = CudaProbe.get();
         out.printf("backend  cuda: %s%n", (probe.available() ? "available: " : "unavailable: ") + probe.reason());
+        Backends.Auto auto = Backends.auto();
+        out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
         return Main.OK;
     }
 }

@@ -61,12 +61,14 @@ final class RunWriter {
         TrainingSession.Outcome o;
         WarningLog warnings = new WarningLog(progress);
         try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), warnings, epochAuc, controls);
+            o = TrainingSession.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), warnings,
+                    epochAuc, controls);
         }
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");
         extra.accept(report);
         RunReport.putTraining(report, config, backends.kind(), backends.precision(), o.seconds(), o.segmentsPerSecond(), o.model());
+        if (!backends.kind().equals("cuda")) report.put("threads", backends.threads());
         RunReport.putMetrics(report, o.metrics());
         RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
         report.putPOJO("warnings", warnings.warnings());

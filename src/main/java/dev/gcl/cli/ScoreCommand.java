@@ -2,6 +2,8 @@ package dev.gcl.cli;
 
 import dev.gcl.GclModel;
 import dev.gcl.ScoreSource;
+import dev.gcl.Scorer;
+import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
 import dev.gcl.io.AtomicDirectory;
@@ -48,6 +50,13 @@ final class ScoreCommand implements Callable<Integer> {
             description = "d, reconstruction or auto (the model's own; default).")
     String scoreBy;
 
+    @Option(names = "--scorer", paramLabel = "fast|reference",
+            description = "fast: FP32 products through OpenBLAS (default where it loads); reference: the exact reference arithmetic.")
+    String scorer;
+
+    @Option(names = "--threads", paramLabel = "N", description = "OpenBLAS threads of the fast scorer (default: all cores).")
+    Integer threads;
+
     @Option(names = "--force", description = "Replace an existing output.")
     boolean force;
 
@@ -56,18 +65,25 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GclModel m = ModelFiles.load(model).model();
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
+        Scorer chosen = chooseScorer(scorer, spec.commandLine().getOut());
         ScoreSource source = EvalCommand.parseSource(scoreBy);
+        GclModel m = ModelFiles.load(model).model().withScorer(chosen, n);
+        Throughput timing = new Throughput();
         if (!Files.exists(input)) throw new BadInputException(input + ": no such file");
         String name = input.getFileName().toString().toLowerCase();
         if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
             Dataset ds = DataChoice.load(input);
             try (AtomicDirectory dir = AtomicDirectory.create(out, force)) {
                 for (TestVideo v : ds.test()) {
-                    NpyWriter.writeVector(dir.path().resolve(v.name() + ".npy"), score(m, source, v.features(), v.name()));
+                    NpyWriter.writeVector(dir.path().resolve(v.name() + ".npy"),
+                            timing.score(m, source, v.features(), v.name()));
                 }
+                timing.write(dir.path().resolve("scoring.json"), m);
                 dir.commit();
             }
+            spec.commandLine().getOut().println(timing.line(m));
             spec.commandLine().getOut().printf("scored %d test videos; wrote %s%n", ds.test().size(), out);
             return Main.OK;
         }
@@ -79,7 +95,7 @@ final class ScoreCommand implements Callable<Integer> {
             FeatureFormat format = name.endsWith(".txt") ? FeatureFormat.C3D_TEXT : FeatureFormat.NPY;
             x = FeatureFiles.read(input, format, CropMode.AVERAGE);
         }
-        float[] scores = score(m, source, x, input.toString());
+        float[] scores = timing.score(m, source, x, input.toString());
         if (Files.exists(out) && !force) throw new BadInputException(out + ": already exists (use --force to replace it)");
         Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".tmp");
         try {
@@ -88,6 +104,7 @@ final class ScoreCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
+        spec.commandLine().getOut().println(timing.line(m));
         spec.commandLine().getOut().printf("scored %d segments; wrote %s%n", scores.length, out);
         return Main.OK;
     }
@@ -99,5 +116,64 @@ final class ScoreCommand implements Callable<Integer> {
         float[] s = new float[x.rows()];
         m.score(source, x.data(), x.rows(), s);
         return s;
+    }
+
+    /** --scorer: fast by default where OpenBLAS loads (else the reference, said in one line); named and unavailable: exit 2. */
+    static Scorer chooseScorer(String name, java.io.PrintWriter notes) {
+        if (name == null) {
+            if (BlasProbe.get().available()) return Scorer.FAST;
+            notes.println("scorer: reference (the fast scorer needs OpenBLAS: " + BlasProbe.get().reason() + ")");
+            return Scorer.REFERENCE;
+        }
+        Scorer s;
+        try {
+            s = Scorer.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        if (s == Scorer.FAST && !BlasProbe.get().available()) {
+            throw new BadInputException("--scorer fast: OpenBLAS is unavailable: " + BlasProbe.get().reason());
+        }
+        return s;
+    }
+
+    /** Segments scored and nanoseconds spent in GclModel.score only (not the JVM start or the file reading). */
+    static final class Throughput {
+        long segments, nanos;
+
+        float[] score(GclModel m, ScoreSource source, FeatureMatrix x, String what) {
+            long t0 = System.nanoTime();
+            float[] s = ScoreCommand.score(m, source, x, what);
+            nanos += System.nanoTime() - t0;
+            segments += x.rows();
+            return s;
+        }
+
+        double segmentsPerSecond() {
+            return nanos > 0 ? segments / (nanos / 1e9) : 0;
+        }
+
+        String line(GclModel m) {
+            return String.format(java.util.Locale.ROOT, "scoring: %d segments in %.3f s, %.0f segments/s (scorer %s,"
+                    + " %d threads)", segments, nanos / 1e9, segmentsPerSecond(), m.scorer().cliName(),
+                    m.scoringThreads());
+        }
+
+        /** scoring.json in the output folder. */
+        void write(Path file, GclModel m) {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode r = json.createObjectNode();
+            r.put("segments", segments);
+            r.put("seconds", nanos / 1e9);
+            r.put("segments_per_second", segmentsPerSecond());
+            r.put("scorer", m.scorer().cliName());
+            r.put("threads", m.scoringThreads());
+            r.put("score_source", m.scoreSource().name().toLowerCase(java.util.Locale.ROOT));
+            try {
+                Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
     }
 }

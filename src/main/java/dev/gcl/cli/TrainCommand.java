@@ -161,6 +161,10 @@ final class TrainCommand implements Callable<Integer> {
         runOptions.put("pictures", Boolean.toString(!noPictures));
         if (every != null) runOptions.put("checkpoint_every", every.toString());
         runOptions.put("on_nan", onNan);
+        // resume continues on the same arithmetic: bit-identical only on the same backend and thread count
+        runOptions.put("backend", backends.kind());
+        runOptions.put("threads", Integer.toString(backends.threads()));
+        runOptions.put("precision", backends.precision().cliName());
         StopSignal stop = StopSignal.install();
         FileCheckpoints policy = new FileCheckpoints(checkpoints, every, config, source, fingerprint, runOptions, stop,
                 progress::onMessage, resumeState == null ? 0 : resumeState.history().size());
@@ -209,6 +213,16 @@ final class TrainCommand implements Callable<Integer> {
         if (onNan.equals("stop") && c.runOptions().containsKey("on_nan")) {
             onNan = c.runOptions().get("on_nan");
             nanPolicy = parseNanPolicy(onNan);
+        }
+        var parsed = spec.commandLine().getParseResult();
+        String storedBackend = c.runOptions().get("backend");
+        if (storedBackend != null && !parsed.hasMatchedOption("--backend") && !parsed.hasMatchedOption("--threads")
+                && !parsed.hasMatchedOption("--precision")) {
+            backends = BackendChoice.resolve(storedBackend, Integer.parseInt(c.runOptions().getOrDefault("threads",
+                    Integer.toString(backends.threads()))), BackendChoice.precision(c.runOptions().getOrDefault(
+                    "precision", "fp32")), progress::onMessage);
+            progress.onMessage("resuming on the checkpoint's backend: " + BackendChoice.describe(backends.kind(),
+                    backends.threads()) + " (--backend, --threads or --precision choose another)");
         }
         return trainWithCheckpoints(ds, c.dataSource(), c.config(), dir, resume, schedule, nanPolicy, c.state(),
                 backends, progress, stdout);

@@ -4,6 +4,7 @@ import dev.gcl.Gcl;
 import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.ScoreSource;
+import dev.gcl.Scorer;
 import dev.gcl.TrainingListener;
 import dev.gcl.backend.Backend;
 import dev.gcl.data.Dataset;
@@ -26,18 +27,25 @@ final class TrainingSession {
     /** metrics is null when the dataset has no test split. */
     record Outcome(GclModel model, FrameEvaluation.Result metrics, double seconds, double segmentsPerSecond) {}
 
-    static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, TrainingListener listener,
-                       boolean evaluateEachEpoch, Controls controls) {
+    /**
+     * Trains and evaluates; the test split is scored with scorer (the reference's runs with the reference scorer,
+     * so that everything they report is reference arithmetic).
+     */
+    static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, Scorer scorer, int threads,
+                       TrainingListener listener, boolean evaluateEachEpoch, Controls controls) {
         Gcl gcl = new Gcl(config).withBackend(backends).withListener(listener).withCheckpoints(controls.checkpoints())
                 .withNanPolicy(controls.nanPolicy()).resumingFrom(controls.resumeFrom());
         boolean hasTest = !data.test().isEmpty();
-        if (evaluateEachEpoch && hasTest) gcl = gcl.withEpochEvaluation(m -> evaluate(data, m, ScoreSource.AUTO).rocAuc());
+        if (evaluateEachEpoch && hasTest) {
+            gcl = gcl.withEpochEvaluation(m -> evaluate(data, m.withScorer(scorer, threads), ScoreSource.AUTO).rocAuc());
+        }
         long t0 = System.nanoTime();
         GclModel model = gcl.fit(data.train());
         double seconds = (System.nanoTime() - t0) / 1e9;
         long segments = 0;
         for (var e : model.history()) segments += e.segments();
-        FrameEvaluation.Result metrics = hasTest ? evaluate(data, model, ScoreSource.AUTO) : null;
+        FrameEvaluation.Result metrics = hasTest ? evaluate(data, model.withScorer(scorer, threads), ScoreSource.AUTO)
+                : null;
         return new Outcome(model, metrics, seconds, seconds > 0 ? segments / seconds : 0);
     }
 

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.Precision;
+import dev.gcl.backend.blas.BlasBackend;
+import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.backend.cuda.CudaBackend;
 import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.data.SyntheticVideos;
 import dev.gcl.data.TrainingData;
+import dev.gcl.verify.ParityTolerances;
 import dev.gcl.verify.TrainingParity;
 import dev.gcl.verify.Verification;
 import picocli.CommandLine.Command;
@@ -27,20 +30,25 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
- * {@code gcl verify}: the CUDA backend against the CPU reference, for testers on a GPU machine. The per-op parity
- * suite on shapes drawn from the seed, then N gcl-b iterations from that seed on both backends; prints a table per
- * op and per iteration and writes the same as verify.json. Exit 0 when everything is within tolerance, 3 when not,
- * 2 (one line with the probe's reason) when CUDA is unavailable.
+ * {@code gcl verify}: a candidate backend (CUDA by default, or the OpenBLAS backend with {@code --candidate blas})
+ * against the CPU reference. The per-op parity suite on shapes drawn from the seed, then N gcl-b iterations from
+ * that seed on both backends; prints a table per op and per iteration and writes the same as verify.json. Exit 0
+ * when everything is within tolerance, 3 when not, 2 (one line with the probe's reason) when the candidate is
+ * unavailable.
  */
 @Command(name = "verify", sortOptions = false, description = {
-        "Check the CUDA backend against the CPU reference: every op on random shapes, then N GCL iterations.",
-        "Exit 0 when all is within tolerance, 3 when not, 2 when CUDA is unavailable."})
+        "Check a backend (cuda, or blas) against the CPU reference: every op on random shapes, then N GCL iterations.",
+        "Exit 0 when all is within tolerance, 3 when not, 2 when the candidate is unavailable."})
 final class VerifyCommand implements Callable<Integer> {
     /** Rows per iteration at most (the paper's 8192 makes the CPU side of a check slow for no gain). */
     static final int MAX_BATCH = 1024;
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--candidate", paramLabel = "cuda|blas", defaultValue = "cuda",
+            description = "The backend checked against the reference (default ${DEFAULT-VALUE}).")
+    String candidate;
 
     @Option(names = "--data", paramLabel = "PATH",
             description = "Dataset (.yaml/.json/.npz) whose first training rows are used (default: generated videos, D = 96).")
@@ -52,13 +60,13 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of shapes, inputs, data and training (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--precision", paramLabel = "fp32|tf32", defaultValue = "fp32", description = "The CUDA backend's GEMM precision (default ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", paramLabel = "fp32|tf32", defaultValue = "fp32", description = "The candidate's GEMM precision (default ${DEFAULT-VALUE}; tf32 on cuda only).")
     String precision;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "Where verify.json goes (default: the current directory).")
     Path out;
 
-    @Option(names = "--threads", description = "CPU reference threads (default: all cores).")
+    @Option(names = "--threads", description = "Threads of the reference and of the blas candidate (default: all cores).")
     Integer threads;
 
     @Option(names = "--debug", description = "Show stack traces of errors.")
@@ -71,11 +79,27 @@ final class VerifyCommand implements Callable<Integer> {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
         if (data != null && !Files.exists(data)) throw new BadInputException(data + ": no such file");
-        CudaProbe probe = CudaProbe.get();
-        if (!probe.available()) {
-            throw new BadInputException("verify needs a GPU: CUDA is unavailable: " + probe.reason());
+        switch (candidate) {
+            case "cuda": {
+                CudaProbe probe = CudaProbe.get();
+                if (!probe.available()) {
+                    throw new BadInputException("verify needs a GPU: CUDA is unavailable: " + probe.reason());
+                }
+                return verify("cuda " + p.cliName() + " (" + probe.reason() + ")", () -> new CudaBackend(p),
+                        ParityTolerances.cuda(p), p, n);
+            }
+            case "blas": {
+                BlasProbe probe = BlasProbe.get();
+                if (!probe.available()) {
+                    throw new BadInputException("--candidate blas: OpenBLAS is unavailable: " + probe.reason());
+                }
+                if (p != Precision.FP32) throw new BadInputException("--precision tf32 needs --candidate cuda");
+                return verify("blas fp32 (" + probe.reason() + ", " + n + " threads)", () -> new BlasBackend(n),
+                        ParityTolerances.blasFp32(), p, n);
+            }
+            default:
+                throw new BadInputException("--candidate must be cuda or blas, got '" + candidate + "'");
         }
-        return verify("cuda " + p.cliName() + " (" + probe.reason() + ")", () -> new CudaBackend(p), p, n);
     }
 
     /**
@@ -83,6 +107,12 @@ final class VerifyCommand implements Callable<Integer> {
      * verification, prints it, writes verify.json atomically; 0 when it passed, 3 when not.
      */
     int verify(String candidateName, Supplier<Backend> candidate, Precision p, int referenceThreads) {
+        return verify(candidateName, candidate, ParityTolerances.cuda(p), p, referenceThreads);
+    }
+
+    /** As above with the candidate's op tolerances given. */
+    int verify(String candidateName, Supplier<Backend> candidate, ParityTolerances.OpTolerances tolerances,
+               Precision p, int referenceThreads) {
         PrintWriter stdout = spec.commandLine().getOut();
         TrainingData all;
         String dataName;
@@ -104,8 +134,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         GclConfig config = TrainingParity.config(settings, batch);
         TrainingData rows = TrainingParity.firstRows(all, iterations, batch);
-        Verification v = Verification.run(candidateName, candidate, "cpu (" + referenceThreads + " threads)",
-                () -> new CpuBackend(referenceThreads), p, seed, dataName, rows, config);
+        Verification v = Verification.run(candidateName, candidate, tolerances,
+                "reference (" + referenceThreads + " threads)", () -> new CpuBackend(referenceThreads), p, seed,
+                dataName, rows, config);
         v.print(stdout);
         Path file = out.resolve("verify.json");
         write(v, file);

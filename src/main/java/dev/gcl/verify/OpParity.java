@@ -22,13 +22,18 @@ import java.util.Locale;
 public final class OpParity {
     private final Backend candidate;
     private final Backend reference;
-    private final Precision precision;
+    private final ParityTolerances.OpTolerances tolerances;
 
-    /** precision is the candidate's GEMM precision: it selects the dense ops' tolerances. */
+    /** A CUDA candidate: precision is its GEMM precision, which selects the dense ops' tolerances. */
     public OpParity(Backend candidate, Backend reference, Precision precision) {
+        this(candidate, reference, ParityTolerances.cuda(precision));
+    }
+
+    /** Any candidate, with its tolerance table (e.g. {@link ParityTolerances#blasFp32()}). */
+    public OpParity(Backend candidate, Backend reference, ParityTolerances.OpTolerances tolerances) {
         this.candidate = candidate;
         this.reference = reference;
-        this.precision = precision;
+        this.tolerances = tolerances;
     }
 
     // ---------------------------------------------------------------- inputs
@@ -94,15 +99,16 @@ public final class OpParity {
         float[][] ref = runOn(reference, inputs, outputSizes, op);
         List<Comparison> results = new ArrayList<>();
         for (Check c : checks) {
-            ParityTolerances.Tolerance t = ParityTolerances.of(c.op(), precision, c.depth());
+            ParityTolerances.Tolerance t = tolerances.of(c.op(), c.depth());
             results.add(Comparison.of(c.op(), shape, got[c.index()], ref[c.index()],
                     t.productRtol() > 0 ? c.productMagnitude() : null, t));
         }
         return results;
     }
 
-    private boolean tf32(String op) {
-        return precision == Precision.TF32 && ParityTolerances.isTf32Product(op);
+    /** Whether the op's tolerance at this depth has a Σ|a·b| term, so the magnitudes must be computed. */
+    private boolean needsMagnitude(String op, int depth) {
+        return tolerances.of(op, depth).productRtol() > 0;
     }
 
     // ---------------------------------------------------------------- the ops
@@ -111,7 +117,7 @@ public final class OpParity {
     public List<Comparison> denseForward(int rows, int in, int out, Activation act, long seed) {
         float[][] ins = {normal(rows * in, 1, seed, 0), normal(out * in, 0.1, seed, 1), normal(out, 0.5, seed, 2)};
         // Σ_k |in[r,k]·w[o,k]| per output element, for the TF32 bound
-        double[] magnitude = tf32("dense_forward") ? productMagnitude(ins[0], ins[1], rows, out, in) : null;
+        double[] magnitude = needsMagnitude("dense_forward", in) ? productMagnitude(ins[0], ins[1], rows, out, in) : null;
         return compare(rows + "x" + in + "->" + out + " " + act, ins, new int[] {rows * out},
                 (b, i, o) -> b.denseForward(i[0], i[1], i[2], o[0], rows, in, out, act),
                 new Check(3, "dense_forward", in, magnitude));
@@ -124,7 +130,7 @@ public final class OpParity {
         if (act == Activation.RELU) for (int k = 0; k < y.length; k++) y[k] = Math.max(0f, y[k]);
         float[][] ins = {normal(rows * in, 1, seed, 0), normal(out * in, 0.1, seed, 1), y, normal(rows * out, 1, seed, 3)};
         double[] dInMagnitude = null, dWMagnitude = null;
-        if (precision == Precision.TF32) {
+        if (needsMagnitude("dense_backward dIn", out) || needsMagnitude("dense_backward dW", rows)) {
             float[] dz = new float[rows * out];  // dOut ⊙ act'(out), as the kernels compute it
             for (int k = 0; k < dz.length; k++) dz[k] = (float) (ins[3][k] * act.derivativeFromOutput(y[k]));
             dInMagnitude = productMagnitudeDIn(dz, ins[1], rows, in, out);

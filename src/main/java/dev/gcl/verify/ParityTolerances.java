@@ -5,7 +5,7 @@ import dev.gcl.backend.Precision;
 import java.util.Locale;
 
 /**
- * Every tolerance of a backend (CUDA) against the CPU reference, in one place. An element passes when
+ * Every tolerance of a backend (CUDA, or the OpenBLAS CPU backend) against the CPU reference, in one place. An element passes when
  * {@code |got - ref| <= atol + rtol·|ref| + productRtol·Σ_k |a_k·b_k|}, the last term only for the products of a
  * TF32 GEMM (Σ_k |a_k·b_k| is the sum of the magnitudes of the products that make the element).
  *
@@ -20,6 +20,16 @@ import java.util.Locale;
  * productRtol = 2^-10 + 2^-22 + K·2^-23 and rtol = 2^-22: a worst-case bound, not a statistical one, so it
  * cannot fail by bad luck and still rejects any wrong or missing k slice at the parity sizes (K up to a few
  * thousand). The activation epilogue cannot widen it: identity and ReLU are 1-Lipschitz, sigmoid 1/4.
+ *
+ * <p>The OpenBLAS backend ({@link #blasFp32()}): its GEMMs multiply and sum in FP32 (u = 2^-24, round to
+ * nearest); every other op repeats the reference's double arithmetic in its order, so those are bit-equal, dB
+ * included (it is summed in double from the unrounded dz). Whatever order and blocking sgemm uses, each product
+ * passes through at most K roundings, so an FP32 sum of K products is within γ_K·Σ|a·b| of the exact sum, with
+ * γ_K = K·u / (1 − K·u) (Higham, Accuracy and Stability, §3.1); dIn and dW also take dz rounded to float (one more
+ * u relative to each product); both outputs are rounded to float (u·|ref| each side, so 2^-23·|ref|). Hence
+ * productRtol = γ_K (+ u for dIn, dW), rtol = 2^-22 (2^-23 with a factor 2 for the second-order terms) and
+ * atol = 2^-126 (subnormal results): again a worst-case bound that holds for any correct FP32 GEMM and rejects a
+ * wrong or missing term.
  */
 public final class ParityTolerances {
     private ParityTolerances() {}
@@ -93,6 +103,42 @@ public final class ParityTolerances {
     public static boolean isTf32Product(String op) {
         return op.startsWith("dense_forward") || op.startsWith("dense_backward dIn")
                 || op.startsWith("dense_backward dW");
+    }
+
+    /** The tolerance of every op of one candidate backend: op name and GEMM depth K (see {@link #of(String, Precision, int)}). */
+    @FunctionalInterface
+    public interface OpTolerances {
+        Tolerance of(String op, int depth);
+    }
+
+    /** The CUDA backend's tolerances in a precision. */
+    public static OpTolerances cuda(Precision precision) {
+        return (op, depth) -> of(op, precision, depth);
+    }
+
+    /** Unit roundoff of FP32. */
+    private static final double U32 = 0x1p-24;
+
+    /** γ_K = K·u / (1 − K·u) with u = 2^-24: the bound of an FP32 sum of K products relative to Σ|a·b|. */
+    public static double gammaFp32(int depth) {
+        double ku = depth * U32;
+        if (ku >= 0.5) throw new IllegalArgumentException("GEMM depth " + depth + " is too deep for the FP32 bound");
+        return ku / (1 - ku);
+    }
+
+    /**
+     * The OpenBLAS FP32 backend's tolerances: the GEMM outputs within the FP32-accumulation bound, everything else
+     * bit-equal (see the class comment).
+     */
+    public static OpTolerances blasFp32() {
+        return (op, depth) -> {
+            of(op);  // unknown names fail here as everywhere
+            if (op.startsWith("dense_forward")) return new Tolerance(0x1p-126, 0x1p-22, gammaFp32(depth));
+            if (op.startsWith("dense_backward dIn") || op.startsWith("dense_backward dW")) {
+                return new Tolerance(0x1p-126, 0x1p-22, gammaFp32(depth) + U32);
+            }
+            return new Tolerance(0, 0);
+        };
     }
 
     /** For BackendContractTest (atol = rtol, FP32): never stricter than its default 2e-6. */

@@ -32,9 +32,18 @@ public record Verification(String candidate, String reference, Precision precisi
     public static Verification run(String candidateName, Supplier<Backend> candidate, String referenceName,
                                    Supplier<Backend> reference, Precision precision, long seed, String dataName,
                                    TrainingData trainingData, GclConfig config) {
+        return run(candidateName, candidate, ParityTolerances.cuda(precision), referenceName, reference, precision,
+                seed, dataName, trainingData, config);
+    }
+
+    /** As above with the candidate's op tolerances given (e.g. {@link ParityTolerances#blasFp32()}). */
+    public static Verification run(String candidateName, Supplier<Backend> candidate,
+                                   ParityTolerances.OpTolerances opTolerances, String referenceName,
+                                   Supplier<Backend> reference, Precision precision, long seed, String dataName,
+                                   TrainingData trainingData, GclConfig config) {
         List<Comparison> ops;
         try (Backend c = candidate.get(); Backend r = reference.get()) {
-            ops = new OpParity(c, r, precision).randomSuite(seed);
+            ops = new OpParity(c, r, opTolerances).randomSuite(seed);
         }
         int n = trainingData.rows() / config.batchSize();
         ParityTolerances.Training tol = ParityTolerances.training(precision, config.learningRate(), config.rmsAlpha(),

@@ -64,9 +64,40 @@ class CliTest {
     void infoReportsBackendsAndWhy() {
         Result r = run("info");
         assertEquals(Main.OK, r.code());
-        assertTrue(r.out().contains("backend  cpu: available"), r.out());
+        assertTrue(r.out().contains("backend  reference (alias cpu): available"), r.out());
+        assertTrue(r.out().contains("backend  blas: "), r.out());
         assertTrue(r.out().contains("backend  cuda: "), r.out());
+        assertTrue(r.out().contains("backend  auto: " + dev.gcl.backend.Backends.auto().kind()), r.out());
+        if (dev.gcl.backend.blas.BlasProbe.get().available()) {
+            assertTrue(r.out().contains("backend  blas: available: OpenBLAS"), r.out());
+        }
         assertTrue(r.out().contains("cores"), r.out());
+    }
+
+    @Test
+    void trainWithoutABackendOptionUsesAutoAndSaysWhich(@TempDir Path tmp) throws IOException {
+        String[] args = concat(new String[] {"train", "--data", dataset.toString(), "--out", tmp.resolve("run").toString(),
+                "--no-pictures"}, java.util.Arrays.copyOfRange(FAST, 1, FAST.length - 2));
+        // the progress lines go to the process's stdout
+        PrintStream before = System.out;
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Result r;
+        try {
+            System.setOut(new PrintStream(progress, true, StandardCharsets.UTF_8));
+            r = run(args);
+        } finally {
+            System.setOut(before);
+        }
+        assertEquals(Main.OK, r.code(), r.err());
+        String expected = dev.gcl.backend.Backends.auto().kind();
+        String said = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("backend auto: using " + expected), said);
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("run/run.json").toFile());
+        assertEquals(expected, report.get("backend").asText());
+        assertEquals("fp32", report.get("precision").asText());
+        if (!expected.equals("cuda")) {
+            assertEquals(Runtime.getRuntime().availableProcessors(), report.get("threads").asInt());
+        }
     }
 
     @Test
@@ -89,7 +120,8 @@ class CliTest {
         }
         assertEquals("gcl-pt", report.get("variant").asText());
         assertEquals(4, report.get("seed").asInt());
-        assertEquals("cpu", report.get("backend").asText());
+        assertEquals("reference", report.get("backend").asText(), "--backend cpu is the reference");
+        assertEquals("fp32", report.get("precision").asText());
         assertTrue(report.get("auc_roc").asDouble() > 0 && report.get("auc_roc").asDouble() < 1);
         assertEquals(16, report.get("data").get("fingerprint").asText().length());
         JsonNode last = report.get("history").get(report.get("history").size() - 1);
@@ -154,6 +186,15 @@ class CliTest {
         Path model = run.resolve("model");
         Result s = run("score", "--model", model.toString(), "--input", dataset.toString(), "--out", scores.toString());
         assertEquals(Main.OK, s.code(), s.err());
+        assertTrue(s.out().matches("(?s)scoring: \\d+ segments in [0-9.]+ s, \\d+ segments/s \\(scorer (fast|reference), \\d+ threads\\).*"),
+                s.out());
+        try {
+            JsonNode timing = new ObjectMapper().readTree(scores.resolve("scoring.json").toFile());
+            assertTrue(timing.get("segments_per_second").asDouble() > 0, timing.toString());
+            assertTrue(timing.get("segments").asInt() > 0, timing.toString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Result byModel = run("eval", "--model", model.toString(), "--data", dataset.toString());
         Result byScores = run("eval", "--scores", scores.toString(), "--data", dataset.toString(), "--threshold", "0.5");
         assertEquals(Main.OK, byModel.code(), byModel.err());
@@ -182,6 +223,20 @@ class CliTest {
         var scores = dev.gcl.io.NpyReader.read(out);
         assertEquals(1, scores.shape().length);
         assertEquals(dev.gcl.io.NpyReader.read(features).shape()[0], scores.shape()[0]);
+        assertTrue(r.out().contains(" segments/s (scorer "), r.out());
+
+        // the exact reference scorer by option: within the fast scorer's tolerance of its scores
+        Path exact = tmp.resolve("exact.npy");
+        Result ref = run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
+                exact.toString(), "--scorer", "reference", "--threads", "1");
+        assertEquals(Main.OK, ref.code(), ref.err());
+        assertTrue(ref.out().contains("(scorer reference, 1 threads)"), ref.out());
+        dev.gcl.testing.Validate.close("fast vs reference scores", dev.gcl.io.NpyReader.read(out).data(),
+                dev.gcl.testing.Validate.toDouble(dev.gcl.io.NpyReader.read(exact).data()), 1e-5, 1e-4);
+        assertBadInput(run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
+                tmp.resolve("x.npy").toString(), "--scorer", "quick"), "--scorer", "quick");
+        assertBadInput(run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
+                tmp.resolve("x.npy").toString(), "--threads", "0"), "--threads");
         assertBadInput(run("score", "--model", tmp.resolve("nope").toString(), "--input", features.toString(), "--out",
                 tmp.resolve("t.npy").toString()), "nope");
     }
@@ -262,7 +317,7 @@ class CliTest {
                 scores.toString()).code());
         Path first;
         try (Stream<Path> s = Files.list(scores)) {
-            first = s.sorted().findFirst().orElseThrow();
+            first = s.filter(p -> p.toString().endsWith(".npy")).sorted().findFirst().orElseThrow();  // not scoring.json
         }
         dev.gcl.io.NpyWriter.writeVector(first, new float[3]);
         Path evalOut = tmp.resolve("eval");

@@ -43,6 +43,40 @@ class VerifyCommandTest {
     }
 
     @Test
+    void theBlasCandidatePassesHereAndWritesVerifyJson() throws IOException {
+        dev.gcl.backend.blas.BlasProbe probe = dev.gcl.backend.blas.BlasProbe.get();
+        Assumptions.assumeTrue(probe.available(), probe.reason());
+        CliTest.Result r = CliTest.run("verify", "--candidate", "blas", "--iterations", "3", "--threads", "2",
+                "--out", dir.toString());
+        assertEquals(Main.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("verify: PASS"), r.out());
+        assertTrue(r.out().contains("blas fp32"), r.out());
+        JsonNode j = verifyJson();
+        assertTrue(j.get("passed").asBoolean());
+        assertTrue(j.get("candidate").asText().startsWith("blas fp32"), j.get("candidate").asText());
+        boolean someGemmDiffers = false;
+        for (JsonNode op : j.get("ops")) {
+            String name = op.get("op").asText();
+            if (name.equals("dense_forward") || name.startsWith("dense_backward dW")) {
+                assertTrue(op.get("product_rtol").asDouble() > 0, "GEMMs carry the FP32 bound: " + op);
+                someGemmDiffers |= op.get("max_abs").asDouble() > 0;
+            } else if (!name.startsWith("dense_backward dIn")) {
+                assertEquals(0.0, op.get("max_abs").asDouble(), name + " repeats the reference's arithmetic");
+            }
+        }
+        assertTrue(someGemmDiffers, "the GEMMs ran in FP32");
+    }
+
+    @Test
+    void unknownCandidatesAndTf32OnBlasAreRefused() {
+        CliTest.assertBadInput(CliTest.run("verify", "--candidate", "tpu", "--out", dir.toString()), "--candidate", "tpu");
+        Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        CliTest.assertBadInput(CliTest.run("verify", "--candidate", "blas", "--precision", "tf32", "--out",
+                dir.toString()), "--precision tf32");
+        assertFalse(Files.exists(dir.resolve("verify.json")), "nothing written");
+    }
+
+    @Test
     void badOptionsAreRefusedBeforeTheProbe() {
         CliTest.assertBadInput(CliTest.run("verify", "--precision", "bf16"), "--precision", "bf16");
         CliTest.assertBadInput(CliTest.run("verify", "--iterations", "0"), "--iterations");

@@ -81,4 +81,33 @@ class ParityTolerancesTest {
         assertTrue(tf32.thresholdRtol() > fp32.thresholdRtol());
         assertEquals(2 * 5 * 1e-3 / 0.1 / 0.4, tf32.weightAtol(), 1e-12);
     }
+
+    @Test
+    void blasToleranceIsTheFp32AccumulationBoundOnGemmsAndBitEqualElsewhere() {
+        ParityTolerances.OpTolerances blas = ParityTolerances.blasFp32();
+        double u = 0x1p-24;
+        assertEquals(2048 * u / (1 - 2048 * u), blas.of("dense_forward", 2048).productRtol(), 1e-18);
+        assertEquals(ParityTolerances.gammaFp32(8192) + u, blas.of("dense_backward dW", 8192).productRtol(), 1e-18);
+        assertEquals(0x1p-22, blas.of("dense_backward dIn", 10).rtol());
+        for (String op : new String[] {"dense_backward dB", "row_mse", "mean_std", "bce_loss", "weighted_mse loss",
+                "rmsprop param", "philox_normal", "nl_targets targets ONES", "gather_rows"}) {
+            assertTrue(blas.of(op, 100).bitEqual(), op + " repeats the reference's arithmetic");
+        }
+        assertThrows(IllegalArgumentException.class, () -> blas.of("no_such_op", 1));
+        // an FP32 sum of 2048 products within the bound passes, twice the bound fails
+        ParityTolerances.Tolerance t = blas.of("dense_forward", 2048);
+        double[] magnitude = {1000.0};
+        float within = (float) (0.9 * ParityTolerances.gammaFp32(2048) * 1000.0);
+        float twice = (float) (2 * ParityTolerances.gammaFp32(2048) * 1000.0);
+        assertTrue(Comparison.of("dense_forward", "t", new float[] {within}, new float[] {0f}, magnitude, t).passed());
+        assertFalse(Comparison.of("dense_forward", "t", new float[] {twice}, new float[] {0f}, magnitude, t).passed());
+        assertThrows(IllegalArgumentException.class, () -> ParityTolerances.gammaFp32(1 << 23));
+    }
+
+    @Test
+    void cudaTableIsTheExistingPerPrecisionTable() {
+        assertEquals(ParityTolerances.of("dense_forward", Precision.TF32, 300),
+                ParityTolerances.cuda(Precision.TF32).of("dense_forward", 300));
+        assertEquals(ParityTolerances.of("row_mse"), ParityTolerances.cuda(Precision.FP32).of("row_mse", 0));
+    }
 }

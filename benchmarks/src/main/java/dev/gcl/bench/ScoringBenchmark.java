@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * CPU scoring throughput of {@link GclModel} (the embedding API), in segments per second, with the paper's
  * networks (G [D, 1024, 512, 256, 512, 1024, D], D [D, 512, 32, 1]) for D = 2048 (I3D) and 4096 (C3D), scored by
- * D (the default) and by reconstruction error, on 1 thread and on all cores. One shared model, per-thread inputs
- * and outputs: the way a service embeds it.
+ * D (the default) and by reconstruction error, on 1 thread and on all cores, with the fast scorer (OpenBLAS) and
+ * the reference arithmetic. One shared model, per-thread inputs and outputs: the way a service embeds it. Plus D's
+ * score of one 8192-row batch and of a single row (latency), the shapes of benchmarks/pytorch_cpu.py.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -43,6 +44,8 @@ public class ScoringBenchmark {
     public static class Model {
         @Param({"2048", "4096"})
         public int dim;
+        @Param({"fast", "reference"})
+        public String scorer;
         GclModel model;
 
         @Setup
@@ -50,7 +53,7 @@ public class ScoringBenchmark {
             GclConfig c = GclConfig.builder().variant(Variant.GCL_PT).build();
             NetworkWeights g = NetworkWeights.initialise(c.generatorDims(dim), Activation.IDENTITY, 1, 0);
             NetworkWeights d = NetworkWeights.initialise(c.discriminatorDims(dim), Activation.SIGMOID, 1, 1000);
-            model = new GclModel(c, g, d, List.of());
+            model = new GclModel(c, g, d, List.of()).withScorer(dev.gcl.Scorer.parse(scorer));
         }
     }
 
@@ -96,5 +99,37 @@ public class ScoringBenchmark {
     public float[] reconstructionAllThreads(Model m, Batch b) {
         m.model.score(ScoreSource.RECONSTRUCTION, b.x, ROWS, b.out);
         return b.out;
+    }
+
+    static final int BIG_BATCH = 8192;
+
+    @State(Scope.Thread)
+    public static class BigBatch {
+        float[] x;
+        float[] out = new float[BIG_BATCH];
+        float[] row;
+
+        @Setup
+        public void fill(Model m) {
+            x = new float[BIG_BATCH * m.dim];
+            new RandomStream(7, Purpose.TEST, 99).fillUniform(x, 0, x.length, 0);
+            row = java.util.Arrays.copyOf(x, m.dim);
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    @OperationsPerInvocation(BIG_BATCH)
+    public float[] discriminatorBatch8192(Model m, BigBatch b) {
+        m.model.score(ScoreSource.DISCRIMINATOR, b.x, BIG_BATCH, b.out);
+        return b.out;
+    }
+
+    @Benchmark
+    @Threads(1)
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public float discriminatorSingleRowLatency(Model m, BigBatch b) {
+        return m.model.score(b.row);
     }
 }

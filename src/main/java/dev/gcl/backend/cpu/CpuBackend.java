@@ -41,7 +41,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String name() {
-        return "cpu";
+        return "reference";
     }
 
     // ---------------------------------------------------------------- buffers

@@ -1,0 +1,482 @@
+package dev.gcl.backend.blas;
+
+import dev.gcl.backend.Activation;
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.cpu.RmsPropMath;
+import dev.gcl.rng.RandomStream;
+import org.bytedeco.javacpp.FloatPointer;
+
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, everything else in multi-threaded Java
+ * passes that repeat the reference's arithmetic (double sums in the reference's order), so only the GEMM outputs
+ * differ from {@link dev.gcl.backend.cpu.CpuBackend}, within the FP32-accumulation bound of
+ * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
+ * a {@link #share shared} host array stays on the heap and is only ever gathered from.
+ *
+ * <p>Deterministic at a fixed thread count: OpenBLAS splits a product across threads by output blocks, never
+ * inside one sum, and the Java passes have no cross-thread sums. Across thread counts or CPUs the GEMM kernels
+ * OpenBLAS picks may sum in another order (last-bit differences).
+ */
+public final class BlasBackend implements Backend {
+    private final Passes passes;
+    private final Map<Object, Boolean> live = new IdentityHashMap<>();
+    /** dz of denseBackward (rows, outDim), reused across calls. */
+    private Floats dzScratch;
+    /** Philox output on the heap before it is copied in, reused across calls. */
+    private float[] hostScratch = new float[0];
+    private boolean closed;
+
+    /** A backend using every available core. */
+    public BlasBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A backend using {@code threads} threads for OpenBLAS and for its Java passes. Throws IllegalStateException
+     * with the probe's reason when OpenBLAS does not load.
+     */
+    public BlasBackend(int threads) {
+        BlasProbe probe = BlasProbe.get();
+        if (!probe.available()) throw new IllegalStateException("blas backend unavailable: " + probe.reason());
+        this.passes = new Passes(threads);
+    }
+
+    public int threads() {
+        return passes.threads();
+    }
+
+    @Override
+    public String name() {
+        return "blas";
+    }
+
+    // ---------------------------------------------------------------- buffers
+
+    /** Native memory (ptr, view) or, when shared, a read-only heap array seen through a heap view. */
+    private static final class Floats implements DeviceFloats {
+        final FloatPointer ptr;
+        final FloatBuffer view;
+        final float[] host;
+        final int length;
+
+        Floats(int n) {
+            length = n;
+            host = null;
+            ptr = new FloatPointer(Math.max(1, n));
+            ptr.zero();
+            view = n == 0 ? FloatBuffer.allocate(0) : ptr.capacity(n).asBuffer();
+        }
+
+        Floats(float[] shared) {
+            length = shared.length;
+            host = shared;
+            ptr = null;
+            view = FloatBuffer.wrap(shared);
+        }
+
+        @Override public int length() { return length; }
+    }
+
+    private static final class Ints implements DeviceInts {
+        final int[] a;
+        Ints(int n) { a = new int[n]; }
+        @Override public int length() { return a.length; }
+    }
+
+    private Floats buf(DeviceFloats b) {
+        if (b == null) return null;
+        if (!(b instanceof Floats) || !live.containsKey(b)) {
+            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
+        }
+        return (Floats) b;
+    }
+
+    private FloatBuffer f(DeviceFloats b) {
+        Floats x = buf(b);
+        return x == null ? null : x.view;
+    }
+
+    private int[] i(DeviceInts b) {
+        if (!(b instanceof Ints) || !live.containsKey(b)) {
+            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
+        }
+        return ((Ints) b).a;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("backend is closed");
+    }
+
+    @Override
+    public DeviceFloats allocFloats(int length) {
+        checkOpen();
+        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        Floats b = new Floats(length);
+        live.put(b, Boolean.TRUE);
+        return b;
+    }
+
+    /** Keeps host on the heap without copying: the training set is only gathered from, never multiplied. */
+    @Override
+    public DeviceFloats share(float[] host) {
+        checkOpen();
+        Floats b = new Floats(host);
+        live.put(b, Boolean.TRUE);
+        return b;
+    }
+
+    @Override
+    public DeviceInts allocInts(int length) {
+        checkOpen();
+        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        Ints b = new Ints(length);
+        live.put(b, Boolean.TRUE);
+        return b;
+    }
+
+    @Override
+    public void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
+        Floats d = buf(dst);
+        if (d.host != null) throw new IllegalArgumentException("shared buffers are read-only");
+        d.view.put(dstOffset, src, srcOffset, n);
+    }
+
+    @Override
+    public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
+        System.arraycopy(src, srcOffset, i(dst), dstOffset, n);
+    }
+
+    @Override
+    public void download(DeviceFloats src, int srcOffset, float[] dst, int dstOffset, int n) {
+        f(src).get(srcOffset, dst, dstOffset, n);
+    }
+
+    @Override
+    public void fill(DeviceFloats buffer, float value) {
+        Floats b = buf(buffer);
+        if (b.host != null) throw new IllegalArgumentException("shared buffers are read-only");
+        FloatBuffer v = b.view;
+        if (value == 0f && Float.floatToRawIntBits(value) == 0) {
+            b.ptr.zero();
+            return;
+        }
+        passes.forRange(b.length, 1, (from, to) -> {
+            for (int k = from; k < to; k++) v.put(k, value);
+        });
+    }
+
+    private void release(Floats b) {
+        if (b.ptr != null) b.ptr.close();
+    }
+
+    @Override
+    public void free(DeviceFloats buffer) {
+        Floats b = buf(buffer);
+        live.remove(buffer);
+        release(b);
+    }
+
+    @Override
+    public void free(DeviceInts buffer) {
+        i(buffer);
+        live.remove(buffer);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (Object b : live.keySet()) if (b instanceof Floats) release((Floats) b);
+        live.clear();
+        if (dzScratch != null) release(dzScratch);
+        dzScratch = null;
+        hostScratch = new float[0];
+        passes.close();
+    }
+
+    /** Number of buffers allocated and not yet freed (for leak tests). */
+    public int liveBuffers() {
+        return live.size();
+    }
+
+    /** The native pointer of a GEMM operand; a shared heap array is copied into temp (rare: ops only gather from it). */
+    private static FloatPointer gemmOperand(Floats b, FloatPointer[] temp) {
+        if (b.ptr != null) return b.ptr;
+        FloatPointer p = new FloatPointer(Math.max(1, b.length));
+        p.put(b.host, 0, b.length);
+        temp[0] = p;
+        return p;
+    }
+
+    // ---------------------------------------------------------------- dense layers
+
+    @Override
+    public void denseForward(DeviceFloats in, DeviceFloats w, DeviceFloats b, DeviceFloats out,
+                             int rows, int inDim, int outDim, Activation act) {
+        Floats x = buf(in), wt = buf(w), y = buf(out);
+        FloatBuffer bias = f(b);
+        FloatPointer[] tx = new FloatPointer[1], tw = new FloatPointer[1];
+        try {
+            // y = x · wᵀ in FP32, then y = act(y + b) in one pass over the GEMM output
+            Blas.gemmNT(passes.threads(), rows, outDim, inDim, gemmOperand(x, tx), gemmOperand(wt, tw), y.ptr);
+        } finally {
+            if (tx[0] != null) tx[0].close();
+            if (tw[0] != null) tw[0].close();
+        }
+        float[] bh = new float[outDim];
+        bias.get(0, bh, 0, outDim);
+        FloatBuffer yv = y.view;
+        passes.forRange(rows, outDim, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * outDim;
+                for (int o = 0; o < outDim; o++) {
+                    double z = (double) yv.get(off + o) + bh[o];
+                    yv.put(off + o, (float) act.apply(z));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void denseBackward(DeviceFloats in, DeviceFloats w, DeviceFloats out, DeviceFloats dOut,
+                              DeviceFloats dIn, DeviceFloats dW, DeviceFloats dB,
+                              int rows, int inDim, int outDim, Activation act) {
+        Floats x = buf(in), wt = buf(w), dx = buf(dIn), gw = buf(dW);
+        FloatBuffer y = f(out), dy = f(dOut), gb = f(dB);
+        if (dzScratch == null || dzScratch.length < rows * outDim) {
+            if (dzScratch != null) release(dzScratch);
+            dzScratch = new Floats(rows * outDim);
+        }
+        FloatBuffer dz = dzScratch.view;
+        // dz = dOut ⊙ act'(out), and dB = column sums of dz in double, rows ascending (the reference's dB, bit for
+        // bit), in one pass over column blocks
+        passes.forRange(outDim, rows, (from, to) -> {
+            double[] acc = new double[to - from];
+            for (int r = 0; r < rows; r++) {
+                int off = r * outDim;
+                for (int o = from; o < to; o++) {
+                    double z = dy.get(off + o) * act.derivativeFromOutput(y.get(off + o));
+                    dz.put(off + o, (float) z);
+                    acc[o - from] += z;
+                }
+            }
+            for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
+        });
+        FloatPointer[] tx = new FloatPointer[1], tw = new FloatPointer[1];
+        try {
+            if (dx != null) {
+                // dIn (rows, inDim) = dz (rows, outDim) · w (outDim, inDim)
+                Blas.gemmNN(passes.threads(), rows, inDim, outDim, dzScratch.ptr, gemmOperand(wt, tw), dx.ptr);
+            }
+            // dW (outDim, inDim) = dzᵀ · in, dz (rows, outDim), in (rows, inDim)
+            Blas.gemmTN(passes.threads(), outDim, inDim, rows, dzScratch.ptr, gemmOperand(x, tx), gw.ptr);
+        } finally {
+            if (tx[0] != null) tx[0].close();
+            if (tw[0] != null) tw[0].close();
+        }
+    }
+
+    // ---------------------------------------------------------------- statistics and labels
+
+    @Override
+    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+        FloatBuffer x = f(a), y = f(b), e = f(err);
+        passes.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double s = 0;
+                int off = r * cols;
+                for (int j = 0; j < cols; j++) {
+                    double d = (double) x.get(off + j) - y.get(off + j);
+                    s += d * d;
+                }
+                e.put(r, (float) (s / cols));
+            }
+        });
+    }
+
+    @Override
+    public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
+        if (n < 2) throw new IllegalArgumentException("mean/std needs n >= 2, got " + n);
+        FloatBuffer x = f(v), s = f(stats);
+        double sum = 0;
+        for (int k = 0; k < n; k++) sum += x.get(k);
+        double mean = sum / n;
+        double ss = 0;
+        for (int k = 0; k < n; k++) {
+            double d = x.get(k) - mean;
+            ss += d * d;
+        }
+        s.put(0, (float) mean);
+        s.put(1, (float) Math.sqrt(ss / (n - 1)));
+    }
+
+    @Override
+    public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
+                                DeviceFloats labels) {
+        FloatBuffer x = f(v), s = f(stats), m = f(mask), l = f(labels);
+        double threshold = (double) s.get(0) + k * (double) s.get(1);
+        for (int j = 0; j < n; j++) {
+            boolean allowed = m == null || m.get(j) != 0f;
+            l.put(j, allowed && x.get(j) > threshold ? 1f : 0f);
+        }
+    }
+
+    @Override
+    public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
+        FloatBuffer x = f(v), y = f(out);
+        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            min = Math.min(min, x.get(j));
+            max = Math.max(max, x.get(j));
+        }
+        double range = (double) max - min;
+        for (int j = 0; j < n; j++) y.put(j, range > 0 ? (float) (((double) x.get(j) - min) / range) : 0f);
+    }
+
+    // ---------------------------------------------------------------- negative learning
+
+    @Override
+    public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
+                          DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
+        FloatBuffer xs = f(x), l = f(labels), t = f(targets), w = f(weights);
+        FloatBuffer nz = mode == NlTarget.GAUSSIAN ? f(noise) : null;
+        FloatBuffer pk = mode == NlTarget.RANDOM_NORMAL ? f(picks) : null;
+        int[] normalRows = new int[rows];
+        int count = 0;
+        for (int r = 0; r < rows; r++) if (l.get(r) == 0f) normalRows[count++] = r;
+        int normals = count;
+        passes.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * cols;
+                boolean anomalous = l.get(r) != 0f;
+                w.put(r, anomalous && mode == NlTarget.NONE ? 0f : 1f);
+                if (!anomalous || mode == NlTarget.NONE) {
+                    t.put(off, xs, off, cols);
+                    continue;
+                }
+                switch (mode) {
+                    case ONES:
+                        for (int j = 0; j < cols; j++) t.put(off + j, 1f);
+                        break;
+                    case GAUSSIAN:
+                        for (int j = 0; j < cols; j++) t.put(off + j, xs.get(off + j) + nz.get(off + j));
+                        break;
+                    case RANDOM_NORMAL:
+                        int src = r;
+                        if (normals > 0) {
+                            int pick = Math.min(normals - 1, (int) ((double) pk.get(r) * normals));
+                            src = normalRows[pick];
+                        }
+                        t.put(off, xs, src * cols, cols);
+                        break;
+                    default:
+                        throw new IllegalStateException("unhandled mode " + mode);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- losses
+
+    @Override
+    public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
+        FloatBuffer ps = f(p), ys = f(y), g = f(dP), l = f(loss);
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            double pj = ps.get(j), yj = ys.get(j);
+            double logP = Math.max(StrictMath.log(pj), -100.0);
+            double log1mP = Math.max(StrictMath.log(1.0 - pj), -100.0);
+            sum += yj * logP + (1.0 - yj) * log1mP;
+            g.put(j, (float) ((pj - yj) / Math.max(pj * (1.0 - pj), 1e-12) / n));
+        }
+        l.put(0, (float) (-sum / n));
+    }
+
+    @Override
+    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
+                                DeviceFloats loss, int rows, int cols) {
+        FloatBuffer o = f(out), t = f(target), w = f(weights), g = f(dOut), l = f(loss);
+        double wSum = 0;
+        for (int r = 0; r < rows; r++) wSum += w == null ? 1.0 : w.get(r);
+        double[] rowLoss = new double[rows];
+        double scale = wSum > 0 ? 2.0 / (cols * wSum) : 0.0;
+        passes.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                double wr = w == null ? 1.0 : w.get(r);
+                double s = 0;
+                int off = r * cols;
+                for (int j = 0; j < cols; j++) {
+                    double d = (double) o.get(off + j) - t.get(off + j);
+                    s += d * d;
+                    g.put(off + j, (float) (scale * wr * d));
+                }
+                rowLoss[r] = wr * (s / cols);
+            }
+        });
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += rowLoss[r];
+        l.put(0, wSum > 0 ? (float) (total / wSum) : 0f);
+    }
+
+    // ---------------------------------------------------------------- optimiser
+
+    @Override
+    public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf,
+                        int n, double lr, double alpha, double eps, double momentum) {
+        FloatBuffer p = f(param), g = f(grad), v = f(squareAvg), m = f(momentumBuf);
+        passes.forRange(n, 8, (from, to) -> {
+            double[] s = new double[3];
+            for (int j = from; j < to; j++) {
+                s[0] = p.get(j);
+                s[1] = v.get(j);
+                s[2] = m.get(j);
+                RmsPropMath.step(s, g.get(j), lr, alpha, eps, momentum);
+                p.put(j, (float) s[0]);
+                v.put(j, (float) s[1]);
+                m.put(j, (float) s[2]);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- data movement
+
+    @Override
+    public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
+                           int rows, int cols) {
+        FloatBuffer s = f(src), d = f(dst);
+        int[] idx = i(indices);
+        passes.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) d.put(r * cols, s, idx[indexOffset + r] * cols, cols);
+        });
+    }
+
+    // ---------------------------------------------------------------- random numbers
+
+    private float[] hostScratch(int n) {
+        if (hostScratch.length < n) hostScratch = new float[n];
+        return hostScratch;
+    }
+
+    @Override
+    public void philoxUniform(RandomStream stream, long start, DeviceFloats out, int n) {
+        FloatBuffer o = f(out);
+        float[] h = hostScratch(n);
+        stream.fillUniform(h, 0, n, start);
+        o.put(0, h, 0, n);
+    }
+
+    @Override
+    public void philoxNormal(RandomStream stream, long start, float mean, float std, DeviceFloats out, int n) {
+        FloatBuffer o = f(out);
+        float[] h = hostScratch(n);
+        stream.fillNormal(h, 0, n, mean, std, start);
+        o.put(0, h, 0, n);
+    }
+}
