@@ -33,6 +33,9 @@ rm -rf "$bundle/classes/dev/gcl/demo"
 mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$bundle/lib" \
     -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.code-intelligence
 mvn -B -ntp -q dependency:copy -Dartifact=$console -DoutputDirectory="$bundle/lib"
+# the OpenBLAS and JavaCPP natives (20 MB) would push the bundle past what the device tool carries (64 MiB); the
+# device run checks CUDA, so the blas backend's probe there says its natives are absent and its tests skip
+rm -f "$bundle"/lib/openblas-*-linux-x86_64.jar "$bundle"/lib/javacpp-*-linux-x86_64.jar
 
 # jcuda-natives holds five libraries (26 MB); the driver API needs only libJCudaDriver
 natives=$(ls "$bundle"/lib/jcuda-natives-*-linux-x86_64.jar)
