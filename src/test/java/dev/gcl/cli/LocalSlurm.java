@@ -27,6 +27,11 @@ final class LocalSlurm implements AutoCloseable {
 
     private final Path dir;
     private final Path conf;
+    /**
+     * munged's socket folder, under /tmp rather than in dir: munged refuses a socket whose every parent folder is not
+     * open to all, and a checkout or temporary folder may sit below a private one (mktemp -d makes mode 700).
+     */
+    private Path socketDir;
     private final List<Process> daemons = new ArrayList<>();
     private final Thread hook = new Thread(this::stopDaemons, "local-slurm-stop");
 
@@ -64,7 +69,7 @@ final class LocalSlurm implements AutoCloseable {
     private void startDaemons() throws IOException, InterruptedException {
         // munged wants its socket folder open to all and its key private
         Path key = Files.createDirectories(dir.resolve("munge"));
-        Path socketDir = Files.createDirectories(dir.resolve("munge-socket"));
+        socketDir = Files.createTempDirectory(Path.of("/tmp"), "gcl-munge-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rwx------"));
@@ -226,6 +231,15 @@ final class LocalSlurm implements AutoCloseable {
             }
         }
         daemons.clear();
+        if (socketDir != null) {
+            try (var left = Files.list(socketDir)) {
+                for (Path p : left.toList()) Files.deleteIfExists(p);
+                Files.deleteIfExists(socketDir);
+            } catch (IOException e) {
+                System.err.println("LocalSlurm: could not remove " + socketDir + ": " + e.getMessage());
+            }
+            socketDir = null;
+        }
     }
 
     private static void sleep(long ms) {
