@@ -178,11 +178,13 @@ void prepare_fiber(int i) {
     f.state = State::Runnable;
 }
 
-// Runs one block: every thread as a fiber, round robin, each until it returns or waits at a barrier. When every
+// Runs one block: every thread as a fiber, round robin, each until it returns or waits at a barrier. Odd blocks go
+// round in reverse thread order, so a read of another thread's shared-memory write without a barrier between them
+// sees the stale value in one order or the other, whichever thread comes first in the source. When every
 // thread still in the kernel waits at __syncthreads they all go on; when every lane of a warp still in the kernel
 // waits at a warp operation, those lanes go on. Threads waiting at different kinds of barrier with nothing left
 // to run is a divergent barrier: the launch fails (the device would hang or misbehave).
-void run_block(Launch& L) {
+void run_block(Launch& L, bool reverse) {
     const LaunchShape& s = L.shape;
     for (int i = 0; i < L.threads; i++) {
         prepare_fiber(i);
@@ -190,7 +192,8 @@ void run_block(Launch& L) {
     }
     for (;;) {
         bool ran = false;
-        for (int i = 0; i < L.threads; i++) {
+        for (int k = 0; k < L.threads; k++) {
+            const int i = reverse ? L.threads - 1 - k : k;
             if (fibers[i].state != State::Runnable) continue;
             ran = true;
             running = i;
@@ -317,7 +320,8 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
         for (unsigned int by = 0; by < shape.grid[1] && !launch.failed; by++) {
             for (unsigned int bx = 0; bx < shape.grid[0] && !launch.failed; bx++) {
                 blockIdx = {bx, by, bz};
-                run_block(launch);  // the device stops the grid at a fault too
+                const unsigned long long linear = bx + (unsigned long long)shape.grid[0] * (by + (unsigned long long)shape.grid[1] * bz);
+                run_block(launch, linear % 2 == 1);  // the device stops the grid at a fault too
             }
         }
     }
