@@ -5,6 +5,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.RowParallel;
 import dev.gcl.backend.cpu.RmsPropMath;
 import dev.gcl.rng.RandomStream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -25,7 +26,7 @@ import java.util.Map;
  * OpenBLAS picks may sum in another order (last-bit differences).
  */
 public final class BlasBackend implements Backend {
-    private final Passes passes;
+    private final RowParallel passes;
     private final Map<Object, Boolean> live = new IdentityHashMap<>();
     /** dz of denseBackward (rows, outDim), reused across calls. */
     private Floats dzScratch;
@@ -45,7 +46,7 @@ public final class BlasBackend implements Backend {
     public BlasBackend(int threads) {
         BlasProbe probe = BlasProbe.get();
         if (!probe.available()) throw new IllegalStateException("blas backend unavailable: " + probe.reason());
-        this.passes = new Passes(threads);
+        this.passes = new RowParallel(threads);
     }
 
     public int threads() {

@@ -1,6 +1,7 @@
 package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
+import dev.gcl.backend.RowParallel;
 import dev.gcl.nn.NetworkWeights;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -26,7 +27,7 @@ public final class BlasInference {
      */
     public static final long PARALLEL_EPILOGUE = 1 << 18;
     /** The bias-and-activation passes of large batch products. */
-    private final Passes passes;
+    private final RowParallel passes;
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
@@ -34,7 +35,7 @@ public final class BlasInference {
         if (!probe.available()) throw new IllegalStateException("blas scoring unavailable: " + probe.reason());
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.passes = new Passes(threads);  // daemon workers that end when idle: nothing to close
+        this.passes = new RowParallel(threads);  // daemon workers that end when idle: nothing to close
         int layers = net.layers();
         dims = net.dims();
         activations = new Activation[layers];

@@ -5,6 +5,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.RowParallel;
 import dev.gcl.rng.RandomStream;
 
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.gcl.backend.blas;
+package dev.gcl.backend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,33 +7,33 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
 /**
- * The Java passes' threads: a loop body over contiguous index ranges on a fixed pool of the backend's thread count.
- * Each index is computed by one task with no shared accumulation, so a pass gives the same bits whatever the
- * split. The pool never runs while OpenBLAS's does (ops run one after another), so N threads is N busy cores.
+ * Runs a loop body over index ranges on a fixed pool. Each index is computed by exactly one task, with no shared
+ * accumulation, so results do not depend on the number of threads. Shared by the CPU backends (the reference and
+ * the OpenBLAS one, whose passes never run while OpenBLAS's own pool does, so N threads is N busy cores).
  */
-final class Passes implements AutoCloseable {
-    /** Work below this many element-operations runs on the calling thread: forking costs more than it saves. */
+public final class RowParallel implements AutoCloseable {
+    /** Work below this many multiply-adds runs on the calling thread: forking costs more than it saves. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
 
-    interface RangeBody {
+    public interface RangeBody {
         void run(int from, int to);
     }
 
     private final int threads;
     private final ForkJoinPool pool;
 
-    Passes(int threads) {
+    public RowParallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
         this.pool = threads == 1 ? null : new ForkJoinPool(threads);
     }
 
-    int threads() {
+    public int threads() {
         return threads;
     }
 
     /** Runs body over [0, n) split into contiguous ranges; workPerIndex sizes the decision to go parallel. */
-    void forRange(int n, long workPerIndex, RangeBody body) {
+    public void forRange(int n, long workPerIndex, RangeBody body) {
         if (pool == null || n < 2 || (long) n * workPerIndex < MIN_PARALLEL_WORK) {
             body.run(0, n);
             return;
