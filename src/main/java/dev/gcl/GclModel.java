@@ -5,7 +5,6 @@ import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.nn.HostInference;
 import dev.gcl.nn.NetworkWeights;
 
-import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -17,17 +16,14 @@ import java.util.List;
  * <p>Immutable and thread-safe: {@link #score} may be called from many threads at once. Each thread keeps its own
  * scratch buffers, so scoring allocates nothing per call beyond the returned array (and nothing at all with
  * {@link #score(float[], int, float[])}) once a thread has warmed up; the fast scorer's only exception is a few
- * task objects per layer when a batch large enough to be worth it has its bias-and-activation pass run in
- * parallel ({@code BlasInference.PARALLEL_EPILOGUE} elements and more).
+ * task objects when a batch large enough to be worth it is split over its threads
+ * ({@code BlasInference.SPLIT_WORK} multiply-adds and more). One row, or a batch too small to split, runs on the
+ * calling thread, beside other threads' such calls; split batches run one at a time, each on all the scorer's
+ * threads.
  */
 public final class GclModel {
     /** Rows scored per forward pass of the reference; bounds the per-thread scratch. */
     private static final int CHUNK_ROWS = 256;
-    /**
-     * Rows per product of the fast scorer at most: large products keep OpenBLAS's threads busy between their
-     * synchronisations (a thread's scratch grows to min(its largest batch, this)).
-     */
-    private static final int FAST_CHUNK_ROWS = 8192;
 
     private final GclConfig config;
     private final int dim;
@@ -40,8 +36,8 @@ public final class GclModel {
     private final ThreadLocal<float[]> singleRowOut = ThreadLocal.withInitial(() -> new float[1]);
     private final Scorer scorer;
     private final int scoringThreads;
-    /** The fast scorer's native weights and per-thread scratch, made on first use. */
-    private volatile FastNet fastGenerator, fastDiscriminator;
+    /** The fast scorer's native weights and buffers, made on first use. */
+    private volatile BlasInference fastGenerator, fastDiscriminator;
 
     public GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
                     List<EpochStats> history) {
@@ -86,11 +82,12 @@ public final class GclModel {
     public ScoreSource scoreSource() { return scoreSource; }
     /** The arithmetic {@link #score} uses. */
     public Scorer scorer() { return scorer; }
-    /** OpenBLAS threads of the fast scorer. */
+    /** Threads a large batch is split over by the fast scorer. */
     public int scoringThreads() { return scoringThreads; }
 
     /**
-     * The same model scoring with this arithmetic and, for the fast scorer, this many OpenBLAS threads. Throws
+     * The same model scoring with this arithmetic and, for the fast scorer, large batches split over this many
+     * threads (single-threaded OpenBLAS on each; one row always runs on the calling thread). Throws
      * IllegalStateException for FAST where OpenBLAS does not load.
      */
     public GclModel withScorer(Scorer scorer, int threads) {
@@ -102,33 +99,15 @@ public final class GclModel {
         return withScorer(scorer, Runtime.getRuntime().availableProcessors());
     }
 
-    /** One network's fast forward pass and its per-thread scratch (batch scratch grown to the largest chunk seen). */
-    private static final class FastNet {
-        final BlasInference net;
-        final ThreadLocal<BlasInference.Scratch[]> batch = ThreadLocal.withInitial(() -> new BlasInference.Scratch[1]);
-        final ThreadLocal<BlasInference.Scratch> single;
-
-        FastNet(NetworkWeights weights, int threads) {
-            net = new BlasInference(weights, threads);
-            single = ThreadLocal.withInitial(() -> net.newScratch(1));
-        }
-
-        BlasInference.Scratch batchScratch(int rows) {
-            BlasInference.Scratch[] holder = batch.get();
-            if (holder[0] == null || holder[0].maxRows() < rows) holder[0] = net.newScratch(rows);
-            return holder[0];
-        }
-    }
-
-    private FastNet fast(boolean byD) {
-        FastNet f = byD ? fastDiscriminator : fastGenerator;
+    private BlasInference fast(boolean byD) {
+        BlasInference f = byD ? fastDiscriminator : fastGenerator;
         if (f != null) return f;
         synchronized (this) {
             if (byD) {
-                if (fastDiscriminator == null) fastDiscriminator = new FastNet(discriminator, scoringThreads);
+                if (fastDiscriminator == null) fastDiscriminator = new BlasInference(discriminator, scoringThreads);
                 return fastDiscriminator;
             }
-            if (fastGenerator == null) fastGenerator = new FastNet(generator, scoringThreads);
+            if (fastGenerator == null) fastGenerator = new BlasInference(generator, scoringThreads);
             return fastGenerator;
         }
     }
@@ -201,29 +180,8 @@ public final class GclModel {
         }
     }
 
-    /**
-     * The fast path: sgemv for one row, sgemm per chunk of up to FAST_CHUNK_ROWS rows; the same epilogue as the
-     * reference. Allocates only when a thread scores more rows at once than ever before (up to one chunk).
-     */
+    /** The fast path ({@link BlasInference}): the same epilogue and reconstruction sum as the reference. */
     private void scoreFast(boolean byD, float[] x, int rows, float[] out) {
-        FastNet f = fast(byD);
-        BlasInference.Scratch s = rows == 1 ? f.single.get() : f.batchScratch(Math.min(rows, FAST_CHUNK_ROWS));
-        for (int first = 0; first < rows; first += FAST_CHUNK_ROWS) {
-            int n = Math.min(FAST_CHUNK_ROWS, rows - first);
-            FloatBuffer y = f.net.forward(x, first, n, s);
-            if (byD) {
-                y.get(0, out, first, n);
-                continue;
-            }
-            for (int r = 0; r < n; r++) {
-                double sum = 0;
-                int xOff = (first + r) * dim, yOff = r * dim;
-                for (int j = 0; j < dim; j++) {
-                    double diff = (double) y.get(yOff + j) - x[xOff + j];
-                    sum += diff * diff;
-                }
-                out[first + r] = (float) (sum / dim);
-            }
-        }
+        fast(byD).score(x, rows, out, byD ? BlasInference.Output.VALUE : BlasInference.Output.RECONSTRUCTION_ERROR);
     }
 }

@@ -71,9 +71,12 @@ class GclModelTest {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
         float[] row = java.util.Arrays.copyOf(DATA.features(), 32);
-        // a batch whose bias-and-activation passes stay on the calling thread (larger ones fork a few tasks)
+        // a batch that stays on the calling thread (larger ones are split over a few tasks)
         int rows = 256;
-        assertTrue((long) rows * 64 < dev.gcl.backend.blas.BlasInference.PARALLEL_EPILOGUE);
+        long macsPerRow = 0;
+        int[] dims = MODEL.discriminator().dims();
+        for (int l = 0; l + 1 < dims.length; l++) macsPerRow += (long) dims[l] * dims[l + 1];
+        assertTrue(rows * macsPerRow < dev.gcl.backend.blas.BlasInference.SPLIT_WORK);
         float[] out = new float[rows];
         MODEL.score(row);
         MODEL.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here

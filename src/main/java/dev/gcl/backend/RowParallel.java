@@ -19,6 +19,10 @@ public final class RowParallel implements AutoCloseable {
         void run(int from, int to);
     }
 
+    public interface PartBody {
+        void run(int part);
+    }
+
     private final int threads;
     private final ForkJoinPool pool;
 
@@ -44,19 +48,51 @@ public final class RowParallel implements AutoCloseable {
             int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
             futures.add(pool.submit(() -> body.run(from, to)));
         }
+        await(futures);
+    }
+
+    /**
+     * Runs body(0) … body(parts − 1) as one task each (parts at most threads: one per worker) and waits for all;
+     * with one thread, in order on the calling thread.
+     */
+    public void forEachPart(int parts, PartBody body) {
+        if (parts > threads) throw new IllegalArgumentException(parts + " parts for " + threads + " threads");
+        if (pool == null) {
+            for (int p = 0; p < parts; p++) body.run(p);
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(parts);
+        for (int p = 0; p < parts; p++) {
+            int part = p;
+            futures.add(pool.submit(() -> body.run(part)));
+        }
+        await(futures);
+    }
+
+    /** Waits for every task, even after one failed or the wait was interrupted: none may outlive the call. */
+    private static void await(List<Future<?>> futures) {
+        Throwable failure = null;
+        boolean interrupted = false;
         for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-                if (cause instanceof Error) throw (Error) cause;
-                throw new IllegalStateException(cause);
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause();
+                    break;
+                }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (failure == null) throw new IllegalStateException("interrupted");
+        }
+        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+        if (failure instanceof Error) throw (Error) failure;
+        if (failure != null) throw new IllegalStateException(failure);
     }
 
     @Override

@@ -54,7 +54,7 @@ final class ScoreCommand implements Callable<Integer> {
             description = "fast: FP32 products through OpenBLAS (default where it loads); reference: the exact reference arithmetic.")
     String scorer;
 
-    @Option(names = "--threads", paramLabel = "N", description = "OpenBLAS threads of the fast scorer (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads a large batch is split over by the fast scorer (default: all cores).")
     Integer threads;
 
     @Option(names = "--force", description = "Replace an existing output.")

@@ -4,18 +4,25 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static org.bytedeco.openblas.global.openblas.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas.CblasTrans;
 
 /**
- * The process's one OpenBLAS: every call goes through here, under one lock. Why a lock: OpenBLAS has one thread
- * pool per process, sized by a global setting; two Java threads calling into it at once would either share that
- * pool unsafely or run 2 × N threads on N cores. Under the lock each product uses the whole pool and nothing
- * oversubscribes. The pool size is set when a caller asks for a size other than the current one (once per process
- * in practice: one {@code --threads N}), never per call.
+ * The process's one OpenBLAS: every call goes through here. OpenBLAS has one thread pool per process, sized by a
+ * global setting, so calls are grouped by the pool size they need, under one read-write lock:
+ * <ul>
+ *   <li>pool products ({@link #gemmNT} and its siblings, the training backend's): the whole pool of
+ *       {@code threads}, one product at a time (write lock), so nothing oversubscribes the cores;</li>
+ *   <li>single-threaded sections ({@link #enterSingleThreaded}): pool size 1, each product on its caller's thread;
+ *       any number of such sections run at once (read lock): single rows scored by many service threads;</li>
+ *   <li>exclusive single-threaded sections ({@link #enterExclusiveSingleThreaded}): pool size 1 and nothing else
+ *       running, while the caller's own N Java threads each run products (a scored batch split by rows).</li>
+ * </ul>
+ * The pool is resized only when the next call needs the other size (about 0.3 ms here): once per process when it
+ * only trains or only scores.
  *
  * <p>Arguments are native pointers (JavaCPP's float[] overloads copy whole arrays in and out on every call).
  * Matrices are row-major; transposes are BLAS arguments, never copies.
@@ -23,8 +30,9 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
 final class Blas {
     static final String VERSION = "0.3.31";
 
-    private static final ReentrantLock LOCK = new ReentrantLock();
-    private static int poolThreads = -1;
+    private static final ReentrantReadWriteLock POOL = new ReentrantReadWriteLock();
+    /** Written under the write lock only. */
+    private static volatile int poolThreads = -1;
 
     private Blas() {}
 
@@ -44,17 +52,72 @@ final class Blas {
     }
 
     /** The size OpenBLAS's pool was last set to (-1 before the first product). */
-    static synchronized int poolThreads() {
+    static int poolThreads() {
         return poolThreads;
     }
 
+    /** Takes the write lock with the pool at this size. */
     private static void lock(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        LOCK.lock();
+        POOL.writeLock().lock();
+        resizePool(threads);
+    }
+
+    private static void resizePool(int threads) {
         if (poolThreads != threads) {
             openblas.blas_set_num_threads(threads);
             poolThreads = threads;
         }
+    }
+
+    private static void unlock() {
+        POOL.writeLock().unlock();
+    }
+
+    /**
+     * Starts a section in which the calling thread runs products with the {@code *OnCallerThread} methods, beside
+     * other such sections; end it with {@link #exitSingleThreaded} in a finally block. Allocates nothing.
+     */
+    static void enterSingleThreaded() {
+        POOL.readLock().lock();
+        if (poolThreads == 1) return;
+        POOL.readLock().unlock();
+        POOL.writeLock().lock();
+        try {
+            resizePool(1);
+            POOL.readLock().lock();  // downgrade: keeps the pool at 1 until this section ends
+        } finally {
+            POOL.writeLock().unlock();
+        }
+    }
+
+    static void exitSingleThreaded() {
+        POOL.readLock().unlock();
+    }
+
+    /**
+     * Starts a section in which the caller's own threads (as many as it has cores for) run products with the
+     * {@code *OnCallerThread} methods, nothing else running; end it with {@link #exitExclusiveSingleThreaded}.
+     */
+    static void enterExclusiveSingleThreaded() {
+        lock(1);
+    }
+
+    static void exitExclusiveSingleThreaded() {
+        unlock();
+    }
+
+    /** In a single-threaded section: c (m, n) = a (m, k) · b (n, k)ᵀ on the calling thread. */
+    static void gemmNTOnCallerThread(int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c) {
+        if (m == 0 || n == 0) return;
+        openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1f, a, Math.max(1, k), b,
+                Math.max(1, k), 0f, c, n);
+    }
+
+    /** In a single-threaded section: y (m) = a (m, n) · x (n) on the calling thread. */
+    static void gemvOnCallerThread(int m, int n, FloatPointer a, FloatPointer x, FloatPointer y) {
+        if (m == 0) return;
+        openblas.cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1f, a, Math.max(1, n), x, 1, 0f, y, 1);
     }
 
     /** c (m, n) = a (m, k) · b (n, k)ᵀ: the forward product in · wᵀ. */
@@ -65,7 +128,7 @@ final class Blas {
             openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1f, a, Math.max(1, k), b,
                     Math.max(1, k), 0f, c, n);
         } finally {
-            LOCK.unlock();
+            unlock();
         }
     }
 
@@ -77,7 +140,7 @@ final class Blas {
             openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1f, a, Math.max(1, k), b, n,
                     0f, c, n);
         } finally {
-            LOCK.unlock();
+            unlock();
         }
     }
 
@@ -88,22 +151,7 @@ final class Blas {
         try {
             openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, k, 1f, a, m, b, n, 0f, c, n);
         } finally {
-            LOCK.unlock();
-        }
-    }
-
-    /**
-     * y (m) = a (m, n) · x (n): one row through a layer, w · x, on the caller's thread count like every product
-     * (switching the pool size per call would cost an allocation and a pool resize per row; a latency-critical
-     * single-row service scores with one thread: {@code GclModel.withScorer(Scorer.FAST, 1)}).
-     */
-    static void gemv(int threads, int m, int n, FloatPointer a, FloatPointer x, FloatPointer y) {
-        if (m == 0) return;
-        lock(threads);
-        try {
-            openblas.cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1f, a, Math.max(1, n), x, 1, 0f, y, 1);
-        } finally {
-            LOCK.unlock();
+            unlock();
         }
     }
 }

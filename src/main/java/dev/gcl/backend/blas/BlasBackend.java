@@ -237,6 +237,10 @@ public final class BlasBackend implements Backend {
         passes.forRange(rows, outDim, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * outDim;
+                if (act == Activation.RELU) {  // the same floats, branch-free (Activation.relu)
+                    for (int o = 0; o < outDim; o++) yv.put(off + o, Activation.relu(yv.get(off + o) + bh[o]));
+                    continue;
+                }
                 for (int o = 0; o < outDim; o++) {
                     double z = (double) yv.get(off + o) + bh[o];
                     yv.put(off + o, (float) act.apply(z));
@@ -260,10 +264,13 @@ public final class BlasBackend implements Backend {
         // bit), in one pass over column blocks
         passes.forRange(outDim, rows, (from, to) -> {
             double[] acc = new double[to - from];
+            boolean relu = act == Activation.RELU;
             for (int r = 0; r < rows; r++) {
                 int off = r * outDim;
                 for (int o = from; o < to; o++) {
-                    double z = dy.get(off + o) * act.derivativeFromOutput(y.get(off + o));
+                    // ReLU: the same product with the derivative 0 or 1 found branch-free (Activation.reluStep)
+                    double d = relu ? Activation.reluStep(y.get(off + o)) : act.derivativeFromOutput(y.get(off + o));
+                    double z = dy.get(off + o) * d;
                     dz.put(off + o, (float) z);
                     acc[o - from] += z;
                 }

@@ -8,102 +8,204 @@ import org.bytedeco.javacpp.FloatPointer;
 import java.nio.FloatBuffer;
 
 /**
- * Fast forward passes for scoring: one network's weights copied once into native memory, sgemm for a batch of
- * rows, sgemv for one row, the bias and activation in one pass over each product on the calling thread. Immutable
- * after construction and shared by any number of threads, each with its own {@link Scratch}; a thread allocates
- * nothing after it made its scratch, except a few task objects per layer when a large batch's epilogue runs in
- * parallel (see {@link #PARALLEL_EPILOGUE}). OpenBLAS runs each product on {@code threads} threads, one product at
- * a time (see {@link Blas}).
+ * Fast scoring with one network: its weights copied once into native memory, every product single-threaded
+ * OpenBLAS on the thread that needs it. A batch is split by rows into {@code threads} contiguous parts, one per
+ * thread; each thread runs its part through the whole network in chunks of {@link #chunkRows()} rows (input
+ * copy, sgemm, bias and activation, the next layer, the score), so a chunk's activations stay in cache between
+ * layers and no thread waits for another between products. One row takes sgemv on the calling thread.
+ *
+ * <p>Thread-safe; immutable after construction except for its buffers. Each calling thread keeps its own chunk
+ * buffers for batches it runs alone (one row, or too little work to split: any number of such calls run at once);
+ * split batches run one at a time on buffers of this object (see {@link Blas}). After a thread's first call of a
+ * given size nothing is allocated, except a few task objects per split batch.
+ *
+ * <p>Results of a row depend only on the row and on which chunk position it falls in, so the same call on the
+ * same thread count is bit-identical; a different thread count moves chunk boundaries and changes results within
+ * FP32 rounding (sgemm kernels may order a row's k-sum differently at block edges).
  */
 public final class BlasInference {
+    /** What {@link #score} writes per row. */
+    public enum Output {
+        /** The network's single output (its last layer has one unit): D's probability. */
+        VALUE,
+        /** mean_j (y_j − x_j)² of the output against the input row: G's reconstruction error. */
+        RECONSTRUCTION_ERROR
+    }
+
+    /** Input floats per chunk (8 MB): the chunk's input and activations stay in the last-level cache. */
+    static final long CHUNK_INPUT_FLOATS = 1L << 21;
+    /** Batches with less work than this (multiply-adds) run on the calling thread alone. */
+    public static final long SPLIT_WORK = 1L << 24;
+
     private final int[] dims;
     private final Activation[] activations;
     private final FloatPointer[] weights;
     private final float[][] biases;
+    private final long macsPerRow;
     private final int threads;
-    /**
-     * Epilogues of at least this many elements run on {@code threads} threads (a few task objects per product);
-     * smaller ones, single rows included, on the calling thread without allocating.
-     */
-    public static final long PARALLEL_EPILOGUE = 1 << 18;
-    /** The bias-and-activation passes of large batch products. */
-    private final RowParallel passes;
+    private final int chunkRows;
+    /** Runs the parts of a split batch; null with one thread. */
+    private final RowParallel parts;
+    /** Each calling thread's buffers, grown to the largest chunk it ran alone. */
+    private final ThreadLocal<Chunk[]> callerChunk = ThreadLocal.withInitial(() -> new Chunk[1]);
+    /** One chunk's buffers per part of a split batch: used under Blas's exclusive section only. */
+    private Chunk[] partChunks;
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
+        this(net, threads, (int) Math.max(16, Math.min(4096, CHUNK_INPUT_FLOATS / net.inputDim())));
+    }
+
+    /** With a chosen chunk size (tests: chunk boundaries on small data; benchmarks). */
+    BlasInference(NetworkWeights net, int threads, int chunkRows) {
+        if (chunkRows < 1) throw new IllegalArgumentException("chunkRows must be >= 1, got " + chunkRows);
         BlasProbe probe = BlasProbe.get();
         if (!probe.available()) throw new IllegalStateException("blas scoring unavailable: " + probe.reason());
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
-        this.passes = new RowParallel(threads);  // daemon workers that end when idle: nothing to close
+        this.parts = threads == 1 ? null : new RowParallel(threads);  // daemon workers end when idle
         int layers = net.layers();
         dims = net.dims();
         activations = new Activation[layers];
         weights = new FloatPointer[layers];
         biases = new float[layers][];
+        long macs = 0;
         for (int l = 0; l < layers; l++) {
             activations[l] = net.activation(l);
             weights[l] = new FloatPointer(net.weight(l));
             biases[l] = net.bias(l);
+            macs += (long) dims[l] * dims[l + 1];
         }
+        macsPerRow = macs;
+        this.chunkRows = chunkRows;
     }
 
-    /** A thread's buffers for up to maxRows rows: the input rows and every layer's output, in native memory. */
-    public final class Scratch {
-        final int maxRows;
+    /** Rows per chunk: each product has at most this many rows. */
+    public int chunkRows() {
+        return chunkRows;
+    }
+
+    /** Native buffers for up to {@code rows} rows: the input rows and every layer's output. */
+    private final class Chunk {
+        final int rows;
         final FloatPointer input;
         final FloatBuffer inputView;
         final FloatPointer[] act;
         final FloatBuffer[] actView;
 
-        private Scratch(int maxRows) {
-            this.maxRows = maxRows;
-            input = new FloatPointer((long) maxRows * dims[0]);
+        Chunk(int rows) {
+            this.rows = rows;
+            input = new FloatPointer((long) rows * dims[0]);
             inputView = input.asBuffer();
             act = new FloatPointer[dims.length - 1];
             actView = new FloatBuffer[act.length];
             for (int l = 0; l < act.length; l++) {
-                act[l] = new FloatPointer((long) maxRows * dims[l + 1]);
+                act[l] = new FloatPointer((long) rows * dims[l + 1]);
                 actView[l] = act[l].asBuffer();
             }
         }
-
-        public int maxRows() {
-            return maxRows;
-        }
-    }
-
-    public Scratch newScratch(int maxRows) {
-        if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-        return new Scratch(maxRows);
     }
 
     /**
-     * Runs the network on rows [firstRow, firstRow + rows) of x (anything, inputDim) and returns the scratch's view
-     * of the output (rows, outputDim) in its first rows·outputDim elements. Allocates nothing.
+     * Writes one score per row of x (rows, inputDim) into out[0..rows). VALUE needs a network with one output.
+     * Allocates nothing after the calling thread's first call of this size, except a few task objects when the
+     * batch is split ({@link #SPLIT_WORK} multiply-adds and more, more than one thread).
      */
-    public FloatBuffer forward(float[] x, int firstRow, int rows, Scratch s) {
-        if (rows > s.maxRows) throw new IllegalArgumentException("scratch holds " + s.maxRows + " rows");
-        s.inputView.put(0, x, firstRow * dims[0], rows * dims[0]);
-        FloatPointer in = s.input;
-        for (int l = 0; l < weights.length; l++) {
-            int inDim = dims[l], outDim = dims[l + 1];
-            if (rows == 1) Blas.gemv(threads, outDim, inDim, weights[l], in, s.act[l]);
-            else Blas.gemmNT(threads, rows, outDim, inDim, in, weights[l], s.act[l]);
-            FloatBuffer y = s.actView[l];
-            float[] b = biases[l];
-            Activation act = activations[l];
-            if ((long) rows * outDim < PARALLEL_EPILOGUE) biasAndActivation(y, 0, rows, outDim, b, act);
-            else passes.forRange(rows, outDim, (from, to) -> biasAndActivation(y, from, to, outDim, b, act));
-            in = s.act[l];
+    public void score(float[] x, int rows, float[] out, Output output) {
+        if (output == Output.VALUE && dims[dims.length - 1] != 1) {
+            throw new IllegalArgumentException("VALUE needs one output unit, the network has " + dims[dims.length - 1]);
         }
-        return s.actView[weights.length - 1];
+        if (output == Output.RECONSTRUCTION_ERROR && dims[dims.length - 1] != dims[0]) {
+            throw new IllegalArgumentException("RECONSTRUCTION_ERROR needs outputDim == inputDim");
+        }
+        if (rows <= 0) return;
+        if (parts == null || rows < 2 * threads || rows * macsPerRow < SPLIT_WORK) {
+            Chunk chunk = callerChunk(Math.min(rows, chunkRows));
+            Blas.enterSingleThreaded();
+            try {
+                scoreRange(x, 0, rows, out, output, chunk);
+            } finally {
+                Blas.exitSingleThreaded();
+            }
+            return;
+        }
+        Blas.enterExclusiveSingleThreaded();
+        try {
+            Chunk[] chunks = partChunks();
+            parts.forEachPart(threads, p -> {
+                int from = (int) ((long) rows * p / threads), to = (int) ((long) rows * (p + 1) / threads);
+                scoreRange(x, from, to, out, output, chunks[p]);
+            });
+        } finally {
+            Blas.exitExclusiveSingleThreaded();
+        }
     }
 
-    /** y = act(y + b) over rows [from, to) of (rows, outDim), the reference's double epilogue. */
-    private static void biasAndActivation(FloatBuffer y, int from, int to, int outDim, float[] b, Activation act) {
-        for (int r = from; r < to; r++) {
-            int off = r * outDim;
+    private Chunk callerChunk(int rows) {
+        Chunk[] holder = callerChunk.get();
+        if (holder[0] == null || holder[0].rows < rows) holder[0] = new Chunk(rows);
+        return holder[0];
+    }
+
+    /** Under the exclusive section: made on the first split batch. */
+    private Chunk[] partChunks() {
+        if (partChunks == null) {
+            Chunk[] c = new Chunk[threads];
+            for (int p = 0; p < threads; p++) c[p] = new Chunk(chunkRows);
+            partChunks = c;
+        }
+        return partChunks;
+    }
+
+    /** Rows [from, to) of x, chunk by chunk, on the calling thread. */
+    private void scoreRange(float[] x, int from, int to, float[] out, Output output, Chunk c) {
+        int inDim = dims[0];
+        for (int first = from; first < to; first += c.rows) {
+            int n = Math.min(c.rows, to - first);
+            FloatBuffer y = forwardChunk(x, first, n, c);
+            if (output == Output.VALUE) {
+                y.get(0, out, first, n);
+                continue;
+            }
+            for (int r = 0; r < n; r++) {  // the reference's double sum, while the chunk is in cache
+                double sum = 0;
+                int xOff = (first + r) * inDim, yOff = r * inDim;
+                for (int j = 0; j < inDim; j++) {
+                    double diff = (double) y.get(yOff + j) - x[xOff + j];
+                    sum += diff * diff;
+                }
+                out[first + r] = (float) (sum / inDim);
+            }
+        }
+    }
+
+    /** Runs rows [first, first + n) of x through the network; returns the chunk's view of the output (n, outDim). */
+    private FloatBuffer forwardChunk(float[] x, int first, int n, Chunk c) {
+        c.inputView.put(0, x, first * dims[0], n * dims[0]);
+        FloatPointer in = c.input;
+        for (int l = 0; l < weights.length; l++) {
+            int inDim = dims[l], outDim = dims[l + 1];
+            if (n == 1) Blas.gemvOnCallerThread(outDim, inDim, weights[l], in, c.act[l]);
+            else Blas.gemmNTOnCallerThread(n, outDim, inDim, in, weights[l], c.act[l]);
+            biasAndActivation(c.actView[l], n, outDim, biases[l], activations[l]);
+            in = c.act[l];
+        }
+        return c.actView[weights.length - 1];
+    }
+
+    /**
+     * y = act(y + b) over (rows, outDim): the reference's epilogue, (float) act((double) y + b). For ReLU the float
+     * sum is the same number (double rounding of a sum of two floats is innocuous: 53 >= 2·24 + 2), so it runs in
+     * float, branch-free.
+     */
+    private static void biasAndActivation(FloatBuffer y, int rows, int outDim, float[] b, Activation act) {
+        if (act == Activation.RELU) {
+            for (int r = 0, off = 0; r < rows; r++, off += outDim) {
+                for (int o = 0; o < outDim; o++) y.put(off + o, Activation.relu(y.get(off + o) + b[o]));
+            }
+            return;
+        }
+        for (int r = 0, off = 0; r < rows; r++, off += outDim) {
             for (int o = 0; o < outDim; o++) y.put(off + o, (float) act.apply((double) y.get(off + o) + b[o]));
         }
     }

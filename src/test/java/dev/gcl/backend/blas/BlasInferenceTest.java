@@ -1,0 +1,132 @@
+package dev.gcl.backend.blas;
+
+import dev.gcl.backend.Activation;
+import dev.gcl.nn.HostInference;
+import dev.gcl.nn.NetworkWeights;
+import dev.gcl.testing.Validate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fast scorer's batch split: parts of rows per thread, chunks of {@code chunkRows} rows per part. 2,500 rows of
+ * 2,048 features make 1,024-row chunks with a short last one in every part, and enough work to be split.
+ */
+class BlasInferenceTest {
+    private static final int DIM = 2048, ROWS = 2500;
+    private static final NetworkWeights D = NetworkWeights.initialise(new int[] {DIM, 64, 8, 1}, Activation.SIGMOID,
+            11, 0);
+    private static final NetworkWeights G = NetworkWeights.initialise(new int[] {DIM, 48, DIM}, Activation.IDENTITY,
+            12, 0);
+    private static final float[] X = randomRows(ROWS, DIM, 5);
+
+    private static float[] randomRows(int rows, int dim, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[rows * dim];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+
+    private static double[] referenceValue() {
+        float[] y = HostInference.forward(D, X, 0, ROWS, new HostInference.Scratch(D, ROWS));
+        return Validate.toDouble(java.util.Arrays.copyOf(y, ROWS));
+    }
+
+    private static double[] referenceReconstructionError() {
+        float[] y = HostInference.forward(G, X, 0, ROWS, new HostInference.Scratch(G, ROWS));
+        double[] err = new double[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            double sum = 0;
+            for (int j = 0; j < DIM; j++) {
+                double d = (double) y[r * DIM + j] - X[r * DIM + j];
+                sum += d * d;
+            }
+            err[r] = (float) (sum / DIM);
+        }
+        return err;
+    }
+
+    private static BlasInference inferenceOrSkip(NetworkWeights net, int threads) {
+        BlasProbe probe = BlasProbe.get();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.available(), probe.reason());
+        return new BlasInference(net, threads);
+    }
+
+    @Test
+    void theBatchIsLargeEnoughToSplitAndSpansSeveralChunksPerPart() {
+        BlasInference d = inferenceOrSkip(D, 2);
+        assertEquals(1024, d.chunkRows());
+        assertTrue(ROWS * (DIM * 64L + 64 * 8 + 8) >= BlasInference.SPLIT_WORK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void splitBatchesStayWithinFp32OfTheReference(int threads) {
+        float[] out = new float[ROWS];
+        inferenceOrSkip(D, threads).score(X, ROWS, out, BlasInference.Output.VALUE);
+        Validate.close("D's output, " + threads + " threads", out, referenceValue(), 1e-5, 1e-4);
+        inferenceOrSkip(G, threads).score(X, ROWS, out, BlasInference.Output.RECONSTRUCTION_ERROR);
+        Validate.close("G's reconstruction error, " + threads + " threads", out, referenceReconstructionError(),
+                1e-5, 1e-4);
+    }
+
+    @Test
+    void theSameCallOnTheSameThreadCountIsBitIdentical() {
+        float[] first = new float[ROWS], again = new float[ROWS], fresh = new float[ROWS];
+        BlasInference d = inferenceOrSkip(D, 2);
+        d.score(X, ROWS, first, BlasInference.Output.VALUE);
+        d.score(X, ROWS, again, BlasInference.Output.VALUE);
+        inferenceOrSkip(D, 2).score(X, ROWS, fresh, BlasInference.Output.VALUE);
+        assertArrayEquals(first, again);
+        assertArrayEquals(first, fresh);
+    }
+
+    /** Single rows and small batches (concurrent sections) and split batches (exclusive) from eight threads. */
+    @Test
+    void concurrentCallersGetWhatTheyGetAlone() throws Exception {
+        BlasInference d = inferenceOrSkip(D, 2);
+        float[] batch = new float[ROWS], small = new float[40], one = new float[1];
+        d.score(X, ROWS, batch, BlasInference.Output.VALUE);
+        d.score(X, 40, small, BlasInference.Output.VALUE);
+        d.score(X, 1, one, BlasInference.Output.VALUE);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int rows = t % 4 == 0 ? ROWS : t % 2 == 0 ? 40 : 1;
+                results.add(pool.submit(() -> {
+                    float[] mine = new float[rows];
+                    for (int rep = 0; rep < (rows == ROWS ? 3 : 200); rep++) {
+                        d.score(X, rows, mine, BlasInference.Output.VALUE);
+                    }
+                    return mine;
+                }));
+            }
+            for (int t = 0; t < 8; t++) {
+                float[] got = results.get(t).get();
+                float[] alone = got.length == ROWS ? batch : got.length == 40 ? small : one;
+                assertArrayEquals(alone, got, "thread " + t + " (" + got.length + " rows)");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theOutputKindMustFitTheNetwork() {
+        BlasInference g = inferenceOrSkip(G, 1);
+        assertThrows(IllegalArgumentException.class, () -> g.score(X, 1, new float[1], BlasInference.Output.VALUE));
+        BlasInference d = inferenceOrSkip(D, 1);
+        assertThrows(IllegalArgumentException.class,
+                () -> d.score(X, 1, new float[1], BlasInference.Output.RECONSTRUCTION_ERROR));
+    }
+}
