@@ -86,7 +86,7 @@ __device__ __forceinline__ int tb_mn_major(int k, int r) {
 //   K_MAJOR:  r·16 + ((cc XOR (r/2)%4)·4) + t,  (r/2)%4 = (g/2)%4     = off[cc] + 128·p
 //   MN_MAJOR: k·128 + ((r/4 XOR 2t)·4) + r%4,   r/4 XOR 2t = w0/4 + g/4 + 8·(p/4) + 2·((p%4) XOR t)
 //                                                                     = off[p % 4] + 512·cc + 32·(p / 4)
-// so that after unrolling every address is a register plus an immediate.
+// so that after unrolling every address is one of 4 per-thread offsets plus a compile-time constant.
 template <bool K_MAJOR>
 struct TbFragments {
     int off[4];
