@@ -5,8 +5,8 @@
   MEASURE <impl> <precision> <fwd|bwd> <rows>x<in>-><out> <TFLOP/s>
   MEASURE <impl> <precision> iteration <label> <ms>
 
-GEMM rows: TFLOP/s of each of our kernel families and of torch.matmul, and ours (the default plan; TF32 kernels)
-over torch in the same precision. Iteration rows: milliseconds, and torch's time over ours (> 1: ours faster).
+GEMM rows: TFLOP/s of each of our kernel families (FP32: tile64, big, the default plan; TF32: tile64, big, the
+default plan) and of torch.matmul, and ours (the default plan) over torch in the same precision. Iteration rows: milliseconds, and torch's time over ours (> 1: ours faster).
 The FP32 peak used for '% of peak' is the H200's 67 TFLOP/s.
 """
 import sys
@@ -49,14 +49,15 @@ def main(paths):
         if what in ("fwd", "bwd") and (what, shape) not in shapes:
             shapes.append((what, shape))
     print("| product | shape | tile64 fp32 | big fp32 | default fp32 | torch fp32 | ours/torch fp32 | % of 67 | "
-          "ours tf32 | torch tf32 | ours/torch tf32 |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "tile64 tf32 | big tf32 | default tf32 | torch tf32 | ours/torch tf32 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for what, shape in shapes:
         g = lambda impl, prec: m.get((impl, prec, what, shape))
         ours = g("ours-default", "fp32")
         print(f"| {what} | {shape} | {fmt(g('ours-tile64', 'fp32'))} | {fmt(g('ours-big', 'fp32'))} | {fmt(ours)} | "
               f"{fmt(g('torch', 'fp32'))} | {ratio(ours, g('torch', 'fp32'))} | "
-              f"{'-' if ours is None else f'{100 * ours / PEAK_FP32:.0f}%'} | {fmt(g('ours-tf32', 'tf32'))} | "
+              f"{'-' if ours is None else f'{100 * ours / PEAK_FP32:.0f}%'} | "
+              f"{fmt(g('ours-tf32-tile64', 'tf32'))} | {fmt(g('ours-tf32-big', 'tf32'))} | {fmt(g('ours-tf32', 'tf32'))} | "
               f"{fmt(g('torch', 'tf32'))} | {ratio(g('ours-tf32', 'tf32'), g('torch', 'tf32'))} |")
     labels = sorted({shape for (impl, prec, what, shape) in m if what == "iteration"})
     if labels:

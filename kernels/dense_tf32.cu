@@ -28,37 +28,13 @@
 //   B (8×8, col):   b0 = B(t, g)   b1 = B(t + 4, g)
 //   C (16×8):       c0 = C(g, 2t)  c1 = C(g, 2t + 1)  c2 = C(g + 8, 2t)  c3 = C(g + 8, 2t + 1)
 #include "gcl_common.cuh"
+#include "gcl_tf32.cuh"  // gcl_to_tf32, gcl_mma_tf32 (inline PTX, with host twins)
 
 #define TF32_BM 64
 #define TF32_BN 64
 #define TF32_BK 32
 #define TF32_PAD 4
 #define TF32_THREADS 128
-
-// On the host (the stand-in driver of native-build/standin, GCL_HOST_EMULATION) each inline-PTX helper has an
-// emulated twin in gcl_cuda_emulation.h.
-__device__ __forceinline__ uint32_t gcl_to_tf32(float x) {
-#if defined(GCL_HOST_EMULATION)
-    return gcl_emu::cvt_rna_tf32(x);
-#else
-    uint32_t r;
-    asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
-    return r;
-#endif
-}
-
-// d += a·b for one 16×8×8 tile.
-__device__ __forceinline__ void gcl_mma_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
-#if defined(GCL_HOST_EMULATION)
-    gcl_emu::mma_m16n8k8_tf32(d, a, b);
-#else
-    asm volatile(
-        "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 "
-        "{%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-#endif
-}
 
 // C = A·B for the (blockIdx.y, blockIdx.x) tile, layouts as gemm_tile's in dense.cu:
 //   A_K_CONTIGUOUS: A(m, k) = a[m·lda + k], else A(m, k) = a[k·lda + m]

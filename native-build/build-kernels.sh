@@ -86,7 +86,7 @@ awk '
                                      smemSM = (arch == "sm_90") ? 233472 : 167936;
                                      if (smem > 0 && int(smemSM / (smem + 1024)) < blocks) blocks = int(smemSM / (smem + 1024));
                                      occ = sprintf("%3d%% (%d x %d threads)", 100 * blocks * warps / 64, blocks, threads[name]) }
-                                 printf "%-31s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s  smem %6d B  occupancy %s\n",
+                                 printf "%-35s %-6s %4s regs  stack %3s  spill stores %3s  spill loads %3s  smem %6d B  occupancy %s\n",
                                         name, arch, regs, stack, stores, loads, smem, occ;
                                  if (stores + loads > 0) spilled = 1 }
     END                        { exit spilled }

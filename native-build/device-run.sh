@@ -8,7 +8,8 @@
 #   verify-json.tar.gz  their verify.json files (verify-fp32/, verify-tf32/)
 #   bench.txt           every GEMM kernel at the paper's layer shapes (DeviceCheck gemm), the benchmark in fp32
 #                       and tf32 (a gcl-b iteration), then PyTorch on the same GPU (torch_gcl_iteration.py)
-#   sanitizer.txt       compute-sanitizer memcheck and racecheck over DenseGemmKernelsTest (where it exists)
+#   sanitizer.txt       compute-sanitizer memcheck and racecheck over DenseGemmKernelsTest and
+#                       DenseGemmTf32KernelsTest (where it exists)
 #   summary.txt         the tables printed last: checks, then ours vs torch (benchmarks/device_table.py)
 # Each step has its own timeout and the whole run a budget of BUDGET_S seconds (default 560): a step starts with
 # at most what is left, so run.sh ends inside the 600 s a device call may run.
@@ -93,10 +94,11 @@ sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sani
 : >"$OUT/sanitizer.txt"
 if [[ $probe_status == 0 && -n $sanitizer && -x $sanitizer ]]; then
     for tool in memcheck racecheck; do
-        echo "== $sanitizer --tool $tool (DenseGemmKernelsTest)" >>"$OUT/sanitizer.txt"
-        timeout $(limit 60) "$sanitizer" --tool $tool --error-exitcode 9 --print-limit 20 \
+        echo "== $sanitizer --tool $tool (DenseGemmKernelsTest, DenseGemmTf32KernelsTest)" >>"$OUT/sanitizer.txt"
+        timeout $(limit 90) "$sanitizer" --tool $tool --error-exitcode 9 --print-limit 20 \
             "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
-            --select-class dev.gcl.backend.cuda.DenseGemmKernelsTest --details=summary --disable-banner \
+            --select-class dev.gcl.backend.cuda.DenseGemmKernelsTest \
+            --select-class dev.gcl.backend.cuda.DenseGemmTf32KernelsTest --details=summary --disable-banner \
             --disable-ansi-colors >>"$OUT/sanitizer.txt" 2>&1
         echo "== $tool exit status $?" >>"$OUT/sanitizer.txt"
     done

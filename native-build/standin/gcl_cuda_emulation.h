@@ -5,6 +5,7 @@
 // threads of a block run as fibers (user-space contexts) that switch only at barriers: __syncthreads makes every
 // thread of the block meet, warp-level operations the 32 lanes of a warp. Shared memory is a function-local
 // static: one copy, used by the one block that runs at a time (like the device, it is not cleared between blocks).
+// cp.async copies are queued per thread and land at the thread's wait_group (gcl_emu::cp_async below).
 #ifndef GCL_CUDA_EMULATION_H
 #define GCL_CUDA_EMULATION_H
 
@@ -65,6 +66,24 @@ inline uint32_t cvt_rna_tf32(float x) {
 // gathered 16×8 A and 8×8 B. Each product of two TF32 values is exact in double; the eight are summed with C in
 // double and rounded once to float (the hardware's own order and rounding of this sum is not modelled).
 void mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]);
+
+// cp.async.{ca,cg}.shared.global [dst], [src], cp_size, src_size (PTX ISA 7.0, sm_80): an asynchronous copy of
+// cp_size bytes (4, 8 or 16; .cg only 16) from global to shared memory, of which the first src_size are read from
+// src and the rest are zeros. Both addresses must be aligned to cp_size (else the launch fails: "misaligned
+// address"). The emulation is a legal execution chosen to expose a missing wait or barrier:
+//   - at issue, src_size bytes are read from src (an address outside every allocation faults here, in this
+//     thread) and kept in a per-thread record; the cp_size destination bytes are overwritten with 0xff (a NaN
+//     in every float), the "undefined until complete" content a reader may see on the device;
+//   - the copy lands (record → shared memory, zero tail) only when this thread's cp_async_wait_group makes its
+//     group complete, or when the thread returns from the kernel.
+// So a thread that reads a stage before waiting for it, or before the barrier that follows the other threads'
+// waits, reads NaN; a thread that overwrites a stage another thread still reads poisons it at once.
+void cp_async(void* dst, const void* src, int cp_size, int src_size, bool cache_global);
+// cp.async.commit_group: the copies this thread issued since its last commit become one group (possibly empty).
+void cp_async_commit_group();
+// cp.async.wait_group n: every group of this thread except the newest n is complete (its copies land, oldest
+// first). Uncommitted copies stay pending. cp.async.wait_all is commit_group + wait_group 0.
+void cp_async_wait_group(int n);
 }  // namespace gcl_emu
 
 inline void __syncthreads() { gcl_emu::syncthreads(); }

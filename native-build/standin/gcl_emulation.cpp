@@ -1,6 +1,6 @@
 // The execution engine of the stand-in: blocks one after another; the threads of a block as fibers (user-space
 // contexts, switched only at barriers) meeting at real barriers; warps meeting for their shuffles and mma's;
-// kernel faults turned into an error.
+// cp.async copies queued per thread until its wait_group; kernel faults turned into an error.
 #include "gcl_cuda_emulation.h"
 #include "gcl_emulation_runtime.h"
 
@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <string>
 #include <sys/mman.h>
+#include <vector>
 
 uint3 threadIdx;
 uint3 blockIdx;
@@ -84,7 +85,23 @@ int running = -1;  // the fiber now running
 unsigned char warp_slot_memory[kWarps][32][16];
 MmaExchange warp_mma_memory[kWarps];
 
-sigjmp_buf fault_jump[kMaxThreads];
+// cp.async: per thread, the copies issued and not landed yet, in issue order (committed ones first, since a
+// commit takes every copy issued before it), each with its group number or kOpenGroup before its commit.
+constexpr unsigned long long kOpenGroup = ~0ull;
+struct CpAsyncCopy {
+    unsigned char* dst;
+    unsigned char data[16];  // the src_size bytes read at issue
+    int cpSize, srcSize;
+    unsigned long long group;
+};
+struct CpAsyncQueue {
+    std::vector<CpAsyncCopy> pending;
+    unsigned long long committed = 0;  // groups committed so far (group numbers 0, 1, ...)
+};
+CpAsyncQueue cp_async_queues[kMaxThreads];
+
+sigjmp_buf fault_jump[kMaxThreads];  // sigsetjmp returns 1 for a fault, 2 for a trap (trap_message)
+std::string trap_message;
 volatile sig_atomic_t in_kernel = 0;
 pthread_t kernel_thread;  // the thread running the launch (the JVM's other threads fault for reasons of their own)
 const void* fault_address = nullptr;
@@ -129,6 +146,26 @@ void install_fault_handler() {
     });
 }
 
+// Ends the running thread's kernel with an error (a misuse the device would fault on), like a fault does.
+[[noreturn]] void trap(const std::string& why) {
+    trap_message = why;
+    in_kernel = 0;
+    siglongjmp(fault_jump[running], 2);
+}
+
+// Lands fiber i's pending copies of groups below `group` (all when kOpenGroup), oldest first: the src_size bytes
+// read at issue, then zeros up to cp_size.
+void cp_async_land(int i, unsigned long long group) {
+    std::vector<CpAsyncCopy>& pending = cp_async_queues[i].pending;
+    size_t landed = 0;
+    while (landed < pending.size() && (group == kOpenGroup || pending[landed].group < group)) {
+        const CpAsyncCopy& c = pending[landed++];
+        std::memcpy(c.dst, c.data, (size_t)c.srcSize);
+        std::memset(c.dst + c.srcSize, 0, (size_t)(c.cpSize - c.srcSize));
+    }
+    pending.erase(pending.begin(), pending.begin() + (long)landed);
+}
+
 // Back to the scheduler; returns when the scheduler resumes this fiber.
 void yield_to_scheduler() {
     const int me = running;
@@ -139,15 +176,17 @@ void yield_to_scheduler() {
 void fiber_main() {
     const int me = running;
     Launch& L = *current;
-    if (sigsetjmp(fault_jump[me], 1) == 0) {
+    const int jumped = sigsetjmp(fault_jump[me], 1);
+    if (jumped == 0) {
         in_kernel = 1;
         L.kernel->invoke(L.args);
+        cp_async_land(me, kOpenGroup);  // copies never waited for complete anyway (no one can read them now)
         in_kernel = 0;
     } else {
         char where[160];
         std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ", L.kernel->name,
                       blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
-        fail(L, std::string(where) + describe_address(fault_address));
+        fail(L, std::string(where) + (jumped == 1 ? describe_address(fault_address) : trap_message));
     }
     fibers[running].state = State::Done;
     gcl_emu_switch(&fibers[running].sp, scheduler_sp);  // never resumed
@@ -176,6 +215,8 @@ void prepare_fiber(int i) {
     std::memcpy(reinterpret_cast<unsigned char*>(sp) + 4, &fpucw, 2);
     f.sp = sp;
     f.state = State::Runnable;
+    cp_async_queues[i].pending.clear();
+    cp_async_queues[i].committed = 0;
 }
 
 // Runs one block: every thread as a fiber, round robin, each until it returns or waits at a barrier. Odd blocks go
@@ -265,6 +306,43 @@ MmaExchange* warp_mma() {
 
 int lane_id() {
     return running % 32;
+}
+
+void cp_async(void* dst, const void* src, int cp_size, int src_size, bool cache_global) {
+    char why[200];
+    if (!(cp_size == 4 || cp_size == 8 || cp_size == 16) || (cache_global && cp_size != 16) || src_size < 0 ||
+        src_size > cp_size) {
+        std::snprintf(why, sizeof why, "cp.async.%s with cp-size %d, src-size %d: not a valid copy",
+                      cache_global ? "cg" : "ca", cp_size, src_size);
+        trap(why);
+    }
+    if ((uintptr_t)dst % (uintptr_t)cp_size != 0 || (uintptr_t)src % (uintptr_t)cp_size != 0) {
+        std::snprintf(why, sizeof why, "cp.async of %d bytes: misaligned address (shared 0x%llx, global 0x%llx)",
+                      cp_size, (unsigned long long)(uintptr_t)dst, (unsigned long long)(uintptr_t)src);
+        trap(why);
+    }
+    CpAsyncCopy c;
+    c.dst = static_cast<unsigned char*>(dst);
+    c.cpSize = cp_size;
+    c.srcSize = src_size;
+    c.group = kOpenGroup;
+    if (src_size > 0) std::memcpy(c.data, src, (size_t)src_size);  // faults here when src is outside memory
+    std::memset(dst, 0xff, (size_t)cp_size);                       // undefined until it lands: NaN
+    cp_async_queues[running].pending.push_back(c);
+}
+
+void cp_async_commit_group() {
+    CpAsyncQueue& q = cp_async_queues[running];
+    for (CpAsyncCopy& c : q.pending) {
+        if (c.group == kOpenGroup) c.group = q.committed;
+    }
+    q.committed++;
+}
+
+void cp_async_wait_group(int n) {
+    CpAsyncQueue& q = cp_async_queues[running];
+    if (n < 0) trap("cp.async.wait_group with a negative count");
+    if ((unsigned long long)n < q.committed) cp_async_land(running, q.committed - (unsigned long long)n);
 }
 
 static float tf32_value(uint32_t bits) {

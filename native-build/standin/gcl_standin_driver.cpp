@@ -32,6 +32,7 @@ enum : int {
     CUDA_ERROR_INVALID_HANDLE = 400,
     CUDA_ERROR_NOT_FOUND = 500,
     CUDA_ERROR_ILLEGAL_ADDRESS = 700,
+    CUDA_ERROR_MISALIGNED_ADDRESS = 716,
     CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
     CUDA_ERROR_LAUNCH_FAILED = 719,
     CUDA_ERROR_NOT_SUPPORTED = 801,
@@ -326,8 +327,9 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
     }
     if (!error.empty()) {
         std::fprintf(stderr, "gcl stand-in libcuda: %s\n", error.c_str());
-        return error.find("illegal address") != std::string::npos ? CUDA_ERROR_ILLEGAL_ADDRESS
-                                                                   : CUDA_ERROR_LAUNCH_FAILED;
+        if (error.find("illegal address") != std::string::npos) return CUDA_ERROR_ILLEGAL_ADDRESS;
+        if (error.find("misaligned address") != std::string::npos) return CUDA_ERROR_MISALIGNED_ADDRESS;
+        return CUDA_ERROR_LAUNCH_FAILED;
     }
     return CUDA_SUCCESS;
 }

@@ -36,8 +36,9 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
  * <p>Arithmetic: FP32 GEMMs ({@code kernels/dense.cu}'s 64×64 tiles or {@code kernels/dense_big.cu}'s 128×128
  * tiles and split-k dW, chosen by shape in {@link DenseGemmPlan#choose}; the CPU reference sums in double, so dense
  * results differ in the last bits), or with
- * {@link Precision#TF32} the tensor-core GEMMs of {@code kernels/dense_tf32.cu} (inputs rounded to TF32, FP32
- * sums); reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics,
+ * {@link Precision#TF32} the tensor-core GEMMs of {@code kernels/dense_tf32.cu} (64×64 tiles) or
+ * {@code kernels/dense_tf32_big.cu} (128×128 tiles, cp.async pipeline, split-k dW), chosen by shape in
+ * {@link DenseGemmPlan#chooseTf32} (inputs rounded to TF32, FP32 sums); reductions in double in a fixed order, element-wise ops in double rounded once; no floating-point atomics,
  * so repeated runs are bit-identical in either precision. Parity tolerances: {@link dev.gcl.verify.ParityTolerances}.
  */
 public final class CudaBackend implements Backend {
@@ -47,6 +48,8 @@ public final class CudaBackend implements Backend {
     private static final int BIG_TILE = 128;         // the 128×128 tiles of kernels/dense_big.cu
     private static final int TF32_TILE = 64;         // TF32_BM = TF32_BN in kernels/dense_tf32.cu
     private static final int TF32_THREADS = 128;     // TF32_THREADS: 4 warps of 32×32 each
+    private static final int TF32_BIG_TILE = 128;    // TB_BM = TB_BN in kernels/dense_tf32_big.cu
+    private static final int TF32_BIG_THREADS = 256; // TB_THREADS: 8 warps of 64×32 each
     private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
     private static final int ROWS_PER_WARP_BLOCK = THREADS / 32;
     private static final int MAX_GRID = 1 << 20;     // grid-stride kernels need no more blocks than this
@@ -76,10 +79,13 @@ public final class CudaBackend implements Backend {
      * probe's reason when CUDA is unavailable.
      */
     public CudaBackend(Precision precision) {
-        this(precision, DenseGemmPlan::choose);
+        this(precision, DenseGemmPlan.planner(precision == null ? Precision.FP32 : precision));
     }
 
-    /** A backend whose FP32 dense products use the kernels gemmPlanner picks (tests force each kernel with it). */
+    /**
+     * A backend whose dense products use the kernels gemmPlanner picks (tests force each kernel with it); each
+     * plan's kernel must be one of this precision's (else the product throws IllegalStateException).
+     */
     CudaBackend(Precision precision, DenseGemmPlan.Planner gemmPlanner) {
         if (precision == null) throw new IllegalArgumentException("precision must not be null");
         if (gemmPlanner == null) throw new IllegalArgumentException("gemmPlanner must not be null");
@@ -317,15 +323,16 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
                                     int rows, int inDim, int outDim, int act) {
-        if (precision == Precision.TF32) {
-            launch("dense_forward_tf32", blocks(outDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
+        switch (wholePlan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim)) {
+            case TILE64 -> launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
                     in, w, b, out, rows, inDim, outDim, act);
-        } else if (fp32Plan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim) == DenseGemmPlan.Kernel.TILE128) {
-            launch("dense_forward_big", blocks(outDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
+            case TILE128 -> launch("dense_forward_big", blocks(outDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
                     in, w, b, out, rows, inDim, outDim, act);
-        } else {
-            launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
-                    in, w, b, out, rows, inDim, outDim, act);
+            case TF32_TILE64 -> launch("dense_forward_tf32", blocks(outDim, TF32_TILE), blocks(rows, TF32_TILE),
+                    TF32_THREADS, 1, in, w, b, out, rows, inDim, outDim, act);
+            case TF32_TILE128 -> launch("dense_forward_tf32_big", blocks(outDim, TF32_BIG_TILE),
+                    blocks(rows, TF32_BIG_TILE), TF32_BIG_THREADS, 1, in, w, b, out, rows, inDim, outDim, act);
+            default -> throw new AssertionError();
         }
     }
 
@@ -335,49 +342,62 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
                                           int rows, int inDim, int outDim) {
-        if (precision == Precision.TF32) {
-            launch("dense_backward_input_tf32", blocks(inDim, TF32_TILE), blocks(rows, TF32_TILE), TF32_THREADS, 1,
-                    dz, w, dIn, rows, inDim, outDim);
-        } else if (fp32Plan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim)
-                == DenseGemmPlan.Kernel.TILE128) {
-            launch("dense_backward_input_big", blocks(inDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
-                    dz, w, dIn, rows, inDim, outDim);
-        } else {
-            launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
-                    dz, w, dIn, rows, inDim, outDim);
+        switch (wholePlan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim)) {
+            case TILE64 -> launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS,
+                    1, dz, w, dIn, rows, inDim, outDim);
+            case TILE128 -> launch("dense_backward_input_big", blocks(inDim, BIG_TILE), blocks(rows, BIG_TILE),
+                    THREADS, 1, dz, w, dIn, rows, inDim, outDim);
+            case TF32_TILE64 -> launch("dense_backward_input_tf32", blocks(inDim, TF32_TILE), blocks(rows, TF32_TILE),
+                    TF32_THREADS, 1, dz, w, dIn, rows, inDim, outDim);
+            case TF32_TILE128 -> launch("dense_backward_input_tf32_big", blocks(inDim, TF32_BIG_TILE),
+                    blocks(rows, TF32_BIG_TILE), TF32_BIG_THREADS, 1, dz, w, dIn, rows, inDim, outDim);
+            default -> throw new AssertionError();
         }
     }
 
     private void launchDenseBackwardWeight(CUdeviceptr dz, CUdeviceptr in, CUdeviceptr dW,
                                            int rows, int inDim, int outDim) {
-        if (precision == Precision.TF32) {
-            launch("dense_backward_weight_tf32", blocks(inDim, TF32_TILE), blocks(outDim, TF32_TILE), TF32_THREADS,
-                    1, dz, in, dW, rows, inDim, outDim);
-            return;
-        }
-        DenseGemmPlan plan = gemmPlanner.plan(DenseGemmPlan.Product.BACKWARD_WEIGHT, outDim, inDim, rows);
+        DenseGemmPlan plan = plan(DenseGemmPlan.Product.BACKWARD_WEIGHT, outDim, inDim, rows);
         switch (plan.kernel()) {
             case TILE64 -> launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE),
                     THREADS, 1, dz, in, dW, rows, inDim, outDim);
             case TILE128 -> launch("dense_backward_weight_big", blocks(inDim, BIG_TILE), blocks(outDim, BIG_TILE),
                     THREADS, 1, dz, in, dW, rows, inDim, outDim);
-            case SPLIT64, SPLIT128 -> {
+            case TF32_TILE64 -> launch("dense_backward_weight_tf32", blocks(inDim, TF32_TILE),
+                    blocks(outDim, TF32_TILE), TF32_THREADS, 1, dz, in, dW, rows, inDim, outDim);
+            case TF32_TILE128 -> launch("dense_backward_weight_tf32_big", blocks(inDim, TF32_BIG_TILE),
+                    blocks(outDim, TF32_BIG_TILE), TF32_BIG_THREADS, 1, dz, in, dW, rows, inDim, outDim);
+            case SPLIT64, SPLIT128, TF32_SPLIT128 -> {
                 // partials (splits, outDim, inDim), each split summing kChunk rows in ascending order; then the
                 // splits summed in ascending order: one fixed order per element, no atomics
                 long n = (long) outDim * inDim;
                 CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
                 int tile = plan.kernel().tile;
-                launchGrid3(plan.kernel() == DenseGemmPlan.Kernel.SPLIT128 ? "dense_backward_weight_split128"
-                                : "dense_backward_weight_split64", blocks(inDim, tile), blocks(outDim, tile),
-                        plan.splits(), THREADS, 1, dz, in, p, rows, inDim, outDim, plan.kChunk());
+                String kernel = switch (plan.kernel()) {
+                    case SPLIT64 -> "dense_backward_weight_split64";
+                    case SPLIT128 -> "dense_backward_weight_split128";
+                    default -> "dense_backward_weight_tf32_split128";
+                };
+                int threads = plan.kernel() == DenseGemmPlan.Kernel.TF32_SPLIT128 ? TF32_BIG_THREADS : THREADS;
+                launchGrid3(kernel, blocks(inDim, tile), blocks(outDim, tile), plan.splits(), threads, 1,
+                        dz, in, p, rows, inDim, outDim, plan.kChunk());
                 launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
             }
         }
     }
 
-    /** The kernel of an FP32 forward or input product: a whole-k plan (TILE64 or TILE128). */
-    private DenseGemmPlan.Kernel fp32Plan(DenseGemmPlan.Product product, int m, int n, int k) {
+    /** The planner's choice for one product, which must be a kernel of this backend's precision. */
+    private DenseGemmPlan plan(DenseGemmPlan.Product product, int m, int n, int k) {
         DenseGemmPlan plan = gemmPlanner.plan(product, m, n, k);
+        if (plan.kernel().precision != precision) {
+            throw new IllegalStateException("a " + precision.cliName() + " backend was planned " + plan);
+        }
+        return plan;
+    }
+
+    /** The kernel of a forward or input product: a whole-k plan. */
+    private DenseGemmPlan.Kernel wholePlan(DenseGemmPlan.Product product, int m, int n, int k) {
+        DenseGemmPlan plan = plan(product, m, n, k);
         if (plan.kernel().split()) throw new IllegalStateException("no split kernel for " + product + ": " + plan);
         return plan.kernel();
     }

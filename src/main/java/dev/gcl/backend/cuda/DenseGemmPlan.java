@@ -1,9 +1,12 @@
 package dev.gcl.backend.cuda;
 
+import dev.gcl.backend.Precision;
+
 /**
- * Which FP32 kernel computes one dense-layer product, C (m, n) = Σ_k A(m, k)·B(k, n), chosen from the shape only
- * (never from the device, so a given shape gets the same kernel, hence the same bits, on every GPU):
+ * Which kernel computes one dense-layer product, C (m, n) = Σ_k A(m, k)·B(k, n), chosen from the precision and the
+ * shape only (never from the device, so a given shape gets the same kernel, hence the same bits, on every GPU).
  *
+ * <p>FP32 ({@link #choose}):
  * <ul>
  *   <li>{@link Kernel#SPLIT128} / {@link Kernel#SPLIT64}: dW = dzᵀ·in (k = rows) when k ≥ 2·{@value #MIN_SPLIT_K}
  *       and its output tiles are fewer than {@value #TARGET_BLOCKS}: k is cut into {@code splits} ranges of
@@ -18,8 +21,16 @@ package dev.gcl.backend.cuda;
  *       layers), where 64×64 tiles give the GPU four times as many blocks.</li>
  * </ul>
  *
- * With {@link dev.gcl.backend.Precision#TF32} the tensor-core kernels of {@code dense_tf32.cu} serve every shape
- * (this plan is not consulted).
+ * TF32 ({@link #chooseTf32}), the same rules on the tensor-core kernels:
+ * <ul>
+ *   <li>{@link Kernel#TF32_SPLIT128} ({@code kernels/dense_tf32_big.cu}): dW over many rows when m and n are both
+ *       ≥ 128 and the 128×128 output tiles are fewer than {@value #TARGET_BLOCKS}; same split count rule, k ranges a
+ *       multiple of 16 rows (the kernel's k slice), then {@code gemm_split_reduce}.</li>
+ *   <li>{@link Kernel#TF32_TILE128} ({@code kernels/dense_tf32_big.cu}: 128×128 tiles, 8 warps, a 3-stage
+ *       {@code cp.async} pipeline): m and n ≥ 128 with at least {@value #MIN_BIG_TILES} tiles.</li>
+ *   <li>{@link Kernel#TF32_TILE64} ({@code kernels/dense_tf32.cu}: 64×64 tiles, 4 warps): everything else,
+ *       including thin dW (m or n under 128), which is not split in TF32.</li>
+ * </ul>
  */
 record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
     /** Output blocks that keep an H100/H200 (132 SMs) busy: about two per SM. */
@@ -42,22 +53,35 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
 
     enum Kernel {
         /** dense.cu: 64×64 tiles, one shared buffer. */
-        TILE64(64),
+        TILE64(64, Precision.FP32),
         /** dense_big.cu: 128×128 tiles, double-buffered k slices, 16-byte loads. */
-        TILE128(128),
+        TILE128(128, Precision.FP32),
         /** dense_big.cu: dW split over k, 64×64 tiles, then gemm_split_reduce. */
-        SPLIT64(64),
+        SPLIT64(64, Precision.FP32),
         /** dense_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
-        SPLIT128(128);
+        SPLIT128(128, Precision.FP32),
+        /** dense_tf32.cu: 64×64 tiles, 4 warps of mma.sync m16n8k8, one shared buffer. */
+        TF32_TILE64(64, Precision.TF32),
+        /** dense_tf32_big.cu: 128×128 tiles, 8 warps of 64×32, 16-deep k slices in a 3-stage cp.async pipeline. */
+        TF32_TILE128(128, Precision.TF32),
+        /** dense_tf32_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
+        TF32_SPLIT128(128, Precision.TF32);
 
         final int tile;
+        final Precision precision;
 
-        Kernel(int tile) {
+        Kernel(int tile, Precision precision) {
             this.tile = tile;
+            this.precision = precision;
         }
 
         boolean split() {
-            return this == SPLIT64 || this == SPLIT128;
+            return this == SPLIT64 || this == SPLIT128 || this == TF32_SPLIT128;
+        }
+
+        /** What a split's k ranges must be a multiple of: the kernel's k slice. */
+        int kChunkMultiple() {
+            return precision == Precision.TF32 ? 16 : 8;
         }
     }
 
@@ -68,7 +92,7 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
     }
 
     DenseGemmPlan {
-        if (kernel.split() ? splits < 1 || kChunk < 8 || kChunk % 8 != 0 : splits != 1) {
+        if (kernel.split() ? splits < 1 || kChunk < 8 || kChunk % kernel.kChunkMultiple() != 0 : splits != 1) {
             throw new IllegalArgumentException("bad plan " + kernel + " splits " + splits + " kChunk " + kChunk);
         }
     }
@@ -77,13 +101,21 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         return new DenseGemmPlan(kernel, 1, 0);
     }
 
-    /** A split of k into ranges of kChunk (rounded up to a multiple of 8) rows, as many as k needs. */
+    /**
+     * A split of k into ranges of kChunk (rounded up to a multiple of the kernel's k slice: 8 for FP32, 16 for TF32)
+     * rows, as many as k needs.
+     */
     static DenseGemmPlan split(Kernel kernel, int k, int wantedSplits) {
-        int chunk = (int) roundUp(ceilDiv(k, Math.max(1, wantedSplits)), 8);
+        int chunk = (int) roundUp(ceilDiv(k, Math.max(1, wantedSplits)), kernel.kChunkMultiple());
         return new DenseGemmPlan(kernel, (int) Math.max(1, ceilDiv(k, chunk)), chunk);
     }
 
-    /** The default choice (see the class comment). */
+    /** The default planner of a precision: {@link #choose} for FP32, {@link #chooseTf32} for TF32. */
+    static Planner planner(Precision precision) {
+        return precision == Precision.TF32 ? DenseGemmPlan::chooseTf32 : DenseGemmPlan::choose;
+    }
+
+    /** The default FP32 choice (see the class comment). */
     static DenseGemmPlan choose(Product product, int m, int n, int k) {
         boolean big = m >= 128 && n >= 128;
         if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
@@ -96,6 +128,18 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         }
         if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(Kernel.TILE128);
         return whole(Kernel.TILE64);
+    }
+
+    /** The default TF32 choice (see the class comment). */
+    static DenseGemmPlan chooseTf32(Product product, int m, int n, int k) {
+        boolean big = m >= 128 && n >= 128;
+        long tiles = ceilDiv(m, 128) * ceilDiv(n, 128);
+        if (product == Product.BACKWARD_WEIGHT && big && k >= 2 * MIN_SPLIT_K && tiles < TARGET_BLOCKS) {
+            int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
+            if (splits >= 2) return split(Kernel.TF32_SPLIT128, k, splits);
+        }
+        if (big && tiles >= MIN_BIG_TILES) return whole(Kernel.TF32_TILE128);
+        return whole(Kernel.TF32_TILE64);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -1,12 +1,16 @@
 package dev.gcl.backend.cuda;
 
+import dev.gcl.backend.Precision;
 import dev.gcl.backend.cuda.DenseGemmPlan.Kernel;
 import dev.gcl.backend.cuda.DenseGemmPlan.Product;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Which kernel the default plan gives the paper's shapes (B = 8192, D = 2048) and small batches; no GPU needed. */
+/**
+ * Which kernel the default plans (FP32 and TF32) give the paper's shapes (B = 8192, D = 2048) and small batches; no
+ * GPU needed.
+ */
 class DenseGemmPlanTest {
     private static final int B = 8192;
 
@@ -59,5 +63,59 @@ class DenseGemmPlanTest {
     void aWholeKernelHasNoSplitsAndASplitHasAChunk() {
         assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.TILE128, 2, 8));
         assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.SPLIT64, 2, 12));
+        assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.TF32_TILE128, 2, 16));
+        assertThrows(IllegalArgumentException.class, () -> new DenseGemmPlan(Kernel.TF32_SPLIT128, 2, 24));
+    }
+
+    @Test
+    void tf32LargeProductsUseTheBigTilesAndSmallOnesTheOldKernel() {
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 1024, 2048).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 256, 512).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 512, 2048).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 2048, 512).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 512, 32).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 2048, 4096, B).kernel());
+        // thin layers, small batches, thin dW (not split in TF32)
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 32, 512).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 1, 32).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 32, 1).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, 301, 1024, 2048).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, 64, 4096, 4096).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 32, 512, B).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1, 32, B).kernel());
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1024, 2048, 301).kernel());
+        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 256, 512, 301).kernel());
+    }
+
+    @Test
+    void tf32DWOverManyRowsIsSplitInSixteenRowMultiples() {
+        DenseGemmPlan g = DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 256, 512, B);  // G's 512 -> 256
+        assertEquals(Kernel.TF32_SPLIT128, g.kernel());
+        assertEquals(32, g.splits());
+        assertEquals(256, g.kChunk());
+        DenseGemmPlan wide = DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1024, 2048, B);
+        assertEquals(Kernel.TF32_SPLIT128, wide.kernel());
+        assertEquals(2, wide.splits());
+        DenseGemmPlan odd = DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 512, 512, 1000);
+        assertEquals(Kernel.TF32_SPLIT128, odd.kernel());
+        assertEquals(0, odd.kChunk() % 16);
+        assertTrue((long) odd.splits() * odd.kChunk() >= 1000 && (long) (odd.splits() - 1) * odd.kChunk() < 1000);
+        for (int k : new int[] {1, 15, 16, 17, 1000, 8191}) {
+            DenseGemmPlan p = DenseGemmPlan.split(Kernel.TF32_SPLIT128, k, 3);
+            assertEquals(0, p.kChunk() % 16, "chunk of " + k);
+            assertTrue((long) (p.splits() - 1) * p.kChunk() < k, "no empty split for k = " + k);
+        }
+    }
+
+    @Test
+    void eachPrecisionHasItsOwnPlannerAndKernels() {
+        for (Product p : Product.values()) {
+            for (int[] s : new int[][] {{B, 1024, 2048}, {1, 1, 1}, {32, 512, B}, {B, 32, 512}}) {
+                assertEquals(Precision.FP32, DenseGemmPlan.planner(Precision.FP32).plan(p, s[0], s[1], s[2])
+                        .kernel().precision);
+                assertEquals(Precision.TF32, DenseGemmPlan.planner(Precision.TF32).plan(p, s[0], s[1], s[2])
+                        .kernel().precision);
+            }
+        }
     }
 }

@@ -16,9 +16,11 @@ import java.util.Set;
  * Device benchmark of every dense GEMM kernel (run by {@code dev.gcl.bench.DeviceCheck gemm} in the device bundle;
  * never a unit test): each distinct layer shape of the paper's networks (G [D, 1024, 512, 256, 512, 1024, D],
  * D [D, 512, 32, 1]) at B = 8192 rows for D = 2048 and 4096, and 4096³, through the backend's denseForward
- * (out = relu(x·wᵀ + b)) and denseBackward (dz, dIn, dW, dB), with the FP32 kernels forced one family at a time
- * ({@code tile64}: dense.cu; {@code big}: dense_big.cu's 128×128 tiles and split dW wherever the shape allows;
- * {@code default}: {@link DenseGemmPlan#choose}) and the TF32 kernels. Prints one line per measurement:
+ * (out = relu(x·wᵀ + b)) and denseBackward (dz, dIn, dW, dB), with the kernels forced one family at a time:
+ * FP32 {@code ours-tile64} (dense.cu), {@code ours-big} (dense_big.cu's 128×128 tiles and split dW wherever the
+ * shape allows), {@code ours-default} ({@link DenseGemmPlan#choose}); TF32 {@code ours-tf32-tile64}
+ * (dense_tf32.cu), {@code ours-tf32-big} (dense_tf32_big.cu's 128×128 tiles and split dW wherever the shape
+ * allows), {@code ours-tf32} ({@link DenseGemmPlan#chooseTf32}). Prints one line per measurement:
  * {@code MEASURE <impl> <precision> <fwd|bwd> <rows>x<in>-><out> <TFLOP/s>} (fwd counts 2·rows·in·out flops,
  * bwd 4·rows·in·out: dIn and dW), the same format benchmarks/torch_gcl_iteration.py prints for torch.matmul.
  */
@@ -51,13 +53,21 @@ public final class GemmKernelBench {
         return chosen.kernel().split() ? chosen : DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128);
     }
 
+    private static DenseGemmPlan tf32BigWherePossible(DenseGemmPlan.Product p, int m, int n, int k) {
+        DenseGemmPlan chosen = DenseGemmPlan.chooseTf32(p, m, n, k);
+        return chosen.kernel().split() ? chosen : DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE128);
+    }
+
     public static void run() {
         record Impl(String name, Precision precision, DenseGemmPlan.Planner planner) {}
         List<Impl> impls = List.of(
                 new Impl("ours-tile64", Precision.FP32, (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE64)),
                 new Impl("ours-big", Precision.FP32, GemmKernelBench::bigWherePossible),
                 new Impl("ours-default", Precision.FP32, DenseGemmPlan::choose),
-                new Impl("ours-tf32", Precision.TF32, DenseGemmPlan::choose));
+                new Impl("ours-tf32-tile64", Precision.TF32,
+                        (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE64)),
+                new Impl("ours-tf32-big", Precision.TF32, GemmKernelBench::tf32BigWherePossible),
+                new Impl("ours-tf32", Precision.TF32, DenseGemmPlan::chooseTf32));
         for (Impl impl : impls) {
             try (CudaBackend cuda = new CudaBackend(impl.precision(), impl.planner())) {
                 for (int[] s : shapes()) measure(cuda, impl.name(), s[0], s[1], s[2]);

@@ -27,7 +27,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * The stand-in libcuda.so.1 (native-build/standin) answers like the device where the CUDA backend could go wrong:
  * it names itself as the CPU emulation, refuses double frees, transfers outside an allocation, unknown kernels
  * and launches beyond sm_80's limits with the driver's error codes, and a kernel that touches one element past a
- * buffer faults. Runs only against the stand-in (the Surefire execution "cuda-standin"); skipped on a GPU.
+ * buffer faults; its cp.async emulation lands each copy only at the issuing thread's wait, so a kernel that reads a
+ * stage before the wait or before the barrier after everyone's waits sees the wrong data (the probe kernel of
+ * native-build/standin/gcl_standin_probes.cu). Runs only against the stand-in (the Surefire execution
+ * "cuda-standin"); skipped on a GPU.
  */
 class StandInDriverTest {
     private CudaRuntime runtime;
@@ -120,6 +123,86 @@ class StandInDriverTest {
         assertCudaError("CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES", () -> gather(src, indices, dst, 16, 512));
         gather(src, indices, dst, 16, 256);
         for (CUdeviceptr p : new CUdeviceptr[] {src, indices, dst}) cuMemFree(p);
+    }
+
+    // gcl_standin_cp_async_probe's modes (native-build/standin/gcl_standin_probes.cu)
+    private static final int CORRECT = 0, NO_WAIT = 1, WAIT_OLDEST = 2, NO_BARRIER = 3, MISALIGNED = 4,
+            PAST_THE_END = 5;
+    private static final int POISON = 0xffffffff;  // what an issued, not yet landed copy leaves in shared memory
+
+    /** The stand-in's own probe kernel, resolved through a PTX text image that names its entry. */
+    private static CUfunction probe() {
+        String ptx = ".version 7.0\n.target sm_80\n.address_size 64\n"
+                + ".visible .entry gcl_standin_cp_async_probe(\n)\n{\n}\n\0";
+        CUmodule module = new CUmodule();
+        cuModuleLoadData(module, ptx.getBytes(StandardCharsets.US_ASCII));
+        CUfunction f = new CUfunction();
+        cuModuleGetFunction(f, module, "gcl_standin_cp_async_probe");
+        return f;
+    }
+
+    /** The probe in this mode over src[k] = k + 1: out[8t + e] = what thread t saw of thread t + 1's copies. */
+    private static int[] probe(int mode) {
+        float[] src = new float[512];
+        for (int k = 0; k < src.length; k++) src[k] = k + 1;
+        CUdeviceptr s = alloc(512L * Float.BYTES), out = alloc(512L * Float.BYTES);
+        try {
+            cuMemcpyHtoD(s, Pointer.to(src), 512L * Float.BYTES);
+            Pointer params = Pointer.to(Pointer.to(s), Pointer.to(out), Pointer.to(new int[] {mode}));
+            cuLaunchKernel(probe(), 1, 1, 1, 64, 1, 1, 0, null, params, null);
+            int[] seen = new int[512];
+            cuMemcpyDtoH(Pointer.to(seen), out, 512L * Float.BYTES);
+            return seen;
+        } finally {
+            cuMemFree(s);
+            cuMemFree(out);
+        }
+    }
+
+    /** Thread u's stage 0 (16-byte copy, 8 bytes read for odd u) and stage 1 (4-byte copies, u % 5 of 4 read). */
+    private static int landed(int u, int e) {
+        boolean read = e < 4 ? e < (u % 2 == 0 ? 4 : 2) : e - 4 < u % 5;
+        return Float.floatToRawIntBits(read ? (e < 4 ? 4 * u + e : 256 + 4 * u + e - 4) + 1 : 0f);
+    }
+
+    @Test
+    void cpAsyncCopiesLandAtTheWaitWithTheirZeroFill() {
+        int[] seen = probe(CORRECT);
+        for (int t = 0; t < 64; t++) {
+            for (int e = 0; e < 8; e++) assertEquals(landed((t + 1) % 64, e), seen[8 * t + e], "thread " + t + ", " + e);
+        }
+    }
+
+    @Test
+    void readingACpAsyncStageBeforeItsWaitSeesNoData() {
+        // block 0 runs its threads in order after the barrier; thread 63 reads thread 0's stage after thread 0 has
+        // returned from the kernel, which completes its copies
+        int[] seen = probe(NO_WAIT);
+        for (int k = 0; k < 8 * 63; k++) assertEquals(POISON, seen[k], "element " + k + " before any wait");
+        for (int e = 0; e < 8; e++) assertEquals(landed(0, e), seen[8 * 63 + e], "thread 63 reads thread 0's, done");
+        seen = probe(WAIT_OLDEST);  // wait_group 1: the older group is complete, the newer not
+        for (int t = 0; t < 63; t++) {
+            for (int e = 0; e < 8; e++) {
+                assertEquals(e < 4 ? landed(t + 1, e) : POISON, seen[8 * t + e], "thread " + t + ", " + e);
+            }
+        }
+    }
+
+    @Test
+    void readingAnotherThreadsCpAsyncCopyWithoutABarrierSeesNoData() {
+        int[] seen = probe(NO_BARRIER);
+        // block 0 runs its threads in order: thread t < 63 reads thread t + 1's stage before t + 1 issued anything
+        for (int t = 0; t < 63; t++) {
+            for (int e = 0; e < 8; e++) assertEquals(Float.floatToRawIntBits(-1f), seen[8 * t + e], "thread " + t);
+        }
+        for (int e = 0; e < 8; e++) assertEquals(landed(0, e), seen[8 * 63 + e], "thread 63 reads thread 0's, done");
+    }
+
+    @Test
+    void misalignedOrOutOfBoundsCpAsyncFails() {
+        assertCudaError("CUDA_ERROR_MISALIGNED_ADDRESS", () -> probe(MISALIGNED));
+        assertCudaError("CUDA_ERROR_ILLEGAL_ADDRESS", () -> probe(PAST_THE_END));
+        probe(CORRECT);  // the driver still works
     }
 
     @Test

@@ -1,0 +1,264 @@
+// TF32 tensor-core dense GEMMs for large shapes (CudaBackend with Precision.TF32), the same three products as
+// kernels/dense_tf32.cu, which stays the fallback for small shapes. Which kernel serves which shape:
+// dev.gcl.backend.cuda.DenseGemmPlan.chooseTf32 (docs/gpu-kernels.md).
+//
+//   dense_forward_tf32_big:          out = act(in · wᵀ + b)   in (rows, inDim), w (outDim, inDim), b (outDim),
+//                                                               out (rows, outDim), (=)
+//   dense_backward_input_tf32_big:   dIn = dz · w             dz (rows, outDim), w (outDim, inDim), dIn (rows, inDim), (=)
+//   dense_backward_weight_tf32_big:  dW = dzᵀ · in            dz (rows, outDim), in (rows, inDim), dW (outDim, inDim), (=)
+//   dense_backward_weight_tf32_split128: partials[s] = dzᵀ[:, ks] · in[ks, :] over the s-th range of rows ks =
+//                                    [s·kChunk, min((s+1)·kChunk, rows)); partials (splits, outDim, inDim), (=);
+//                                    grid.z = splits; then gemm_split_reduce (dense_big.cu) sums the splits in
+//                                    ascending order in double.
+//
+// Math: C(m, n) = Σ_k tf32(A(m, k))·tf32(B(k, n)), tf32 = cvt.rna.tf32.f32, products accumulated in FP32 by
+// mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32; error bound as dense_tf32.cu's (ParityTolerances, TF32).
+//
+// Tiling: 128×128 output tile per block of 256 threads = 8 warps in a 2 (m) × 4 (n) grid, each warp owning
+// 64×32 of C = 4 (m16) × 4 (n8) mma tiles, 64 FP32 accumulators per thread. k advances in 16-deep slices.
+//
+// Pipeline: 3 shared stages per operand. Global → shared copies are cp.async (no registers in between), one
+// commit group per slice; before multiplying slice s a thread waits until at most its newest group (slice s + 1)
+// is pending (cp.async.wait_group 1), then the block meets at one barrier, which (a) makes every thread's copies
+// of slice s visible and (b) proves every thread has finished slice s - 1, whose stage (s + 2) % 3 is then
+// refilled with slice s + 2 while slice s is multiplied. The prologue issues slices 0 and 1; a group is committed
+// every iteration, empty past the last slice, so the wait count stays 1. One barrier per slice.
+//
+// Global accesses: a 16-byte chunk is 4 consecutive elements of the operand's contiguous dimension. With the
+// matrix base 16-byte aligned and its row stride a multiple of 4 floats, each chunk is one 16-byte
+// cp.async.cg with src-size = 4·(elements inside the matrix): the tail of a partial chunk and whole chunks outside
+// (M, N, K) are zero-filled without being read. Otherwise (any other base or stride) the chunk is four 4-byte
+// cp.async.ca, each with src-size 4 or 0. Any M, N, K and any buffer address work; kBegin must be a multiple of 4.
+//
+// Shared layouts (floats, no padding: 3 stages × 2 operands × 128 × 16 × 4 bytes = 49,152 bytes = the 48 KB of
+// static shared memory), XOR-swizzled in 16-byte chunks so that both the cp.async writes and the fragment reads
+// are conflict-free. An operand contiguous in k (A of forward and dIn, B of forward) is stored k-major per row,
+// 16 floats a row; one contiguous in m or n (A of dW, B of dIn and dW) is stored as 16 k-rows of 128:
+//   K_MAJOR(r, k)  = r·16  + ((k/4 XOR (r/2)%4)·4) + k%4
+//   MN_MAJOR(k, r) = k·128 + ((r/4 XOR 2·(k%4))·4) + r%4
+// Fragment reads (below) touch rows r = r0 + g (g = 0..7, r0 a multiple of 8) and k = k0 + t (t = 0..3, k0 a
+// multiple of 4). K_MAJOR: bank = 16·(r%2) + 4·(k/4 XOR (r/2)%4) + t; (r%2, (r/2)%4) takes 8 distinct values over
+// g, so 32 distinct banks. MN_MAJOR: the row start is ≡ 0 (mod 32 words); bank = 4·((r/4 XOR 2t) mod 8) + r%4;
+// r/4 is c or c + 1 (c even), so r/4 XOR 2t mod 8 runs over the 4 even values for one and the 4 odd for the
+// other: 32 distinct banks. cp.async writes: a warp's 16-byte chunks cover 2 whole K_MAJOR rows per 8 lanes (128
+// contiguous bytes) or one whole MN_MAJOR row (512 bytes); the swizzle permutes chunks inside a row: no conflicts.
+//
+// Fragments (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), g = lane / 4, t = lane % 4:
+//   A (16×8, row):  a0 = A(g, t)   a1 = A(g + 8, t)   a2 = A(g, t + 4)   a3 = A(g + 8, t + 4)
+//   B (8×8, col):   b0 = B(t, g)   b1 = B(t + 4, g)
+//   C (16×8):       c0 = C(g, 2t)  c1 = C(g, 2t + 1)  c2 = C(g + 8, 2t)  c3 = C(g + 8, 2t + 1)
+// Each value is read from shared memory as the FP32 the copy brought and rounded with cvt.rna.tf32.f32 at that
+// moment (dense_tf32.cu rounds before storing to shared memory: the same values reach the mma).
+//
+// Determinism: each C element belongs to one thread of one warp and is accumulated from 0 by one mma per 8-deep
+// k group, the groups in ascending k (k = 0..7, 8..15, ...), eight products per mma in the hardware's fixed
+// order. That is the same sequence of mma inputs as dense_tf32.cu (its 32-deep slices are four such groups in the
+// same order), so for finite inputs the results equal dense_tf32.cu's bit for bit; only the sign of an exactly
+// zero sum can differ through the zero groups padding the last slice (dense_tf32.cu pads k to a multiple of 32,
+// this file to 16). No split inside the whole-k kernels, no atomics: every launch is bit-identical. The split dW
+// sums each k range in ascending order and the splits in ascending order (a different but fixed order; the split
+// count is a function of the shape only).
+//
+// The epilogue is dense_tf32.cu's: act((double)acc + (double)bias[n]) in double, rounded once, when bias is
+// given, else acc; stores outside (M, N) are skipped.
+#include "gcl_common.cuh"
+#include "gcl_tf32.cuh"  // gcl_to_tf32, gcl_mma_tf32, gcl_cp_async16/4, commit, wait (inline PTX, host twins)
+
+#define TB_BM 128
+#define TB_BN 128
+#define TB_BK 16
+#define TB_STAGES 3
+#define TB_THREADS 256
+#define TB_TILE (TB_BM * TB_BK)  // floats per operand per stage (TB_BM = TB_BN)
+
+// Shared index of element (r, k) of a k-contiguous operand's tile, and of element (k, r) of an m- or
+// n-contiguous one (16 rows of 128).
+__device__ __forceinline__ int tb_k_major(int r, int k) {
+    return r * TB_BK + ((((k >> 2) ^ (r >> 1)) & 3) << 2) + (k & 3);
+}
+__device__ __forceinline__ int tb_mn_major(int k, int r) {
+    return k * TB_BM + ((((r >> 2) ^ ((k & 3) << 1))) << 2) + (r & 3);
+}
+
+// Where this thread's fragment elements lie in a stage of an operand tile, as 4 per-thread offsets plus
+// constants. The elements are (r, k) with r = w0 + 8·p + g (p = 0..7, w0 a multiple of 32) and k = 4·cc + t
+// (cc = 0..3), g = lane / 4, t = lane % 4:
+//   K_MAJOR:  r·16 + ((cc XOR (r/2)%4)·4) + t,  (r/2)%4 = (g/2)%4     = off[cc] + 128·p
+//   MN_MAJOR: k·128 + ((r/4 XOR 2t)·4) + r%4,   r/4 XOR 2t = w0/4 + g/4 + 8·(p/4) + 2·((p%4) XOR t)
+//                                                                     = off[p % 4] + 512·cc + 32·(p / 4)
+// so that after unrolling every address is one of 4 per-thread offsets plus a compile-time constant.
+template <bool K_MAJOR>
+struct TbFragments {
+    int off[4];
+    __device__ __forceinline__ TbFragments(int w0, int g, int t) {
+#pragma unroll
+        for (int v = 0; v < 4; v++) off[v] = K_MAJOR ? (w0 + g) * TB_BK + t + ((v ^ ((g >> 1) & 3)) << 2)
+                                                     : t * TB_BM + w0 + g + 8 * (v ^ t);
+    }
+    __device__ __forceinline__ int at(int p, int cc) const {
+        return K_MAJOR ? off[cc] + 128 * p : off[p & 3] + 512 * cc + 32 * (p >> 2);
+    }
+};
+
+// Issues this thread's cp.async copies of one operand's slice [k0, k0 + 16) into the shared tile s: 512 chunks
+// of 4 floats, 2 per thread, consecutive threads on consecutive global chunks. The operand is X(r, k), r in
+// [r0, r0 + 128): K_CONTIGUOUS: x[r·ld + k], else x[k·ld + r]; elements with r >= rows or k >= kEnd are zeros.
+template <bool K_CONTIGUOUS>
+__device__ __forceinline__ void tb_load(float* s, const float* __restrict__ x, long long ld, int r0, int rows,
+                                        int k0, int kEnd, bool vec, int t) {
+#pragma unroll
+    for (int l = 0; l < TB_TILE / 4 / TB_THREADS; l++) {
+        const int id = t + TB_THREADS * l;
+        int n;             // elements of this chunk inside the matrix (a prefix of the 4)
+        long long offset;  // of the chunk's first element in x, when n > 0
+        float* dst;
+        if (K_CONTIGUOUS) {  // chunk (row id / 4, k quad id % 4)
+            const int rr = id >> 2, c = id & 3, r = r0 + rr, k = k0 + 4 * c;
+            n = r < rows ? min(max(kEnd - k, 0), 4) : 0;
+            offset = (long long)r * ld + k;
+            dst = s + tb_k_major(rr, 4 * c);
+        } else {  // chunk (k row id / 32, r quad id % 32)
+            const int kk = id >> 5, c = id & 31, k = k0 + kk, r = r0 + 4 * c;
+            n = k < kEnd ? min(max(rows - r, 0), 4) : 0;
+            offset = (long long)k * ld + r;
+            dst = s + tb_mn_major(kk, 4 * c);
+        }
+        const float* src = n > 0 ? x + offset : x;  // nothing is read when n is 0; x is a valid, aligned address
+        if (vec) {
+            gcl_cp_async16(dst, src, 4 * n);
+        } else {
+#pragma unroll
+            for (int i = 0; i < 4; i++) gcl_cp_async4(dst + i, i < n ? src + i : x, i < n ? 4 : 0);
+        }
+    }
+}
+
+// C tile of C(m, n) = Σ_{k in [kBegin, kEnd)} A(m, k)·B(k, n) for block (blockIdx.y, blockIdx.x). Layouts:
+//   A_K_CONTIGUOUS: A(m, k) = a[m·lda + k], else A(m, k) = a[k·lda + m]
+//   B_N_CONTIGUOUS: B(k, n) = b[k·ldb + n], else B(k, n) = b[n·ldb + k]
+// Writes c[m·ldc + n] = act((double)acc + bias[n]) when bias is not null, else acc, for m < M, n < N.
+template <bool A_K_CONTIGUOUS, bool B_N_CONTIGUOUS>
+__device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, long long lda,
+                                                   const float* __restrict__ b, long long ldb,
+                                                   float* __restrict__ c, long long ldc, int M, int N, int kBegin,
+                                                   int kEnd, const float* __restrict__ bias, int act) {
+    alignas(16) __shared__ float As[TB_STAGES][TB_TILE];  // A_K_CONTIGUOUS: K_MAJOR(m, k), else MN_MAJOR(k, m)
+    alignas(16) __shared__ float Bs[TB_STAGES][TB_TILE];  // B_N_CONTIGUOUS: MN_MAJOR(k, n), else K_MAJOR(n, k)
+
+    const int t = threadIdx.x;
+    const int lane = t % 32, warp = t / 32;
+    const int g = lane / 4, q = lane % 4;                   // fragment row group and column (t in the PTX tables)
+    const int wm = (warp % 2) * 64, wn = (warp / 2) * 32;  // this warp's 64×32 corner of the block tile
+    const int m0 = blockIdx.y * TB_BM, n0 = blockIdx.x * TB_BN;
+    const bool vecA = ((uintptr_t)a % 16 == 0) && (lda % 4 == 0);
+    const bool vecB = ((uintptr_t)b % 16 == 0) && (ldb % 4 == 0);
+    const int kTiles = kEnd > kBegin ? (kEnd - kBegin + TB_BK - 1) / TB_BK : 0;
+
+    auto load = [&](int stage, int kt) {
+        const int k0 = kBegin + kt * TB_BK;
+        tb_load<A_K_CONTIGUOUS>(As[stage], a, lda, m0, M, k0, kEnd, vecA, t);
+        tb_load<!B_N_CONTIGUOUS>(Bs[stage], b, ldb, n0, N, k0, kEnd, vecB, t);
+    };
+    const TbFragments<A_K_CONTIGUOUS> fragA(wm, g, q);   // A(wm + 8·p + g, 4·cc + q)
+    const TbFragments<!B_N_CONTIGUOUS> fragB(wn, g, q);  // B(4·cc + q, wn + 8·p + g)
+
+    float acc[4][4][4];  // [m16 tile][n8 tile][c0..c3]
+#pragma unroll
+    for (int i = 0; i < 4; i++)
+#pragma unroll
+        for (int j = 0; j < 4; j++)
+#pragma unroll
+            for (int r = 0; r < 4; r++) acc[i][j][r] = 0.0f;
+
+#pragma unroll
+    for (int s = 0; s < TB_STAGES - 1; s++) {  // prologue: slices 0 and 1 in flight
+        if (s < kTiles) load(s, s);
+        gcl_cp_async_commit();
+    }
+    for (int kt = 0; kt < kTiles; kt++) {
+        gcl_cp_async_wait<TB_STAGES - 2>();  // this thread's copies of slice kt have landed
+        __syncthreads();                     // everyone's have; everyone is done with slice kt - 1
+        const int next = kt + TB_STAGES - 1;
+        if (next < kTiles) load(next % TB_STAGES, next);  // into the stage slice kt - 1 used
+        gcl_cp_async_commit();
+        const float* sa = As[kt % TB_STAGES];
+        const float* sb = Bs[kt % TB_STAGES];
+#pragma unroll
+        for (int ks = 0; ks < TB_BK / 8; ks++) {  // k = 8·ks .. 8·ks + 7: chunks cc = 2·ks (k + q), 2·ks + 1 (k + q + 4)
+            uint32_t fa[4][4], fb[4][2];
+#pragma unroll
+            for (int i = 0; i < 4; i++) {  // rows wm + 16·i + g (p = 2i) and + 8 (p = 2i + 1)
+                fa[i][0] = gcl_to_tf32(sa[fragA.at(2 * i, 2 * ks)]);
+                fa[i][1] = gcl_to_tf32(sa[fragA.at(2 * i + 1, 2 * ks)]);
+                fa[i][2] = gcl_to_tf32(sa[fragA.at(2 * i, 2 * ks + 1)]);
+                fa[i][3] = gcl_to_tf32(sa[fragA.at(2 * i + 1, 2 * ks + 1)]);
+            }
+#pragma unroll
+            for (int j = 0; j < 4; j++) {  // columns wn + 8·j + g (p = j)
+                fb[j][0] = gcl_to_tf32(sb[fragB.at(j, 2 * ks)]);
+                fb[j][1] = gcl_to_tf32(sb[fragB.at(j, 2 * ks + 1)]);
+            }
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 4; j++) gcl_mma_tf32(acc[i][j], fa[i], fb[j]);
+        }
+    }
+
+#pragma unroll
+    for (int i = 0; i < 4; i++) {
+#pragma unroll
+        for (int half = 0; half < 2; half++) {  // c0, c1 in row g; c2, c3 in row g + 8
+            const int m = m0 + wm + 16 * i + g + 8 * half;
+            if (m >= M) continue;
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+#pragma unroll
+                for (int e = 0; e < 2; e++) {
+                    const int n = n0 + wn + 8 * j + 2 * q + e;
+                    if (n >= N) continue;
+                    float v = acc[i][j][2 * half + e];
+                    if (bias != nullptr) v = gcl_activate((double)v + (double)bias[n], act);
+                    c[(long long)m * ldc + n] = v;
+                }
+            }
+        }
+    }
+}
+
+// Grid: (ceil(outDim / 128), ceil(rows / 128)), TB_THREADS threads.
+extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
+dense_forward_tf32_big(const float* __restrict__ in, const float* __restrict__ w, const float* __restrict__ b,
+                       float* __restrict__ out, int rows, int inDim, int outDim, int act) {
+    // A = in (rows, inDim) k-contiguous; B(k, n) = w[n, k] k-contiguous
+    gemm_tile_tf32_big<true, false>(in, inDim, w, inDim, out, outDim, rows, outDim, 0, inDim, b, act);
+}
+
+// Grid: (ceil(inDim / 128), ceil(rows / 128)), TB_THREADS threads.
+extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
+dense_backward_input_tf32_big(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
+                              int rows, int inDim, int outDim) {
+    // A = dz (rows, outDim) k-contiguous; B = w (outDim, inDim) n-contiguous
+    gemm_tile_tf32_big<true, true>(dz, outDim, w, inDim, dIn, inDim, rows, inDim, 0, outDim, nullptr,
+                                   GCL_ACT_IDENTITY);
+}
+
+// Grid: (ceil(inDim / 128), ceil(outDim / 128)), TB_THREADS threads. The sum runs over rows, in ascending order.
+extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
+dense_backward_weight_tf32_big(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
+                               int rows, int inDim, int outDim) {
+    // A(m, k) = dz[k, m] m-contiguous; B = in (rows, inDim) n-contiguous
+    gemm_tile_tf32_big<false, true>(dz, outDim, in, inDim, dW, inDim, outDim, inDim, 0, rows, nullptr,
+                                    GCL_ACT_IDENTITY);
+}
+
+// Split s = blockIdx.z of dW over rows: partials (splits, outDim, inDim). kChunk is a multiple of 16.
+// Grid: (ceil(inDim / 128), ceil(outDim / 128), splits), TB_THREADS threads.
+extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
+dense_backward_weight_tf32_split128(const float* __restrict__ dz, const float* __restrict__ in,
+                                    float* __restrict__ partials, int rows, int inDim, int outDim, int kChunk) {
+    const int kBegin = blockIdx.z * kChunk, kEnd = min(rows, kBegin + kChunk);
+    float* p = partials + (long long)blockIdx.z * outDim * inDim;
+    gemm_tile_tf32_big<false, true>(dz, outDim, in, inDim, p, inDim, outDim, inDim, kBegin, kEnd, nullptr,
+                                    GCL_ACT_IDENTITY);
+}
