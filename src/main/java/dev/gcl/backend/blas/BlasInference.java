@@ -6,22 +6,24 @@ import dev.gcl.nn.NetworkWeights;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fast scoring with one network: its weights copied once into native memory, every product single-threaded
- * OpenBLAS on the thread that needs it. A batch is split by rows into {@code threads} contiguous parts, one per
- * thread; each thread runs its part through the whole network in chunks of {@link #chunkRows()} rows (input
- * copy, sgemm, bias and activation, the next layer, the score), so a chunk's activations stay in cache between
- * layers and no thread waits for another between products. One row takes sgemv on the calling thread.
+ * OpenBLAS on the thread that needs it. A batch is cut into chunks of {@link #chunkRows()} rows from its first row;
+ * each chunk runs through the whole network on one thread (input copy, sgemm, bias and activation, the next layer,
+ * the score), so its activations stay in cache between layers and no thread waits for another between products.
+ * A batch with enough work hands its chunks out to {@code threads} threads as they become free; one row takes sgemv
+ * on the calling thread.
  *
  * <p>Thread-safe; immutable after construction except for its buffers. Each calling thread keeps its own chunk
  * buffers for batches it runs alone (one row, or too little work to split: any number of such calls run at once);
  * split batches run one at a time on buffers of this object (see {@link Blas}). After a thread's first call of a
  * given size nothing is allocated, except a few task objects per split batch.
  *
- * <p>Results of a row depend only on the row and on which chunk position it falls in, so the same call on the
- * same thread count is bit-identical; a different thread count moves chunk boundaries and changes results within
- * FP32 rounding (sgemm kernels may order a row's k-sum differently at block edges).
+ * <p>A row's score depends only on the row, its position in its chunk and the chunk's size, never on the thread
+ * that ran the chunk or on how many threads there are: the same call is bit-identical at any thread count on the
+ * same machine (another CPU may get other OpenBLAS kernels).
  */
 public final class BlasInference {
     /** What {@link #score} writes per row. */
@@ -32,8 +34,11 @@ public final class BlasInference {
         RECONSTRUCTION_ERROR
     }
 
-    /** Input floats per chunk (8 MB): the chunk's input and activations stay in the last-level cache. */
-    static final long CHUNK_INPUT_FLOATS = 1L << 21;
+    /**
+     * Input floats per chunk (4 MB: 512 rows at D = 2048): a chunk's input and activations stay in the last-level
+     * cache, and a batch of 8192 rows makes 16 chunks, enough for threads to even out.
+     */
+    static final long CHUNK_INPUT_FLOATS = 1L << 20;
     /** Batches with less work than this (multiply-adds) run on the calling thread alone. */
     public static final long SPLIT_WORK = 1L << 24;
 
@@ -44,12 +49,14 @@ public final class BlasInference {
     private final long macsPerRow;
     private final int threads;
     private final int chunkRows;
-    /** Runs the parts of a split batch; null with one thread. */
+    /** The threads of a split batch; null with one thread. */
     private final RowParallel parts;
     /** Each calling thread's buffers, grown to the largest chunk it ran alone. */
     private final ThreadLocal<Chunk[]> callerChunk = ThreadLocal.withInitial(() -> new Chunk[1]);
-    /** One chunk's buffers per part of a split batch: used under Blas's exclusive section only. */
+    /** One chunk's buffers per thread of a split batch: used under Blas's exclusive section only. */
     private Chunk[] partChunks;
+    /** The next chunk of the split batch running now (under the exclusive section). */
+    private final AtomicInteger nextChunk = new AtomicInteger();
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
@@ -131,10 +138,16 @@ public final class BlasInference {
         }
         Blas.enterExclusiveSingleThreaded();
         try {
-            Chunk[] chunks = partChunks();
-            parts.forEachPart(threads, p -> {
-                int from = (int) ((long) rows * p / threads), to = (int) ((long) rows * (p + 1) / threads);
-                scoreRange(x, from, to, out, output, chunks[p]);
+            Chunk[] buffers = partChunks();
+            int chunks = (rows + chunkRows - 1) / chunkRows;
+            nextChunk.set(0);
+            parts.forEachPart(Math.min(threads, chunks), p -> {
+                // chunks are handed out in order as threads become free: a thread slowed by anything else on its
+                // core does fewer of them; which thread runs a chunk does not change its numbers
+                for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
+                    int first = c * chunkRows;
+                    scoreRange(x, first, Math.min(rows, first + chunkRows), out, output, buffers[p]);
+                }
             });
         } finally {
             Blas.exitExclusiveSingleThreaded();

@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The fast scorer's batch split: parts of rows per thread, chunks of {@code chunkRows} rows per part. 2,500 rows of
- * 2,048 features make 1,024-row chunks with a short last one in every part, and enough work to be split.
+ * The fast scorer's batches: chunks of {@code chunkRows} rows handed out to threads. 2,500 rows of 2,048 features make
+ * four 512-row chunks and a short last one, and enough work to be split.
  */
 class BlasInferenceTest {
     private static final int DIM = 2048, ROWS = 2500;
@@ -62,9 +62,9 @@ class BlasInferenceTest {
     }
 
     @Test
-    void theBatchIsLargeEnoughToSplitAndSpansSeveralChunksPerPart() {
+    void theBatchIsLargeEnoughToSplitAndSpansSeveralChunks() {
         BlasInference d = inferenceOrSkip(D, 2);
-        assertEquals(1024, d.chunkRows());
+        assertEquals(512, d.chunkRows());
         assertTrue(ROWS * (DIM * 64L + 64 * 8 + 8) >= BlasInference.SPLIT_WORK);
     }
 
@@ -80,14 +80,28 @@ class BlasInferenceTest {
     }
 
     @Test
-    void theSameCallOnTheSameThreadCountIsBitIdentical() {
-        float[] first = new float[ROWS], again = new float[ROWS], fresh = new float[ROWS];
+    void theSameCallIsBitIdenticalAtAnyThreadCount() {
+        float[] first = new float[ROWS], again = new float[ROWS];
         BlasInference d = inferenceOrSkip(D, 2);
         d.score(X, ROWS, first, BlasInference.Output.VALUE);
         d.score(X, ROWS, again, BlasInference.Output.VALUE);
-        inferenceOrSkip(D, 2).score(X, ROWS, fresh, BlasInference.Output.VALUE);
         assertArrayEquals(first, again);
-        assertArrayEquals(first, fresh);
+        for (int threads : new int[] {1, 3, 5}) {
+            float[] other = new float[ROWS];
+            inferenceOrSkip(D, threads).score(X, ROWS, other, BlasInference.Output.VALUE);
+            assertArrayEquals(first, other, threads + " threads against 2");
+        }
+    }
+
+    /** Tiny chunks: many more chunks than threads, a short last one, every thread busy. */
+    @Test
+    void smallChunksGiveTheSameScoresAsOneThreadWithThem() {
+        float[] one = new float[ROWS], three = new float[ROWS];
+        inferenceOrSkip(D, 1);
+        new BlasInference(D, 1, 7).score(X, ROWS, one, BlasInference.Output.VALUE);
+        new BlasInference(D, 3, 7).score(X, ROWS, three, BlasInference.Output.VALUE);
+        assertArrayEquals(one, three);
+        Validate.close("D's output in 7-row chunks", three, referenceValue(), 1e-5, 1e-4);
     }
 
     /** Single rows and small batches (concurrent sections) and split batches (exclusive) from eight threads. */
