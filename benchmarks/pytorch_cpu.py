@@ -8,8 +8,12 @@ of one 8192-row batch (under torch.inference_mode()) and of a single row. Each r
 benchmarks/target/benchmarks.jar, dev.gcl.bench.SideBySide) and then PyTorch, at the same thread count; the data
 (x.f32) and initial weights (model/weights.npz, PyTorch parameter names) are written once by SideBySide prepare.
 
-    mvn -q -DskipTests install && mvn -q -f benchmarks/pom.xml package     # in the repository root
-    python3 benchmarks/pytorch_cpu.py --threads 2 --rounds 3
+    mvn -q -DskipTests install && mvn -q -f benchmarks/pom.xml clean package     # in the repository root
+    python3 benchmarks/pytorch_cpu.py --threads 2 --rounds 3 --pairs 40
+
+With --pairs P it then times D's scoring paired: our JVM stays up (SideBySide serve) and the script alternates one
+8192-row batch of ours with one of PyTorch's, P times (and 300 single rows each, P times); each pair gives one
+ratio, and the median of the pair ratios is robust to load that comes and goes on a shared machine.
 
 Needs python3-torch and python3-numpy (Debian). Prints each round and the median ratios ours / PyTorch.
 """
@@ -97,6 +101,52 @@ def ours_round(java, jar, work, threads, backend):
     return {l.split()[1]: float(l.split()[2]) for l in text.splitlines() if l.startswith("RESULT ")}
 
 
+def paired_scoring(java, jar, work, threads, x, weights, pairs):
+    """Median ratios of P alternating (ours, PyTorch) pairs: one 8192-row batch each, then 300 single rows each."""
+    torch.set_num_threads(threads)
+    d = network(weights, "D", [DIM, 512, 32, 1], True)
+    xb, row = x[:BATCH], x[:1].clone()
+    server = subprocess.Popen([java, "-Xmx6g", "-cp", jar, "dev.gcl.bench.SideBySide", "serve", work, str(threads)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "READY"
+
+        def ours(request):
+            server.stdin.write(request + "\n")
+            server.stdin.flush()
+            return int(server.stdout.readline().split()[1]) / 1e9
+
+        with torch.inference_mode():
+            for _ in range(3):
+                d(xb)
+            for _ in range(1000):
+                d(row)
+            batch, rows = [], []
+            for _ in range(pairs):
+                o = ours("batch")
+                t0 = time.perf_counter()
+                d(xb)
+                batch.append((o, time.perf_counter() - t0))
+                o = ours("rows 300")
+                t0 = time.perf_counter()
+                for _ in range(300):
+                    d(row)
+                rows.append((o, time.perf_counter() - t0))
+        server.stdin.write("quit\n")
+        server.stdin.flush()
+    finally:
+        server.wait(timeout=60)
+    print(f"paired D-score, {pairs} alternating pairs, {threads} threads:")
+    b_ratio = statistics.median(t / o for o, t in batch)  # rows/s ours / PyTorch = time PyTorch / time ours
+    print(f"  dscore_batch_rows_per_s: ours {BATCH / statistics.median(o for o, _ in batch):.4g} "
+          f"torch {BATCH / statistics.median(t for _, t in batch):.4g}; median pair ratio ours / PyTorch "
+          f"{b_ratio:.3f} (quartiles {' '.join(f'{q:.3f}' for q in statistics.quantiles([t / o for o, t in batch]))})")
+    r_ratio = statistics.median(o / t for o, t in rows)
+    print(f"  dscore_single_row_us: ours {statistics.median(o for o, _ in rows) / 300 * 1e6:.4g} "
+          f"torch {statistics.median(t for _, t in rows) / 300 * 1e6:.4g}; median pair ratio ours / PyTorch "
+          f"{r_ratio:.3f} (quartiles {' '.join(f'{q:.3f}' for q in statistics.quantiles([o / t for o, t in rows]))})")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,6 +156,7 @@ def main():
     ap.add_argument("--jar", default=os.path.join(here, "target", "benchmarks.jar"))
     ap.add_argument("--java", default="java")
     ap.add_argument("--backend", default="blas", help="ours: blas (default) or reference")
+    ap.add_argument("--pairs", type=int, default=0, help="then P paired scoring comparisons (fast scorer)")
     a = ap.parse_args()
     if not os.path.exists(os.path.join(a.work, "x.f32")):
         subprocess.run([a.java, "-Xmx6g", "-cp", a.jar, "dev.gcl.bench.SideBySide", "prepare", a.work], check=True)
@@ -121,9 +172,12 @@ def main():
             ratios[k].append(ours[k] / theirs[k])
         print(f"round {r + 1}: " + "; ".join(f"{k} ours {ours[k]:.4g} torch {theirs[k]:.4g} ratio {ours[k] / theirs[k]:.3f}"
                                             for k in keys), flush=True)
-    print("median ratios ours / PyTorch (> 1 is faster for throughputs, < 1 is faster for latency):")
-    for k in keys:
+    if a.rounds > 0:
+        print("median ratios ours / PyTorch (> 1 is faster for throughputs, < 1 is faster for latency):")
+    for k in keys if a.rounds > 0 else []:
         print(f"  {k}: {statistics.median(ratios[k]):.3f}  (rounds: {', '.join(f'{v:.3f}' for v in ratios[k])})")
+    if a.pairs > 0:
+        paired_scoring(a.java, a.jar, a.work, a.threads, x, weights, a.pairs)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ import java.util.Map;
  * <pre>
  * SideBySide prepare DIR                 # DIR/x.f32 (4 batches × 8192 rows × 2048, little-endian) and DIR/model
  * SideBySide time DIR THREADS [BACKEND]  # BACKEND blas (default) or reference
+ * SideBySide serve DIR THREADS           # scoring on request, for paired timing: reads "batch" or "rows N" lines,
+ *                                        # answers each with "NANOS t" (one 8192-row batch; N single rows)
  * </pre>
  */
 public final class SideBySide {
@@ -52,6 +54,7 @@ public final class SideBySide {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[1]);
         if (args[0].equals("prepare")) prepare(dir);
+        else if (args[0].equals("serve")) serve(dir, Integer.parseInt(args[2]));
         else time(dir, Integer.parseInt(args[2]), args.length > 3 ? args[3] : "blas");
     }
 
@@ -80,6 +83,36 @@ public final class SideBySide {
             float[] x = new float[b.capacity() / 4];
             b.asFloatBuffer().get(x);
             return x;
+        }
+    }
+
+    /**
+     * Times D's score of the first 8192-row batch, or of N single rows, each time the script asks: the JVM stays
+     * warm and the script alternates our calls with PyTorch's at the granularity of one batch.
+     */
+    static void serve(Path dir, int threads) throws IOException {
+        float[] x = read(dir.resolve("x.f32"));
+        GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(Scorer.FAST, threads);
+        float[] out = new float[BATCH];
+        float[] row = Arrays.copyOf(x, DIM);
+        float[] one = new float[1];
+        for (int r = 0; r < 3; r++) model.score(ScoreSource.DISCRIMINATOR, x, BATCH, out);
+        for (int r = 0; r < 1000; r++) model.score(ScoreSource.DISCRIMINATOR, row, 1, one);
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+        System.out.println("READY");
+        System.out.flush();
+        for (String line = in.readLine(); line != null && !line.equals("quit"); line = in.readLine()) {
+            long t0 = System.nanoTime();
+            if (line.equals("batch")) {
+                model.score(ScoreSource.DISCRIMINATOR, x, BATCH, out);
+            } else if (line.startsWith("rows ")) {
+                int n = Integer.parseInt(line.substring(5));
+                for (int r = 0; r < n; r++) model.score(ScoreSource.DISCRIMINATOR, row, 1, one);
+            } else {
+                throw new IllegalArgumentException("unknown request: " + line);
+            }
+            System.out.println("NANOS " + (System.nanoTime() - t0));
+            System.out.flush();
         }
     }
 

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fast scoring with one network: its weights copied once into native memory, every product single-threaded
- * OpenBLAS on the thread that needs it. A batch is cut into chunks of {@link #chunkRows()} rows from its first row;
- * each chunk runs through the whole network on one thread (input copy, sgemm, bias and activation, the next layer,
- * the score), so its activations stay in cache between layers and no thread waits for another between products.
+ * OpenBLAS on the thread that needs it. A batch is cut into chunks of {@link #chunkRows()} rows from its first row
+ * (smaller ones at its end, {@link #chunkAt}); each chunk runs through the whole network on one thread (input copy,
+ * sgemm, bias and activation, the next layer, the score), so its activations stay in cache between layers and no
+ * thread waits for another between products.
  * A batch with enough work hands its chunks out to {@code threads} threads as they become free; one row takes sgemv
  * on the calling thread.
  *
@@ -35,10 +36,11 @@ public final class BlasInference {
     }
 
     /**
-     * Input floats per chunk (4 MB: 512 rows at D = 2048): a chunk's input and activations stay in the last-level
-     * cache, and a batch of 8192 rows makes 16 chunks, enough for threads to even out.
+     * Input floats per chunk (8 MB: 1,024 rows at D = 2048): a chunk's input and activations stay in the last-level
+     * cache, and a batch of 8192 rows makes 8 chunks for threads to share. Paired against PyTorch on 2 cores
+     * (benchmarks/README.md), 1,024 rows scored faster than 512 or 2,048.
      */
-    static final long CHUNK_INPUT_FLOATS = 1L << 20;
+    static final long CHUNK_INPUT_FLOATS = 1L << 21;
     /** Batches with less work than this (multiply-adds) run on the calling thread alone. */
     public static final long SPLIT_WORK = 1L << 24;
 
@@ -55,8 +57,8 @@ public final class BlasInference {
     private final ThreadLocal<Chunk[]> callerChunk = ThreadLocal.withInitial(() -> new Chunk[1]);
     /** One chunk's buffers per thread of a split batch: used under Blas's exclusive section only. */
     private Chunk[] partChunks;
-    /** The next chunk of the split batch running now (under the exclusive section). */
-    private final AtomicInteger nextChunk = new AtomicInteger();
+    /** The first row of the next chunk of the split batch running now (under the exclusive section). */
+    private final AtomicInteger nextRow = new AtomicInteger();
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
@@ -130,7 +132,9 @@ public final class BlasInference {
             Chunk chunk = callerChunk(Math.min(rows, chunkRows));
             Blas.enterSingleThreaded();
             try {
-                scoreRange(x, 0, rows, out, output, chunk);
+                for (int first = 0; first < rows; first += chunkAt(rows, first)) {
+                    scoreChunk(x, first, chunkAt(rows, first), out, output, chunk);
+                }
             } finally {
                 Blas.exitSingleThreaded();
             }
@@ -139,19 +143,30 @@ public final class BlasInference {
         Blas.enterExclusiveSingleThreaded();
         try {
             Chunk[] buffers = partChunks();
-            int chunks = (rows + chunkRows - 1) / chunkRows;
-            nextChunk.set(0);
-            parts.forEachPart(Math.min(threads, chunks), p -> {
+            nextRow.set(0);
+            parts.forEachPart(threads, p -> {
                 // chunks are handed out in order as threads become free: a thread slowed by anything else on its
                 // core does fewer of them; which thread runs a chunk does not change its numbers
-                for (int c = nextChunk.getAndIncrement(); c < chunks; c = nextChunk.getAndIncrement()) {
-                    int first = c * chunkRows;
-                    scoreRange(x, first, Math.min(rows, first + chunkRows), out, output, buffers[p]);
+                while (true) {
+                    int first = nextRow.get();
+                    if (first >= rows) return;
+                    int n = chunkAt(rows, first);
+                    if (nextRow.compareAndSet(first, first + n)) scoreChunk(x, first, n, out, output, buffers[p]);
                 }
             });
         } finally {
             Blas.exitExclusiveSingleThreaded();
         }
+    }
+
+    /**
+     * Rows in the chunk that starts at row {@code first} of a batch of {@code rows}: chunkRows, and a quarter of that
+     * in the batch's last 2·chunkRows rows, so that threads run out of work within a small chunk of each other. A
+     * function of (rows, first) alone: the same chunks at any thread count.
+     */
+    int chunkAt(int rows, int first) {
+        int left = rows - first;
+        return Math.min(left, left > 2 * chunkRows ? chunkRows : Math.max(1, chunkRows / 4));
     }
 
     private Chunk callerChunk(int rows) {
@@ -170,25 +185,22 @@ public final class BlasInference {
         return partChunks;
     }
 
-    /** Rows [from, to) of x, chunk by chunk, on the calling thread. */
-    private void scoreRange(float[] x, int from, int to, float[] out, Output output, Chunk c) {
+    /** Scores rows [first, first + n) of x on the calling thread. */
+    private void scoreChunk(float[] x, int first, int n, float[] out, Output output, Chunk c) {
+        FloatBuffer y = forwardChunk(x, first, n, c);
+        if (output == Output.VALUE) {
+            y.get(0, out, first, n);
+            return;
+        }
         int inDim = dims[0];
-        for (int first = from; first < to; first += c.rows) {
-            int n = Math.min(c.rows, to - first);
-            FloatBuffer y = forwardChunk(x, first, n, c);
-            if (output == Output.VALUE) {
-                y.get(0, out, first, n);
-                continue;
+        for (int r = 0; r < n; r++) {  // the reference's double sum, while the chunk is in cache
+            double sum = 0;
+            int xOff = (first + r) * inDim, yOff = r * inDim;
+            for (int j = 0; j < inDim; j++) {
+                double diff = (double) y.get(yOff + j) - x[xOff + j];
+                sum += diff * diff;
             }
-            for (int r = 0; r < n; r++) {  // the reference's double sum, while the chunk is in cache
-                double sum = 0;
-                int xOff = (first + r) * inDim, yOff = r * inDim;
-                for (int j = 0; j < inDim; j++) {
-                    double diff = (double) y.get(yOff + j) - x[xOff + j];
-                    sum += diff * diff;
-                }
-                out[first + r] = (float) (sum / inDim);
-            }
+            out[first + r] = (float) (sum / inDim);
         }
     }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The fast scorer's batches: chunks of {@code chunkRows} rows handed out to threads. 2,500 rows of 2,048 features make
- * four 512-row chunks and a short last one, and enough work to be split.
+ * two 1,024-row chunks and a short last one, and enough work to be split.
  */
 class BlasInferenceTest {
     private static final int DIM = 2048, ROWS = 2500;
@@ -64,7 +64,7 @@ class BlasInferenceTest {
     @Test
     void theBatchIsLargeEnoughToSplitAndSpansSeveralChunks() {
         BlasInference d = inferenceOrSkip(D, 2);
-        assertEquals(512, d.chunkRows());
+        assertEquals(1024, d.chunkRows());
         assertTrue(ROWS * (DIM * 64L + 64 * 8 + 8) >= BlasInference.SPLIT_WORK);
     }
 
