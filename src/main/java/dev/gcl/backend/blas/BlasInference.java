@@ -41,6 +41,11 @@ public final class BlasInference {
      * (benchmarks/README.md), 1,024 rows scored faster than 512 or 2,048.
      */
     static final long CHUNK_INPUT_FLOATS = 1L << 21;
+    /**
+     * Rows a tail chunk has at least: smaller products would spend more time packing the weights (OpenBLAS packs
+     * them on every call) than multiplying.
+     */
+    static final int MIN_TAIL_ROWS = 32;
     /** Batches with less work than this (multiply-adds) run on the calling thread alone. */
     public static final long SPLIT_WORK = 1L << 24;
 
@@ -160,13 +165,18 @@ public final class BlasInference {
     }
 
     /**
-     * Rows in the chunk that starts at row {@code first} of a batch of {@code rows}: chunkRows, and a quarter of that
-     * in the batch's last 2·chunkRows rows, so that threads run out of work within a small chunk of each other. A
-     * function of (rows, first) alone: the same chunks at any thread count.
+     * Rows in the chunk that starts at row {@code first} of a batch of {@code rows}: chunkRows, and in the batch's
+     * last (at most 2·chunkRows) rows an eighth of those rows but at least {@link #MIN_TAIL_ROWS}, so that threads run
+     * out of work within a small chunk of each other and a small batch still makes a few chunks. A function of
+     * (rows, first) alone: the same chunks at any thread count.
      */
     int chunkAt(int rows, int first) {
-        int left = rows - first;
-        return Math.min(left, left > 2 * chunkRows ? chunkRows : Math.max(1, chunkRows / 4));
+        int r = chunkRows;
+        int tailBegin = rows <= 2 * r ? 0 : r * ((rows - r - 1) / r);  // the first multiple of r within 2r of the end
+        if (first < tailBegin) return r;
+        int tail = rows - tailBegin;
+        int size = Math.min(r, Math.max(MIN_TAIL_ROWS, (tail + 7) / 8));
+        return Math.min(size, rows - first);
     }
 
     private Chunk callerChunk(int rows) {

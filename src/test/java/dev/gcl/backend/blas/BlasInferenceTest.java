@@ -93,6 +93,28 @@ class BlasInferenceTest {
         }
     }
 
+    private static List<Integer> chunks(BlasInference net, int rows) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int first = 0; first < rows; first += sizes.get(sizes.size() - 1)) sizes.add(net.chunkAt(rows, first));
+        return sizes;
+    }
+
+    @Test
+    void chunksCoverTheBatchWithSmallerOnesAtItsEnd() {
+        BlasInference d = inferenceOrSkip(D, 2);
+        assertEquals(List.of(1024, 1024, 1024, 1024, 1024, 1024, 256, 256, 256, 256, 256, 256, 256, 256),
+                chunks(d, 8192));
+        assertEquals(List.of(32, 32), chunks(d, 64), "a small batch still makes two chunks");
+        assertEquals(List.of(1024, 1024, 1024, 241, 241, 241, 241, 241, 241, 241, 241), chunks(d, 5000));
+        for (BlasInference net : new BlasInference[] {d, new BlasInference(D, 2, 7)}) {
+            for (int rows = 1; rows <= 3000; rows++) {
+                List<Integer> sizes = chunks(net, rows);
+                assertEquals(rows, sizes.stream().mapToInt(Integer::intValue).sum(), rows + " rows");
+                for (int size : sizes) assertTrue(size >= 1 && size <= net.chunkRows(), rows + " rows: " + sizes);
+            }
+        }
+    }
+
     /** Tiny chunks: many more chunks than threads, a short last one, every thread busy. */
     @Test
     void smallChunksGiveTheSameScoresAsOneThreadWithThem() {
