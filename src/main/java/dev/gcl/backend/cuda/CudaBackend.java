@@ -44,12 +44,6 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
 public final class CudaBackend implements Backend {
     private static final int THREADS = 256;          // GCL_THREADS in kernels/gcl_common.cuh
     private static final int REDUCE_THREADS = 1024;  // GCL_REDUCE_THREADS
-    private static final int GEMM_TILE = 64;         // GEMM_BM = GEMM_BN in kernels/dense.cu
-    private static final int BIG_TILE = 128;         // the 128×128 tiles of kernels/dense_big.cu
-    private static final int TF32_TILE = 64;         // TF32_BM = TF32_BN in kernels/dense_tf32.cu
-    private static final int TF32_THREADS = 128;     // TF32_THREADS: 4 warps of 32×32 each
-    private static final int TF32_BIG_TILE = 128;    // TB_BM = TB_BN in kernels/dense_tf32_big.cu
-    private static final int TF32_BIG_THREADS = 256; // TB_THREADS: 8 warps of 64×32 each
     private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
     private static final int ROWS_PER_WARP_BLOCK = THREADS / 32;
     private static final int MAX_GRID = 1 << 20;     // grid-stride kernels need no more blocks than this
@@ -323,17 +317,9 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
                                     int rows, int inDim, int outDim, int act) {
-        switch (wholePlan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim)) {
-            case TILE64 -> launch("dense_forward", blocks(outDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS, 1,
-                    in, w, b, out, rows, inDim, outDim, act);
-            case TILE128 -> launch("dense_forward_big", blocks(outDim, BIG_TILE), blocks(rows, BIG_TILE), THREADS, 1,
-                    in, w, b, out, rows, inDim, outDim, act);
-            case TF32_TILE64 -> launch("dense_forward_tf32", blocks(outDim, TF32_TILE), blocks(rows, TF32_TILE),
-                    TF32_THREADS, 1, in, w, b, out, rows, inDim, outDim, act);
-            case TF32_TILE128 -> launch("dense_forward_tf32_big", blocks(outDim, TF32_BIG_TILE),
-                    blocks(rows, TF32_BIG_TILE), TF32_BIG_THREADS, 1, in, w, b, out, rows, inDim, outDim, act);
-            default -> throw new AssertionError();
-        }
+        DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim);
+        launch("dense_forward" + k.suffix, blocks(outDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+                in, w, b, out, rows, inDim, outDim, act);
     }
 
     private void launchDenseBackwardDz(CUdeviceptr out, CUdeviceptr dOut, CUdeviceptr dz, long n, int act) {
@@ -342,48 +328,28 @@ public final class CudaBackend implements Backend {
 
     private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
                                           int rows, int inDim, int outDim) {
-        switch (wholePlan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim)) {
-            case TILE64 -> launch("dense_backward_input", blocks(inDim, GEMM_TILE), blocks(rows, GEMM_TILE), THREADS,
-                    1, dz, w, dIn, rows, inDim, outDim);
-            case TILE128 -> launch("dense_backward_input_big", blocks(inDim, BIG_TILE), blocks(rows, BIG_TILE),
-                    THREADS, 1, dz, w, dIn, rows, inDim, outDim);
-            case TF32_TILE64 -> launch("dense_backward_input_tf32", blocks(inDim, TF32_TILE), blocks(rows, TF32_TILE),
-                    TF32_THREADS, 1, dz, w, dIn, rows, inDim, outDim);
-            case TF32_TILE128 -> launch("dense_backward_input_tf32_big", blocks(inDim, TF32_BIG_TILE),
-                    blocks(rows, TF32_BIG_TILE), TF32_BIG_THREADS, 1, dz, w, dIn, rows, inDim, outDim);
-            default -> throw new AssertionError();
-        }
+        DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim);
+        launch("dense_backward_input" + k.suffix, blocks(inDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+                dz, w, dIn, rows, inDim, outDim);
     }
 
     private void launchDenseBackwardWeight(CUdeviceptr dz, CUdeviceptr in, CUdeviceptr dW,
                                            int rows, int inDim, int outDim) {
         DenseGemmPlan plan = plan(DenseGemmPlan.Product.BACKWARD_WEIGHT, outDim, inDim, rows);
-        switch (plan.kernel()) {
-            case TILE64 -> launch("dense_backward_weight", blocks(inDim, GEMM_TILE), blocks(outDim, GEMM_TILE),
-                    THREADS, 1, dz, in, dW, rows, inDim, outDim);
-            case TILE128 -> launch("dense_backward_weight_big", blocks(inDim, BIG_TILE), blocks(outDim, BIG_TILE),
-                    THREADS, 1, dz, in, dW, rows, inDim, outDim);
-            case TF32_TILE64 -> launch("dense_backward_weight_tf32", blocks(inDim, TF32_TILE),
-                    blocks(outDim, TF32_TILE), TF32_THREADS, 1, dz, in, dW, rows, inDim, outDim);
-            case TF32_TILE128 -> launch("dense_backward_weight_tf32_big", blocks(inDim, TF32_BIG_TILE),
-                    blocks(outDim, TF32_BIG_TILE), TF32_BIG_THREADS, 1, dz, in, dW, rows, inDim, outDim);
-            case SPLIT64, SPLIT128, TF32_SPLIT128 -> {
-                // partials (splits, outDim, inDim), each split summing kChunk rows in ascending order; then the
-                // splits summed in ascending order: one fixed order per element, no atomics
-                long n = (long) outDim * inDim;
-                CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
-                int tile = plan.kernel().tile;
-                String kernel = switch (plan.kernel()) {
-                    case SPLIT64 -> "dense_backward_weight_split64";
-                    case SPLIT128 -> "dense_backward_weight_split128";
-                    default -> "dense_backward_weight_tf32_split128";
-                };
-                int threads = plan.kernel() == DenseGemmPlan.Kernel.TF32_SPLIT128 ? TF32_BIG_THREADS : THREADS;
-                launchGrid3(kernel, blocks(inDim, tile), blocks(outDim, tile), plan.splits(), threads, 1,
-                        dz, in, p, rows, inDim, outDim, plan.kChunk());
-                launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
-            }
+        DenseGemmPlan.Kernel k = plan.kernel();
+        String kernel = "dense_backward_weight" + k.suffix;
+        if (!k.split()) {
+            launch(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), k.threads, 1, dz, in, dW, rows, inDim,
+                    outDim);
+            return;
         }
+        // partials (splits, outDim, inDim), each split summing kChunk rows in ascending order; then the splits
+        // summed in ascending order: one fixed order per element, no atomics
+        long n = (long) outDim * inDim;
+        CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
+        launchGrid3(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), plan.splits(), k.threads, 1,
+                dz, in, p, rows, inDim, outDim, plan.kChunk());
+        launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
     }
 
     /** The planner's choice for one product, which must be a kernel of this backend's precision. */

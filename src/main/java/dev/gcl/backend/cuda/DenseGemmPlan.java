@@ -53,25 +53,32 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
 
     enum Kernel {
         /** dense.cu: 64×64 tiles, one shared buffer. */
-        TILE64(64, Precision.FP32),
+        TILE64(64, 256, "", Precision.FP32),
         /** dense_big.cu: 128×128 tiles, double-buffered k slices, 16-byte loads. */
-        TILE128(128, Precision.FP32),
+        TILE128(128, 256, "_big", Precision.FP32),
         /** dense_big.cu: dW split over k, 64×64 tiles, then gemm_split_reduce. */
-        SPLIT64(64, Precision.FP32),
+        SPLIT64(64, 256, "_split64", Precision.FP32),
         /** dense_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
-        SPLIT128(128, Precision.FP32),
+        SPLIT128(128, 256, "_split128", Precision.FP32),
         /** dense_tf32.cu: 64×64 tiles, 4 warps of mma.sync m16n8k8, one shared buffer. */
-        TF32_TILE64(64, Precision.TF32),
+        TF32_TILE64(64, 128, "_tf32", Precision.TF32),
         /** dense_tf32_big.cu: 128×128 tiles, 8 warps of 64×32, 16-deep k slices in a 3-stage cp.async pipeline. */
-        TF32_TILE128(128, Precision.TF32),
+        TF32_TILE128(128, 256, "_tf32_big", Precision.TF32),
         /** dense_tf32_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
-        TF32_SPLIT128(128, Precision.TF32);
+        TF32_SPLIT128(128, 256, "_tf32_split128", Precision.TF32);
 
+        /** Rows = columns of C per block (GEMM_BM, BIG_BM, TF32_BM, TB_BM in the kernels). */
         final int tile;
+        /** Threads per block (GCL_THREADS, TF32_THREADS, TB_THREADS). */
+        final int threads;
+        /** The kernel of product P is named P's base name (dense_forward, …) + this. */
+        final String suffix;
         final Precision precision;
 
-        Kernel(int tile, Precision precision) {
+        Kernel(int tile, int threads, String suffix, Precision precision) {
             this.tile = tile;
+            this.threads = threads;
+            this.suffix = suffix;
             this.precision = precision;
         }
 

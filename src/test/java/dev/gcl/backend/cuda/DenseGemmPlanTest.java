@@ -118,4 +118,15 @@ class DenseGemmPlanTest {
             }
         }
     }
+
+    /** CudaBackend launches "dense_forward" + suffix and so on: every such name is a kernel the build bundles. */
+    @Test
+    void everyKernelOfEveryProductIsOneTheRuntimeLoads() {
+        for (Kernel k : Kernel.values()) {
+            assertTrue(CudaRuntime.KERNELS.contains("dense_backward_weight" + k.suffix), k + " for dW");
+            if (k.split()) continue;
+            assertTrue(CudaRuntime.KERNELS.contains("dense_forward" + k.suffix), k + " forward");
+            assertTrue(CudaRuntime.KERNELS.contains("dense_backward_input" + k.suffix), k + " for dIn");
+        }
+    }
 }
