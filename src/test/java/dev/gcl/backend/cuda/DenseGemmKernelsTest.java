@@ -1,7 +1,6 @@
 package dev.gcl.backend.cuda;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.verify.OpParity;
@@ -10,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static dev.gcl.backend.cuda.CudaParityTest.assertAllPass;
+import static dev.gcl.backend.cuda.GemmRuns.assertBitEqual;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -94,33 +94,7 @@ class DenseGemmKernelsTest {
         assertTrue(differ > 0, "the split dW sums in another order than the whole-k kernel: it ran");
     }
 
-    private static void assertBitEqual(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int k = 0; k < expected.length; k++) {
-            assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(actual[k]),
-                    what + ", element " + k + ": " + expected[k] + " vs " + actual[k]);
-        }
-    }
-
-    /** out = relu(x·wᵀ + b), then dIn and dW for a random dOut: {out, dIn, dW}. */
     private static float[][] forwardAndBackward(CudaBackend g, int rows, int in, int out) {
-        float[] x = OpParity.normal(rows * in, 1, 50, 0), w = OpParity.normal(out * in, 0.1, 50, 1);
-        float[] b = OpParity.normal(out, 0.5, 50, 2), dy = OpParity.normal(rows * out, 1, 50, 3);
-        DeviceFloats dx = g.allocFloats(x.length), dw = g.allocFloats(w.length), db = g.allocFloats(out);
-        DeviceFloats y = g.allocFloats(rows * out), ddy = g.allocFloats(dy.length);
-        DeviceFloats dIn = g.allocFloats(x.length), dW = g.allocFloats(w.length), dB = g.allocFloats(out);
-        g.upload(x, 0, dx, 0, x.length);
-        g.upload(w, 0, dw, 0, w.length);
-        g.upload(b, 0, db, 0, out);
-        g.upload(dy, 0, ddy, 0, dy.length);
-        for (DeviceFloats d : new DeviceFloats[] {y, dIn, dW, dB}) g.fill(d, Float.NaN);
-        g.denseForward(dx, dw, db, y, rows, in, out, Activation.RELU);
-        g.denseBackward(dx, dw, y, ddy, dIn, dW, dB, rows, in, out, Activation.RELU);
-        float[][] r = {new float[rows * out], new float[x.length], new float[w.length]};
-        g.download(y, 0, r[0], 0, r[0].length);
-        g.download(dIn, 0, r[1], 0, r[1].length);
-        g.download(dW, 0, r[2], 0, r[2].length);
-        for (DeviceFloats d : new DeviceFloats[] {dx, dw, db, y, ddy, dIn, dW, dB}) g.free(d);
-        return r;
+        return GemmRuns.forwardAndBackward(g, new int[] {rows, in, out}, GemmRuns.Placement.AS_SIZED, 50);
     }
 }

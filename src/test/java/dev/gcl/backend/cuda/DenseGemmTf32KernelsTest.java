@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static dev.gcl.backend.cuda.CudaParityTest.assertAllPass;
+import static dev.gcl.backend.cuda.GemmRuns.assertBitEqual;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -21,9 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * (the same mma inputs in the same order per element), with 16-byte aligned and misaligned buffers (the 16-byte
  * and the 4-byte cp.async paths give the same bits), and run to run bit for bit.
  *
- * <p>Alignment: the stand-in places each allocation so that it ends at a page boundary, so a buffer of a multiple
- * of 4 floats starts 16-byte aligned and any other does not; {@link #run} pads each buffer to choose. (On a GPU
- * every allocation is 256-byte aligned, and both variants take the 16-byte path where the strides allow.)
+ * <p>Alignment: {@link GemmRuns.Placement} pads each buffer to start 16-byte aligned or not on the stand-in. (On a
+ * GPU every allocation is 256-byte aligned, and both variants take the 16-byte path where the strides allow.)
  */
 class DenseGemmTf32KernelsTest {
     // (rows, in, out): 1; around 128 and 256 in every dimension; k not a multiple of 16, 8 or 4; 256x128->132 and
@@ -119,40 +119,9 @@ class DenseGemmTf32KernelsTest {
         }
     }
 
-    private static void assertBitEqual(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what);
-        for (int k = 0; k < expected.length; k++) {
-            assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(actual[k]),
-                    what + ", element " + k + ": " + expected[k] + " vs " + actual[k]);
-        }
-    }
-
-    /** A buffer of at least n floats, padded so that (on the stand-in) it starts 16-byte aligned or not. */
-    private static DeviceFloats alloc(CudaBackend g, int n, boolean aligned) {
-        int pad = aligned ? (4 - n % 4) % 4 : (n % 4 == 0 ? 1 : 0);
-        return g.allocFloats(n + pad);
-    }
-
-    /** out = relu(x·wᵀ + b), then dIn and dW for a random dOut, at s = (rows, in, out): {out, dIn, dW}. */
+    /** {out, dIn, dW} at s on buffers that start 16-byte aligned or not (on the stand-in). */
     private static float[][] run(CudaBackend g, int[] s, boolean aligned) {
-        int rows = s[0], in = s[1], out = s[2];
-        float[] x = OpParity.normal(rows * in, 1, 60, 0), w = OpParity.normal(out * in, 0.1, 60, 1);
-        float[] b = OpParity.normal(out, 0.5, 60, 2), dy = OpParity.normal(rows * out, 1, 60, 3);
-        DeviceFloats dx = alloc(g, x.length, aligned), dw = alloc(g, w.length, aligned), db = alloc(g, out, aligned);
-        DeviceFloats y = alloc(g, rows * out, aligned), ddy = alloc(g, dy.length, aligned);
-        DeviceFloats dIn = alloc(g, x.length, aligned), dW = alloc(g, w.length, aligned), dB = alloc(g, out, aligned);
-        g.upload(x, 0, dx, 0, x.length);
-        g.upload(w, 0, dw, 0, w.length);
-        g.upload(b, 0, db, 0, out);
-        g.upload(dy, 0, ddy, 0, dy.length);
-        for (DeviceFloats d : new DeviceFloats[] {y, dIn, dW, dB}) g.fill(d, Float.NaN);
-        g.denseForward(dx, dw, db, y, rows, in, out, Activation.RELU);
-        g.denseBackward(dx, dw, y, ddy, dIn, dW, dB, rows, in, out, Activation.RELU);
-        float[][] r = {new float[rows * out], new float[x.length], new float[w.length]};
-        g.download(y, 0, r[0], 0, r[0].length);
-        g.download(dIn, 0, r[1], 0, r[1].length);
-        g.download(dW, 0, r[2], 0, r[2].length);
-        for (DeviceFloats d : new DeviceFloats[] {dx, dw, db, y, ddy, dIn, dW, dB}) g.free(d);
-        return r;
+        return GemmRuns.forwardAndBackward(g, s, aligned ? GemmRuns.Placement.ALIGNED : GemmRuns.Placement.MISALIGNED,
+                60);
     }
 }
