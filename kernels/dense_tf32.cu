@@ -5,6 +5,8 @@
 //                                                        out (rows, outDim)
 //   dense_backward_input_tf32:  dIn = dz · w             dz (rows, outDim), w (outDim, inDim), dIn (rows, inDim)
 //   dense_backward_weight_tf32: dW = dzᵀ · in            dz (rows, outDim), in (rows, inDim), dW (outDim, inDim)
+//   dense_backward_weight_tf32_split64: partials[s] = dzᵀ[:, ks] · in[ks, :] over the s-th range of rows (thin dW),
+//                                       then gemm_split_reduce (dense_big.cu)
 //
 // (dense_backward_dz and dense_backward_bias have no products to speed up: TF32 uses the FP32/double kernels.)
 //
@@ -36,14 +38,15 @@
 #define TF32_PAD 4
 #define TF32_THREADS 128
 
-// C = A·B for the (blockIdx.y, blockIdx.x) tile, layouts as gemm_tile's in dense.cu:
+// C = Σ_{k in [kBegin, kEnd)} A(m, k)·B(k, n) for the (blockIdx.y, blockIdx.x) tile, layouts as gemm_tile's in
+// dense.cu (k slices start at kBegin: a whole-k product passes 0, K):
 //   A_K_CONTIGUOUS: A(m, k) = a[m·lda + k], else A(m, k) = a[k·lda + m]
 //   B_N_CONTIGUOUS: B(k, n) = b[k·ldb + n], else B(k, n) = b[n·ldb + k]
 // Global loads are mapped so that consecutive threads read consecutive addresses in either layout.
 // The epilogue writes c[m·N + n] = act(acc + bias[n]) (in double) when bias is not null, else acc.
 template <bool A_K_CONTIGUOUS, bool B_N_CONTIGUOUS>
 __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int lda, const float* __restrict__ b,
-                                               int ldb, float* __restrict__ c, int M, int N, int K,
+                                               int ldb, float* __restrict__ c, int M, int N, int kBegin, int kEnd,
                                                const float* __restrict__ bias, int act) {
     __shared__ uint32_t As[TF32_BM][TF32_BK + TF32_PAD];  // As[m][k] = tf32(A(m0 + m, k0 + k))
     __shared__ uint32_t Bs[TF32_BN][TF32_BK + TF32_PAD];  // Bs[n][k] = tf32(B(k0 + k, n0 + n))
@@ -62,7 +65,7 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
 #pragma unroll
             for (int r = 0; r < 4; r++) acc[i][j][r] = 0.0f;
 
-    for (int k0 = 0; k0 < K; k0 += TF32_BK) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += TF32_BK) {
 #pragma unroll 4
         for (int l = 0; l < TF32_BM * TF32_BK / TF32_THREADS; l++) {  // 2048 elements of each tile, 16 per thread
             const int idx = t + TF32_THREADS * l;
@@ -71,7 +74,7 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
             else                { mm = idx % TF32_BM; kk = idx / TF32_BM; }
             const int m = m0 + mm, k = k0 + kk;
             float v = 0.0f;
-            if (m < M && k < K) v = A_K_CONTIGUOUS ? a[(long long)m * lda + k] : a[(long long)k * lda + m];
+            if (m < M && k < kEnd) v = A_K_CONTIGUOUS ? a[(long long)m * lda + k] : a[(long long)k * lda + m];
             As[mm][kk] = gcl_to_tf32(v);
 
             int nn;
@@ -79,7 +82,7 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
             else                { kk = idx % TF32_BK; nn = idx / TF32_BK; }
             const int n = n0 + nn, kb = k0 + kk;
             float w = 0.0f;
-            if (n < N && kb < K) w = B_N_CONTIGUOUS ? b[(long long)kb * ldb + n] : b[(long long)n * ldb + kb];
+            if (n < N && kb < kEnd) w = B_N_CONTIGUOUS ? b[(long long)kb * ldb + n] : b[(long long)n * ldb + kb];
             Bs[nn][kk] = gcl_to_tf32(w);
         }
         __syncthreads();
@@ -134,7 +137,7 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_forward_tf32(const float* __restrict__ in, const float* __restrict__ w, const float* __restrict__ b,
                    float* __restrict__ out, int rows, int inDim, int outDim, int act) {
     // A = in (rows, inDim), B(k, n) = w[n, k]: both k-contiguous
-    gemm_tile_tf32<true, false>(in, inDim, w, inDim, out, rows, outDim, inDim, b, act);
+    gemm_tile_tf32<true, false>(in, inDim, w, inDim, out, rows, outDim, 0, inDim, b, act);
 }
 
 // Grid: (ceil(inDim / 64), ceil(rows / 64)), TF32_THREADS threads.
@@ -142,7 +145,7 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_backward_input_tf32(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
                           int rows, int inDim, int outDim) {
     // A = dz (rows, outDim) k-contiguous, B = w (outDim, inDim) n-contiguous
-    gemm_tile_tf32<true, true>(dz, outDim, w, inDim, dIn, rows, inDim, outDim, nullptr, GCL_ACT_IDENTITY);
+    gemm_tile_tf32<true, true>(dz, outDim, w, inDim, dIn, rows, inDim, 0, outDim, nullptr, GCL_ACT_IDENTITY);
 }
 
 // Grid: (ceil(inDim / 64), ceil(outDim / 64)), TF32_THREADS threads. The sum runs over rows in ascending slices.
@@ -150,5 +153,17 @@ extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_backward_weight_tf32(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
                            int rows, int inDim, int outDim) {
     // A(m, k) = dz[k, m]: m-contiguous; B = in (rows, inDim) n-contiguous
-    gemm_tile_tf32<false, true>(dz, outDim, in, inDim, dW, outDim, inDim, rows, nullptr, GCL_ACT_IDENTITY);
+    gemm_tile_tf32<false, true>(dz, outDim, in, inDim, dW, outDim, inDim, 0, rows, nullptr, GCL_ACT_IDENTITY);
+}
+
+// Split s = blockIdx.z of dW over rows, for thin dW (D's 512→32 and 32→1 layers: a few 64×64 tiles summing over
+// B = 8192 rows): partials (splits, outDim, inDim), rows [s·kChunk, min((s+1)·kChunk, rows)) summed in ascending
+// slices; then gemm_split_reduce (dense_big.cu) sums the splits in ascending order in double. kChunk is a multiple
+// of 16. Grid: (ceil(inDim / 64), ceil(outDim / 64), splits), TF32_THREADS threads.
+extern "C" __global__ void __launch_bounds__(TF32_THREADS)
+dense_backward_weight_tf32_split64(const float* __restrict__ dz, const float* __restrict__ in,
+                                   float* __restrict__ partials, int rows, int inDim, int outDim, int kChunk) {
+    const int kBegin = blockIdx.z * kChunk, kEnd = min(rows, kBegin + kChunk);
+    float* p = partials + (long long)blockIdx.z * outDim * inDim;
+    gemm_tile_tf32<false, true>(dz, outDim, in, inDim, p, outDim, inDim, kBegin, kEnd, nullptr, GCL_ACT_IDENTITY);
 }

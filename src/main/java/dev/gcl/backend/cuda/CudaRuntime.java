@@ -28,7 +28,7 @@ final class CudaRuntime {
             "dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
             "dense_backward_weight_split128", "dense_backward_weight_split64", "gemm_split_reduce",
             "dense_forward_tf32_big", "dense_backward_input_tf32_big", "dense_backward_weight_tf32_big",
-            "dense_backward_weight_tf32_split128",
+            "dense_backward_weight_tf32_split128", "dense_backward_weight_tf32_split64",
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",
             "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
             "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");

@@ -23,13 +23,13 @@ import dev.gcl.backend.Precision;
  *
  * TF32 ({@link #chooseTf32}), the same rules on the tensor-core kernels:
  * <ul>
- *   <li>{@link Kernel#TF32_SPLIT128} ({@code kernels/dense_tf32_big.cu}): dW over many rows when m and n are both
- *       ≥ 128 and the 128×128 output tiles are fewer than {@value #TARGET_BLOCKS}; same split count rule, k ranges a
- *       multiple of 16 rows (the kernel's k slice), then {@code gemm_split_reduce}.</li>
+ *   <li>{@link Kernel#TF32_SPLIT128} ({@code kernels/dense_tf32_big.cu}) / {@link Kernel#TF32_SPLIT64}
+ *       ({@code kernels/dense_tf32.cu}): dW over many rows when its output tiles (128×128 when m and n are both
+ *       ≥ 128, else 64×64: D's 512→32→1 layers) are fewer than {@value #TARGET_BLOCKS}; the FP32 split count rule,
+ *       k ranges a multiple of 16 rows, then {@code gemm_split_reduce}.</li>
  *   <li>{@link Kernel#TF32_TILE128} ({@code kernels/dense_tf32_big.cu}: 128×128 tiles, 8 warps, a 3-stage
  *       {@code cp.async} pipeline): m and n ≥ 128 with at least {@value #MIN_BIG_TILES} tiles.</li>
- *   <li>{@link Kernel#TF32_TILE64} ({@code kernels/dense_tf32.cu}: 64×64 tiles, 4 warps): everything else,
- *       including thin dW (m or n under 128), which is not split in TF32.</li>
+ *   <li>{@link Kernel#TF32_TILE64} ({@code kernels/dense_tf32.cu}: 64×64 tiles, 4 warps): everything else.</li>
  * </ul>
  */
 record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
@@ -62,6 +62,8 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         SPLIT128(128, 256, "_split128", Precision.FP32),
         /** dense_tf32.cu: 64×64 tiles, 4 warps of mma.sync m16n8k8, one shared buffer. */
         TF32_TILE64(64, 128, "_tf32", Precision.TF32),
+        /** dense_tf32.cu: thin dW split over k, 64×64 tiles, then gemm_split_reduce. */
+        TF32_SPLIT64(64, 128, "_tf32_split64", Precision.TF32),
         /** dense_tf32_big.cu: 128×128 tiles, 8 warps of 64×32, 16-deep k slices in a 3-stage cp.async pipeline. */
         TF32_TILE128(128, 256, "_tf32_big", Precision.TF32),
         /** dense_tf32_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
@@ -83,7 +85,7 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         }
 
         boolean split() {
-            return this == SPLIT64 || this == SPLIT128 || this == TF32_SPLIT128;
+            return this == SPLIT64 || this == SPLIT128 || this == TF32_SPLIT64 || this == TF32_SPLIT128;
         }
 
         /** What a split's k ranges must be a multiple of: the kernel's k slice. */
@@ -140,12 +142,15 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
     /** The default TF32 choice (see the class comment). */
     static DenseGemmPlan chooseTf32(Product product, int m, int n, int k) {
         boolean big = m >= 128 && n >= 128;
-        long tiles = ceilDiv(m, 128) * ceilDiv(n, 128);
-        if (product == Product.BACKWARD_WEIGHT && big && k >= 2 * MIN_SPLIT_K && tiles < TARGET_BLOCKS) {
-            int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
-            if (splits >= 2) return split(Kernel.TF32_SPLIT128, k, splits);
+        if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
+            Kernel kernel = big ? Kernel.TF32_SPLIT128 : Kernel.TF32_SPLIT64;
+            long tiles = ceilDiv(m, kernel.tile) * ceilDiv(n, kernel.tile);
+            if (tiles < TARGET_BLOCKS) {
+                int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
+                if (splits >= 2) return split(kernel, k, splits);
+            }
         }
-        if (big && tiles >= MIN_BIG_TILES) return whole(Kernel.TF32_TILE128);
+        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(Kernel.TF32_TILE128);
         return whole(Kernel.TF32_TILE64);
     }
 

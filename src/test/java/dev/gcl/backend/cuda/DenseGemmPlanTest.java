@@ -75,14 +75,18 @@ class DenseGemmPlanTest {
         assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 2048, 512).kernel());
         assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 512, 32).kernel());
         assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 2048, 4096, B).kernel());
-        // thin layers, small batches, thin dW (not split in TF32)
+        // thin layers, small batches
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 32, 512).kernel());
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 1, 32).kernel());
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_INPUT, B, 32, 1).kernel());
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, 301, 1024, 2048).kernel());
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.FORWARD, 64, 4096, 4096).kernel());
-        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 32, 512, B).kernel());
-        assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1, 32, B).kernel());
+        // thin dW over many rows: split over k on the 64×64 TF32 tiles, as in FP32
+        DenseGemmPlan thin = DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 32, 512, B);  // D's 512 -> 32
+        assertEquals(Kernel.TF32_SPLIT64, thin.kernel());
+        assertEquals(32, thin.splits());
+        assertEquals(256, thin.kChunk());
+        assertEquals(Kernel.TF32_SPLIT64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1, 32, B).kernel());
         assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 1024, 2048, 301).kernel());
         assertEquals(Kernel.TF32_TILE64, DenseGemmPlan.chooseTf32(Product.BACKWARD_WEIGHT, 256, 512, 301).kernel());
     }

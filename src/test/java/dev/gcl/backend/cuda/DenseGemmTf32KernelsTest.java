@@ -82,6 +82,29 @@ class DenseGemmTf32KernelsTest {
         assertAllPass(new OpParity(split, cpu, Precision.TF32).denseBackward(999, 32, 1, Activation.SIGMOID, 44));
     }
 
+    /** Thin dW (D's 512→32→1 layers over many rows) split over k on the 64×64 tiles of dense_tf32.cu. */
+    @Test
+    void thinSplitOverKMatchesTheCpuReferenceAndRepeatsBitForBit() {
+        try (CudaBackend thin = new CudaBackend(Precision.TF32, DenseGemmTf32KernelsTest::thinSplitPlan)) {
+            assertAllPass(new OpParity(thin, cpu, Precision.TF32).denseBackward(1000, 64, 32, Activation.RELU, 45));
+            assertAllPass(new OpParity(thin, cpu, Precision.TF32).denseBackward(999, 32, 1, Activation.SIGMOID, 46));
+            assertAllPass(new OpParity(thin, cpu, Precision.TF32).denseBackward(517, 131, 65, Activation.RELU, 47));
+            int[] s = {1000, 64, 32};
+            float[][] first = run(thin, s, false), second = run(thin, s, true), whole = run(small, s, true);
+            for (int o = 0; o < 3; o++) assertBitEqual(first[o], second[o], "output " + o + " of two split runs");
+            assertBitEqual(whole[0], first[0], "the forward is not split");
+            int differ = 0;
+            for (int k = 0; k < whole[2].length; k++) if (whole[2][k] != first[2][k]) differ++;
+            assertTrue(differ > 0, "the split dW sums in another order than the whole-k kernel: it ran");
+        }
+    }
+
+    /** dW split over k into ranges of 16 rows or more on 64×64 tiles, the rest on the 64×64 whole-k kernel. */
+    private static DenseGemmPlan thinSplitPlan(DenseGemmPlan.Product p, int m, int n, int k) {
+        if (p != DenseGemmPlan.Product.BACKWARD_WEIGHT) return DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE64);
+        return DenseGemmPlan.split(DenseGemmPlan.Kernel.TF32_SPLIT64, k, Math.max(2, k / 40));
+    }
+
     @Test
     void bigTilesEqualTheSmallTf32TilesBitForBitAlignedOrNot() {
         for (int[] s : SHAPES) {
