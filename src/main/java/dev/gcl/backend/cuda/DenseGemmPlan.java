@@ -126,32 +126,29 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
 
     /** The default FP32 choice (see the class comment). */
     static DenseGemmPlan choose(Product product, int m, int n, int k) {
-        boolean big = m >= 128 && n >= 128;
-        if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
-            Kernel kernel = big ? Kernel.SPLIT128 : Kernel.SPLIT64;
-            long tiles = ceilDiv(m, kernel.tile) * ceilDiv(n, kernel.tile);
-            if (tiles < TARGET_BLOCKS) {
-                int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
-                if (splits >= 2) return split(kernel, k, splits);
-            }
-        }
-        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(Kernel.TILE128);
-        return whole(Kernel.TILE64);
+        return choose(product, m, n, k, Kernel.SPLIT128, Kernel.SPLIT64, Kernel.TILE128, Kernel.TILE64);
     }
 
-    /** The default TF32 choice (see the class comment). */
+    /** The default TF32 choice: FP32's rules on the tensor-core kernels (see the class comment). */
     static DenseGemmPlan chooseTf32(Product product, int m, int n, int k) {
+        return choose(product, m, n, k, Kernel.TF32_SPLIT128, Kernel.TF32_SPLIT64, Kernel.TF32_TILE128,
+                Kernel.TF32_TILE64);
+    }
+
+    /** The rules of the class comment, on one precision's four kernel families. */
+    private static DenseGemmPlan choose(Product product, int m, int n, int k, Kernel split128, Kernel split64,
+                                        Kernel tile128, Kernel tile64) {
         boolean big = m >= 128 && n >= 128;
         if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
-            Kernel kernel = big ? Kernel.TF32_SPLIT128 : Kernel.TF32_SPLIT64;
+            Kernel kernel = big ? split128 : split64;
             long tiles = ceilDiv(m, kernel.tile) * ceilDiv(n, kernel.tile);
             if (tiles < TARGET_BLOCKS) {
                 int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
                 if (splits >= 2) return split(kernel, k, splits);
             }
         }
-        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(Kernel.TF32_TILE128);
-        return whole(Kernel.TF32_TILE64);
+        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(tile128);
+        return whole(tile64);
     }
 
     private static long ceilDiv(long a, long b) {
