@@ -1,10 +1,10 @@
 package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
+import dev.gcl.verify.AbstractOpParityTest;
 import dev.gcl.verify.Comparison;
 import dev.gcl.verify.OpParity;
 import dev.gcl.verify.ParityTolerances;
@@ -12,10 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,10 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code gcl verify}'s, under {@link ParityTolerances#blasFp32()} (GEMM outputs within the FP32 bound, the rest
  * bit-equal).
  */
-class BlasParityTest {
-    // odd, not multiples of OpenBLAS's register blocks (4, 8, 16), and larger than one cache block in K for dW
-    private static final int ROWS = 301, IN = 173, OUT = 67;
-
+class BlasParityTest extends AbstractOpParityTest {
     private BlasBackend blas;
     private CpuBackend cpu;
 
@@ -44,13 +38,9 @@ class BlasParityTest {
         if (cpu != null) cpu.close();
     }
 
-    private OpParity parity() {
+    @Override
+    protected OpParity parity() {
         return new OpParity(blas, cpu, ParityTolerances.blasFp32());
-    }
-
-    static void assertAllPass(List<Comparison> results) {
-        assertFalse(results.isEmpty(), "something was compared");
-        for (Comparison c : results) assertTrue(c.passed(), c.describe());
     }
 
     @Test
@@ -77,53 +67,6 @@ class BlasParityTest {
         Comparison c = parity().denseForward(ROWS, IN, OUT, Activation.IDENTITY, 22).get(0);
         assertTrue(c.passed(), c.describe());
         assertTrue(c.maxAbs() > 0, "FP32 accumulation leaves some last-bit differences: " + c.describe());
-    }
-
-    @Test
-    void rowMse() {
-        assertAllPass(parity().rowMse(ROWS, IN, 22));
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {2, 1001, 100_003})
-    void meanStd(int n) {
-        assertAllPass(parity().meanStd(n, 23));
-    }
-
-    @Test
-    void thresholdLabelsWithAndWithoutMask() {
-        for (double k : new double[] {0.0, 0.1, 1.0}) assertAllPass(parity().thresholdLabels(1001, k, 24));
-    }
-
-    @Test
-    void minMaxScale() {
-        assertAllPass(parity().minMaxScale(4099, 25));
-    }
-
-    @ParameterizedTest
-    @EnumSource(NlTarget.class)
-    void nlTargets(NlTarget mode) {
-        assertAllPass(parity().nlTargets(mode, 3001, 37, 26));
-    }
-
-    @Test
-    void bceLossGrad() {
-        assertAllPass(parity().bceLossGrad(4099, 27));
-    }
-
-    @Test
-    void weightedMseGrad() {
-        assertAllPass(parity().weightedMseGrad(ROWS, IN, 28));
-    }
-
-    @Test
-    void rmspropThreeSteps() {
-        assertAllPass(parity().rmsprop(10_007, 29));
-    }
-
-    @Test
-    void gatherRows() {
-        assertAllPass(parity().gatherRows(500, 301, 37, 7, 30));
     }
 
     @Test

@@ -2,21 +2,17 @@ package dev.gcl.backend.cuda;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
-import dev.gcl.verify.Comparison;
+import dev.gcl.verify.AbstractOpParityTest;
 import dev.gcl.verify.OpParity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,10 +22,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * with {@code gcl verify}), tolerances {@link dev.gcl.verify.ParityTolerances}'. The dense ops run in FP32 and in
  * TF32 (the tensor-core kernels); the other ops do not depend on the precision.
  */
-class CudaParityTest {
-    // odd, not multiples of the 64×64 GEMM tiles or their 16- and 32-deep k slices, and more than one tile
-    private static final int ROWS = 301, IN = 173, OUT = 67;
-
+class CudaParityTest extends AbstractOpParityTest {
     private CudaBackend gpu, gpuTf32;
     private CpuBackend cpu;
 
@@ -51,13 +44,9 @@ class CudaParityTest {
         return new OpParity(p == Precision.TF32 ? gpuTf32 : gpu, cpu, p);
     }
 
-    private OpParity parity() {
+    @Override
+    protected OpParity parity() {
         return parity(Precision.FP32);
-    }
-
-    static void assertAllPass(List<Comparison> results) {
-        assertFalse(results.isEmpty(), "something was compared");
-        for (Comparison c : results) assertTrue(c.passed(), c.describe());
     }
 
     @ParameterizedTest
@@ -111,53 +100,6 @@ class CudaParityTest {
         for (int k = 0; k < r[0].length; k++) if (r[0][k] != r[2][k]) differ++;
         assertTrue(differ > r[0].length / 2, "TF32 rounding changes most outputs against FP32 (" + differ + " of "
                 + r[0].length + "): the tensor-core kernel ran");
-    }
-
-    @Test
-    void rowMse() {
-        assertAllPass(parity().rowMse(ROWS, IN, 22));
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {2, 1001, 100_003})
-    void meanStd(int n) {
-        assertAllPass(parity().meanStd(n, 23));
-    }
-
-    @Test
-    void thresholdLabelsWithAndWithoutMask() {
-        for (double k : new double[] {0.0, 0.1, 1.0}) assertAllPass(parity().thresholdLabels(1001, k, 24));
-    }
-
-    @Test
-    void minMaxScale() {
-        assertAllPass(parity().minMaxScale(4099, 25));
-    }
-
-    @ParameterizedTest
-    @EnumSource(NlTarget.class)
-    void nlTargets(NlTarget mode) {
-        assertAllPass(parity().nlTargets(mode, 3001, 37, 26));
-    }
-
-    @Test
-    void bceLossGrad() {
-        assertAllPass(parity().bceLossGrad(4099, 27));
-    }
-
-    @Test
-    void weightedMseGrad() {
-        assertAllPass(parity().weightedMseGrad(ROWS, IN, 28));
-    }
-
-    @Test
-    void rmspropThreeSteps() {
-        assertAllPass(parity().rmsprop(10_007, 29));
-    }
-
-    @Test
-    void gatherRows() {
-        assertAllPass(parity().gatherRows(500, 301, 37, 7, 30));
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static dev.gcl.backend.cuda.CudaParityTest.assertAllPass;
+import static dev.gcl.verify.AbstractOpParityTest.assertAllPass;
 import static dev.gcl.backend.cuda.GemmRuns.assertBitEqual;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
-import static dev.gcl.backend.cuda.CudaParityTest.assertAllPass;
+import static dev.gcl.verify.AbstractOpParityTest.assertAllPass;
 import static dev.gcl.backend.cuda.GemmRuns.assertBitEqual;
 import static org.junit.jupiter.api.Assertions.*;
 
