@@ -4,6 +4,7 @@ import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
 import dev.gcl.backend.cpu.RmsPropMath;
@@ -11,8 +12,6 @@ import dev.gcl.rng.RandomStream;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.nio.FloatBuffer;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, everything else in multi-threaded Java
@@ -27,12 +26,11 @@ import java.util.Map;
  */
 public final class BlasBackend implements Backend {
     private final RowParallel passes;
-    private final Map<Object, Boolean> live = new IdentityHashMap<>();
+    private final LiveBuffers live = new LiveBuffers();
     /** dz of denseBackward (rows, outDim), reused across calls. */
     private Floats dzScratch;
     /** Philox output on the heap before it is copied in, reused across calls. */
     private float[] hostScratch = new float[0];
-    private boolean closed;
 
     /** A backend using every available core. */
     public BlasBackend() {
@@ -92,11 +90,7 @@ public final class BlasBackend implements Backend {
     }
 
     private Floats buf(DeviceFloats b) {
-        if (b == null) return null;
-        if (!(b instanceof Floats) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return (Floats) b;
+        return live.get(b, Floats.class);
     }
 
     private FloatBuffer f(DeviceFloats b) {
@@ -105,41 +99,26 @@ public final class BlasBackend implements Backend {
     }
 
     private int[] i(DeviceInts b) {
-        if (!(b instanceof Ints) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return ((Ints) b).a;
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("backend is closed");
+        return live.get(b, Ints.class).a;
     }
 
     @Override
     public DeviceFloats allocFloats(int length) {
-        checkOpen();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
-        Floats b = new Floats(length);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkNew(length);
+        return live.add(new Floats(length));
     }
 
     /** Keeps host on the heap without copying: the training set is only gathered from, never multiplied. */
     @Override
     public DeviceFloats share(float[] host) {
-        checkOpen();
-        Floats b = new Floats(host);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkOpen();
+        return live.add(new Floats(host));
     }
 
     @Override
     public DeviceInts allocInts(int length) {
-        checkOpen();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
-        Ints b = new Ints(length);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkNew(length);
+        return live.add(new Ints(length));
     }
 
     @Override
@@ -192,10 +171,8 @@ public final class BlasBackend implements Backend {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        for (Object b : live.keySet()) if (b instanceof Floats) release((Floats) b);
-        live.clear();
+        if (live.closed()) return;
+        for (Object b : live.close()) if (b instanceof Floats) release((Floats) b);
         if (dzScratch != null) release(dzScratch);
         dzScratch = null;
         hostScratch = new float[0];

@@ -4,13 +4,12 @@ import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
 import dev.gcl.rng.RandomStream;
 
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * The reference backend: plain Java on the heap, the literal implementation of {@code docs/algorithm.md}. Every dot
@@ -21,10 +20,9 @@ import java.util.Map;
  */
 public final class CpuBackend implements Backend {
     private final RowParallel parallel;
-    private final Map<Object, Boolean> live = new IdentityHashMap<>();
+    private final LiveBuffers live = new LiveBuffers();
     /** dz of denseBackward, reused across calls: (rows, outDim) doubles would otherwise churn the heap. */
     private double[] dzScratch = new double[0];
-    private boolean closed;
 
     /** A backend using every available core. */
     public CpuBackend() {
@@ -61,49 +59,31 @@ public final class CpuBackend implements Backend {
     }
 
     private float[] f(DeviceFloats b) {
-        if (b == null) return null;
-        if (!(b instanceof Floats) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return ((Floats) b).a;
+        Floats x = live.get(b, Floats.class);
+        return x == null ? null : x.a;
     }
 
     private int[] i(DeviceInts b) {
-        if (!(b instanceof Ints) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return ((Ints) b).a;
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("backend is closed");
+        return live.get(b, Ints.class).a;
     }
 
     @Override
     public DeviceFloats allocFloats(int length) {
-        checkOpen();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
-        Floats b = new Floats(length);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkNew(length);
+        return live.add(new Floats(length));
     }
 
     /** Wraps host without copying: the training set is not duplicated on the heap. */
     @Override
     public DeviceFloats share(float[] host) {
-        checkOpen();
-        Floats b = new Floats(host);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkOpen();
+        return live.add(new Floats(host));
     }
 
     @Override
     public DeviceInts allocInts(int length) {
-        checkOpen();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
-        Ints b = new Ints(length);
-        live.put(b, Boolean.TRUE);
-        return b;
+        live.checkNew(length);
+        return live.add(new Ints(length));
     }
 
     @Override
@@ -140,9 +120,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        live.clear();
+        if (live.closed()) return;
+        live.close();
         dzScratch = new double[0];
         parallel.close();
     }

@@ -4,15 +4,13 @@ import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.Precision;
 import dev.gcl.rng.RandomStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
-
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
@@ -52,8 +50,7 @@ public final class CudaBackend implements Backend {
     private final CudaRuntime runtime;
     private final Precision precision;
     private final DenseGemmPlan.Planner gemmPlanner;
-    private final Map<Object, Boolean> live = new IdentityHashMap<>();
-    private boolean closed;
+    private final LiveBuffers live = new LiveBuffers();
 
     // scratch, grown on demand, freed on close
     private final Scratch dz = new Scratch(Float.BYTES);            // (rows, outDim) of denseBackward
@@ -148,23 +145,17 @@ public final class CudaBackend implements Backend {
 
     /** The device pointer of a live buffer of this backend; null for null (optional arguments). */
     private CUdeviceptr f(DeviceFloats b) {
-        if (b == null) return null;
-        if (!(b instanceof Floats) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return ((Floats) b).ptr;
+        Floats x = live.get(b, Floats.class);
+        return x == null ? null : x.ptr;
     }
 
     private CUdeviceptr i(DeviceInts b) {
-        if (!(b instanceof Ints) || !live.containsKey(b)) {
-            throw new IllegalArgumentException("buffer was not allocated by this backend or was freed");
-        }
-        return ((Ints) b).ptr;
+        return live.get(b, Ints.class).ptr;
     }
 
     /** Every op starts here: the backend must be open and the context current on this thread. */
     private void enter() {
-        if (closed) throw new IllegalStateException("backend is closed");
+        live.checkOpen();
         runtime.makeCurrent();
     }
 
@@ -184,26 +175,22 @@ public final class CudaBackend implements Backend {
     @Override
     public DeviceFloats allocFloats(int length) {
         enter();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        live.checkNew(length);
         return op("allocFloats", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Float.BYTES);
             if (length > 0) cuMemsetD32(p, 0, length);
-            Floats b = new Floats(p, length);
-            live.put(b, Boolean.TRUE);
-            return b;
+            return live.add(new Floats(p, length));
         });
     }
 
     @Override
     public DeviceInts allocInts(int length) {
         enter();
-        if (length < 0) throw new IllegalArgumentException("negative length " + length);
+        live.checkNew(length);
         return op("allocInts", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Integer.BYTES);
             if (length > 0) cuMemsetD32(p, 0, length);
-            Ints b = new Ints(p, length);
-            live.put(b, Boolean.TRUE);
-            return b;
+            return live.add(new Ints(p, length));
         });
     }
 
@@ -277,19 +264,16 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void close() {
-        if (closed) return;
+        if (live.closed()) return;
         runtime.makeCurrent();
-        closed = true;
         try {
             // the frees wait for work still queued on these buffers
-            for (Object b : live.keySet()) {
+            for (Object b : live.close()) {
                 cuMemFree(b instanceof Floats ? ((Floats) b).ptr : ((Ints) b).ptr);
             }
             for (Scratch s : new Scratch[] {dz, partials, normalRows, normalCount, rowLoss, lossScale}) s.release();
         } catch (CudaException e) {
             throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
-        } finally {
-            live.clear();
         }
     }
 
