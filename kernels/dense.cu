@@ -6,13 +6,15 @@
 //                          out, dOut, dz (rows, outDim), (=)
 //   dense_backward_input:  dIn = dz · w          dz (rows, outDim), w (outDim, inDim), dIn (rows, inDim), (=)
 //   dense_backward_weight: dW = dzᵀ · in         dz (rows, outDim), in (rows, inDim), dW (outDim, inDim), (=)
-//   dense_backward_bias:   dB[o] = Σ_r dz[r, o]  dz (rows, outDim), dB (outDim), (=)
+//   dense_backward_bias_partials, dense_backward_bias_reduce:
+//                          dB[o] = Σ_r dz[r, o]  dz (rows, outDim), dB (outDim), (=); in two passes (chunks of
+//                          rows into double partials (chunks, outDim), then their sum in ascending chunk order)
 //
 // The three products share one tiled FP32 GEMM, C(m, n) = Σ_k A(m, k)·B(k, n): 64×64 output tiles, 16-deep k
 // slices staged in shared memory, 256 threads each owning a 4×4 strided block of C. Any size works (edges are
 // zero-padded). Each C element is accumulated by one thread in ascending k with explicit fused multiply-adds, so
 // results are deterministic; the sum is in float (the CPU reference sums in double: the parity tests allow
-// for it). The bias sums accumulate in double, in a fixed order.
+// for it). The bias sums accumulate in double, in a fixed order that depends on the shape only.
 #include "gcl_common.cuh"
 
 #define GEMM_BM 64
@@ -128,22 +130,38 @@ dense_backward_weight(const float* __restrict__ dz, const float* __restrict__ in
 #define BIAS_COLS 32
 #define BIAS_LANES 32
 
-// Block (32, 32): threadIdx.x picks a column of a 32-column slice, threadIdx.y a row lane; lane y sums rows
-// y, y + 32, ... in double, then lane 0 adds the 32 lane sums in ascending lane order.
-// Grid: ceil(outDim / 32).
+// Pass 1 of dB, over chunks of rows so that enough blocks run to reach memory bandwidth (outDim / 32 blocks alone
+// are 64 for width 2048, a third of an H200's SMs). Block (32, 32), grid (ceil(outDim / 32), chunks): block
+// (x, c) takes rows [c·chunkRows, min(rows, (c + 1)·chunkRows)) of its 32 columns; lane y sums rows begin + y,
+// begin + y + 32, ... in double, then lane 0 adds the 32 lane sums in ascending lane order into
+// partials[c·outDim + col] (doubles, (=)). chunkRows and so the order depend on the shape only
+// (CudaBackend.biasChunkRows): runs are bit-identical.
 extern "C" __global__ void __launch_bounds__(BIAS_COLS * BIAS_LANES)
-dense_backward_bias(const float* __restrict__ dz, float* __restrict__ dB, int rows, int outDim) {
+dense_backward_bias_partials(const float* __restrict__ dz, double* __restrict__ partials, int rows, int outDim,
+                             int chunkRows) {
     __shared__ double lanes[BIAS_LANES][BIAS_COLS + 1];
     const int col = blockIdx.x * BIAS_COLS + threadIdx.x;
+    const int begin = blockIdx.y * chunkRows, end = min(rows, begin + chunkRows);
     double s = 0.0;
     if (col < outDim) {
-        for (int r = threadIdx.y; r < rows; r += BIAS_LANES) s += dz[(long long)r * outDim + col];
+        for (int r = begin + threadIdx.y; r < end; r += BIAS_LANES) s += dz[(long long)r * outDim + col];
     }
     lanes[threadIdx.y][threadIdx.x] = s;
     __syncthreads();
     if (threadIdx.y == 0 && col < outDim) {
         double total = 0.0;
         for (int l = 0; l < BIAS_LANES; l++) total += lanes[l][threadIdx.x];
-        dB[col] = (float)total;
+        partials[(long long)blockIdx.y * outDim + col] = total;
+    }
+}
+
+// Pass 2: dB[o] = (float) Σ_{c = 0, 1, ..., chunks - 1} partials[c·outDim + o], ascending c, (=).
+// Grid-stride over outDim, GCL_THREADS threads.
+extern "C" __global__ void __launch_bounds__(GCL_THREADS)
+dense_backward_bias_reduce(const double* __restrict__ partials, int chunks, int outDim, float* __restrict__ dB) {
+    GCL_FOR_EACH(o, outDim) {
+        double total = 0.0;
+        for (int c = 0; c < chunks; c++) total += partials[(long long)c * outDim + o];
+        dB[o] = (float)total;
     }
 }

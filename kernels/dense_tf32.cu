@@ -8,7 +8,7 @@
 //   dense_backward_weight_tf32_split64: partials[s] = dzᵀ[:, ks] · in[ks, :] over the s-th range of rows (thin dW),
 //                                       then gemm_split_reduce (dense_big.cu)
 //
-// (dense_backward_dz and dense_backward_bias have no products to speed up: TF32 uses the FP32/double kernels.)
+// (dense_backward_dz and dense_backward_bias_* have no products to speed up: TF32 uses the FP32/double kernels.)
 //
 // C(m, n) = Σ_k A(m, k)·B(k, n) with tf32(x) = cvt.rna.tf32.f32(x) (round to nearest, ties away, to 10 mantissa
 // bits) applied to every A and B element, the products accumulated in FP32 by
