@@ -10,98 +10,25 @@
 //                          dB[o] = Σ_r dz[r, o]  dz (rows, outDim), dB (outDim), (=); in two passes (chunks of
 //                          rows into double partials (chunks, outDim), then their sum in ascending chunk order)
 //
-// The three products share one tiled FP32 GEMM, C(m, n) = Σ_k A(m, k)·B(k, n): 64×64 output tiles, 16-deep k
-// slices staged in shared memory, 256 threads each owning a 4×4 strided block of C. Any size works (edges are
-// zero-padded). Each C element is accumulated by one thread in ascending k with explicit fused multiply-adds, so
-// results are deterministic; the sum is in float (the CPU reference sums in double: the parity tests allow
-// for it). The bias sums accumulate in double, in a fixed order that depends on the shape only.
-#include "gcl_common.cuh"
+// The three products are gemm_big_tile<64, 64> (gcl_gemm_fp32.cuh): 64×64 output tiles, 256 threads each owning a
+// 4×4 block of C, 8-deep k slices double-buffered in shared memory, 16-byte loads where aligned; any size works
+// (edges are zero-padded). Each C element is accumulated by one thread in ascending k with explicit fused
+// multiply-adds from +0, as by the kernels of dense_big.cu, so every FP32 kernel gives the same bits; the sum is in
+// float (the CPU reference sums in double: the parity tests allow for it). The bias sums accumulate in double, in
+// a fixed order that depends on the shape only.
+#include "gcl_gemm_fp32.cuh"  // gemm_big_tile, BIG_THREADS
 
-#define GEMM_BM 64
-#define GEMM_BN 64
-#define GEMM_BK 16
-#define GEMM_THREADS 256
-
-// C = A·B for the (blockIdx.y, blockIdx.x) tile. Layouts:
-//   A_K_CONTIGUOUS: A(m, k) = a[m·lda + k], else A(m, k) = a[k·lda + m]
-//   B_N_CONTIGUOUS: B(k, n) = b[k·ldb + n], else B(k, n) = b[n·ldb + k]
-// Loads are mapped so that consecutive threads read consecutive addresses in either layout.
-// The epilogue writes c[m·N + n] = act(acc + bias[n]) when bias is not null, else (float)acc.
-template <bool A_K_CONTIGUOUS, bool B_N_CONTIGUOUS>
-__device__ __forceinline__ void gemm_tile(const float* __restrict__ a, int lda, const float* __restrict__ b,
-                                          int ldb, float* __restrict__ c, int M, int N, int K,
-                                          const float* __restrict__ bias, int act) {
-    // +1 column of padding: the k-contiguous loads store down a column, which would otherwise hit one bank
-    __shared__ float As[GEMM_BK][GEMM_BM + 1];
-    __shared__ float Bs[GEMM_BK][GEMM_BN + 1];
-
-    const int t = threadIdx.x;
-    const int tx = t % 16, ty = t / 16;
-    const int m0 = blockIdx.y * GEMM_BM, n0 = blockIdx.x * GEMM_BN;
-
-    float acc[4][4];
-#pragma unroll
-    for (int i = 0; i < 4; i++)
-#pragma unroll
-        for (int j = 0; j < 4; j++) acc[i][j] = 0.0f;
-
-    for (int k0 = 0; k0 < K; k0 += GEMM_BK) {
-#pragma unroll
-        for (int l = 0; l < 4; l++) {  // 64×16 = 1024 elements of each tile, 4 per thread
-            const int idx = t + GEMM_THREADS * l;
-            int mm, kk;
-            if (A_K_CONTIGUOUS) { kk = idx % GEMM_BK; mm = idx / GEMM_BK; }
-            else                { mm = idx % GEMM_BM; kk = idx / GEMM_BM; }
-            const int m = m0 + mm, k = k0 + kk;
-            float v = 0.0f;
-            if (m < M && k < K) v = A_K_CONTIGUOUS ? a[(long long)m * lda + k] : a[(long long)k * lda + m];
-            As[kk][mm] = v;
-
-            int nn;
-            if (B_N_CONTIGUOUS) { nn = idx % GEMM_BN; kk = idx / GEMM_BN; }
-            else                { kk = idx % GEMM_BK; nn = idx / GEMM_BK; }
-            const int n = n0 + nn, kb = k0 + kk;
-            float w = 0.0f;
-            if (n < N && kb < K) w = B_N_CONTIGUOUS ? b[(long long)kb * ldb + n] : b[(long long)n * ldb + kb];
-            Bs[kk][nn] = w;
-        }
-        __syncthreads();
-#pragma unroll
-        for (int kk = 0; kk < GEMM_BK; kk++) {
-            float ra[4], rb[4];
-#pragma unroll
-            for (int i = 0; i < 4; i++) ra[i] = As[kk][ty + 16 * i];
-#pragma unroll
-            for (int j = 0; j < 4; j++) rb[j] = Bs[kk][tx + 16 * j];
-#pragma unroll
-            for (int i = 0; i < 4; i++)
-#pragma unroll
-                for (int j = 0; j < 4; j++) acc[i][j] = __fmaf_rn(ra[i], rb[j], acc[i][j]);
-        }
-        __syncthreads();
-    }
-
-#pragma unroll
-    for (int i = 0; i < 4; i++) {
-        const int m = m0 + ty + 16 * i;
-        if (m >= M) continue;
-#pragma unroll
-        for (int j = 0; j < 4; j++) {
-            const int n = n0 + tx + 16 * j;
-            if (n >= N) continue;
-            float v = acc[i][j];
-            if (bias != nullptr) v = gcl_activate((double)v + (double)bias[n], act);
-            c[(long long)m * N + n] = v;
-        }
-    }
-}
+#define GEMM_TILE 64
+#define GEMM_THREADS BIG_THREADS
+#define GEMM_MIN_BLOCKS 4  // at most 64 registers: 4 blocks of 256 threads per SM (ptxas checks it in the build)
 
 // Grid: (ceil(outDim / 64), ceil(rows / 64)), GEMM_THREADS threads.
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS, GEMM_MIN_BLOCKS)
 dense_forward(const float* __restrict__ in, const float* __restrict__ w, const float* __restrict__ b,
               float* __restrict__ out, int rows, int inDim, int outDim, int act) {
     // A = in (rows, inDim), B(k, n) = w[n, k]: both k-contiguous
-    gemm_tile<true, false>(in, inDim, w, inDim, out, rows, outDim, inDim, b, act);
+    gemm_big_tile<GEMM_TILE, GEMM_TILE, true, false>(in, inDim, w, inDim, out, outDim, rows, outDim, 0, inDim, b,
+                                                     act);
 }
 
 // Element-wise over n = rows · outDim, computed in double and rounded once.
@@ -112,19 +39,21 @@ dense_backward_dz(const float* __restrict__ out, const float* __restrict__ dOut,
 }
 
 // Grid: (ceil(inDim / 64), ceil(rows / 64)).
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS, GEMM_MIN_BLOCKS)
 dense_backward_input(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
                      int rows, int inDim, int outDim) {
     // A = dz (rows, outDim) k-contiguous, B = w (outDim, inDim) n-contiguous
-    gemm_tile<true, true>(dz, outDim, w, inDim, dIn, rows, inDim, outDim, nullptr, GCL_ACT_IDENTITY);
+    gemm_big_tile<GEMM_TILE, GEMM_TILE, true, true>(dz, outDim, w, inDim, dIn, inDim, rows, inDim, 0, outDim,
+                                                    nullptr, GCL_ACT_IDENTITY);
 }
 
 // Grid: (ceil(inDim / 64), ceil(outDim / 64)). The sum runs over rows, in ascending order.
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS, GEMM_MIN_BLOCKS)
 dense_backward_weight(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
                       int rows, int inDim, int outDim) {
     // A(m, k) = dz[k, m]: m-contiguous; B = in (rows, inDim) n-contiguous
-    gemm_tile<false, true>(dz, outDim, in, inDim, dW, outDim, inDim, rows, nullptr, GCL_ACT_IDENTITY);
+    gemm_big_tile<GEMM_TILE, GEMM_TILE, false, true>(dz, outDim, in, inDim, dW, inDim, outDim, inDim, 0, rows,
+                                                     nullptr, GCL_ACT_IDENTITY);
 }
 
 #define BIAS_COLS 32

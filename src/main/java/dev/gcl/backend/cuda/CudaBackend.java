@@ -306,7 +306,7 @@ public final class CudaBackend implements Backend {
     private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
                                     int rows, int inDim, int outDim, int act) {
         DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim);
-        launch("dense_forward" + k.suffix, blocks(outDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+        launch("dense_forward" + k.suffix, blocks(outDim, k.tileN), blocks(rows, k.tileM), k.threads, 1,
                 in, w, b, out, rows, inDim, outDim, act);
     }
 
@@ -317,7 +317,7 @@ public final class CudaBackend implements Backend {
     private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
                                           int rows, int inDim, int outDim) {
         DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim);
-        launch("dense_backward_input" + k.suffix, blocks(inDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+        launch("dense_backward_input" + k.suffix, blocks(inDim, k.tileN), blocks(rows, k.tileM), k.threads, 1,
                 dz, w, dIn, rows, inDim, outDim);
     }
 
@@ -327,7 +327,7 @@ public final class CudaBackend implements Backend {
         DenseGemmPlan.Kernel k = plan.kernel();
         String kernel = "dense_backward_weight" + k.suffix;
         if (!k.split()) {
-            launch(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), k.threads, 1, dz, in, dW, rows, inDim,
+            launch(kernel, blocks(inDim, k.tileN), blocks(outDim, k.tileM), k.threads, 1, dz, in, dW, rows, inDim,
                     outDim);
             return;
         }
@@ -335,7 +335,7 @@ public final class CudaBackend implements Backend {
         // summed in ascending order: one fixed order per element, no atomics
         long n = (long) outDim * inDim;
         CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
-        launchGrid3(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), plan.splits(), k.threads, 1,
+        launchGrid3(kernel, blocks(inDim, k.tileN), blocks(outDim, k.tileM), plan.splits(), k.threads, 1,
                 dz, in, p, rows, inDim, outDim, plan.kChunk());
         launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
     }

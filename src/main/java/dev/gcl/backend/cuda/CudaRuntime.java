@@ -27,6 +27,7 @@ final class CudaRuntime {
             "dense_backward_bias_partials", "dense_backward_bias_reduce", "dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
             "dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
             "dense_backward_weight_split128", "dense_backward_weight_split64", "gemm_split_reduce",
+            "dense_forward_tile128x64", "dense_backward_input_tile128x64", "dense_backward_weight_tile128x64",
             "dense_forward_tf32_big", "dense_backward_input_tf32_big", "dense_backward_weight_tf32_big",
             "dense_backward_weight_tf32_split128", "dense_backward_weight_tf32_split64",
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",
