@@ -37,8 +37,11 @@ ARCHS = ("sm_80", "sm_90")
 # the GEMM families and the entry points that carry them (their split variants share the tile code)
 FAMILIES = [
     ("dense.cu", ["dense_forward", "dense_backward_input", "dense_backward_weight"]),
-    ("dense_big.cu", ["dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
-                      "dense_backward_weight_split128", "dense_backward_weight_split64"]),
+    ("dense_big.cu 128x128", ["dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
+                              "dense_backward_weight_split128"]),
+    ("dense_big.cu 128x64", ["dense_forward_tile128x64", "dense_backward_input_tile128x64",
+                             "dense_backward_weight_tile128x64"]),
+    ("dense_big.cu split64", ["dense_backward_weight_split64"]),
     ("dense_tf32.cu", ["dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
                        "dense_backward_weight_tf32_split64"]),
     ("dense_tf32_big.cu", ["dense_forward_tf32_big", "dense_backward_input_tf32_big",
@@ -182,7 +185,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--kernels", default=os.path.join(here, "..", "kernels"))
     p.add_argument("--cuobjdump", default=shutil.which("cuobjdump"))
-    p.add_argument("--markdown", action="store_true", help="one markdown table (docs/gpu-kernels.md)")
+    p.add_argument("--markdown", action="store_true", help="one markdown table, a row per kernel and architecture")
+    p.add_argument("--families", action="store_true",
+                   help="one markdown table, a row per GEMM family and architecture (docs/gpu-kernels.md): register "
+                        "and occupancy ranges over the family, the loop counts of its forward kernel")
     args = p.parse_args()
     if not args.cuobjdump:
         sys.exit("kernel-report: no cuobjdump (pass --cuobjdump PATH; see the header of this script)")
@@ -213,7 +219,24 @@ def main():
     header = ("file", "kernel", "arch", "regs", "smem B", "occupancy", "unit", "units/loop", "instr/loop",
               "instr/unit", "shared loads/unit", "load wavefronts/unit", "store wavefronts/unit", "cvt/unit",
               "BAR/loop", "loop memory ops")
-    if args.markdown:
+    if args.families:
+        print("| file | arch | registers | shared B | occupancy | per | instructions | shared loads | load wavefronts "
+              "| store wavefronts | tf32 cvt | barriers per loop |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for arch in ARCHS:
+            for family, entries in FAMILIES:
+                mine = [r for r in rows if r[0] == family and r[2] == arch]
+                if not mine:
+                    continue
+                regs = sorted(r[3] for r in mine)
+                occ = sorted({r[5].split()[0] for r in mine}, key=lambda v: int(v[:-1]))
+                smem = sorted({r[4] for r in mine})
+                lead = mine[0]  # the forward kernel
+                span = lambda v: str(v[0]) if v[0] == v[-1] else "%s-%s" % (v[0], v[-1])
+                print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    family, arch, span(regs), span(smem), span(occ), lead[6], lead[9], lead[10], lead[11], lead[12],
+                    lead[13], lead[14]))
+    elif args.markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))
         for r in rows:

@@ -356,6 +356,12 @@ public final class CudaBackend implements Backend {
         return plan.kernel();
     }
 
+    /** dB = column sums of dz (rows, outDim), as denseBackward computes it (for the device benchmark). */
+    void denseBackwardBias(DeviceFloats dz, DeviceFloats dB, int rows, int outDim) {
+        enter();
+        launchDenseBackwardBias(f(dz), f(dB), rows, outDim);
+    }
+
     private void launchDenseBackwardBias(CUdeviceptr dz, CUdeviceptr dB, int rows, int outDim) {
         // chunks of rows into double partials (chunks, outDim), then their sum in ascending chunk order
         int chunkRows = biasChunkRows(rows, outDim);

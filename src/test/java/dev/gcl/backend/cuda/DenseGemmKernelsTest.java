@@ -23,9 +23,11 @@ import static org.junit.jupiter.api.Assertions.*;
 class DenseGemmKernelsTest {
     // (rows, in, out): 1; around 128 and 256 in every dimension; k = in (forward) not a multiple of 8 or 4;
     // 256x128->132 has every matrix a multiple of 4 floats wide, so aligned: the 16-byte load and store paths
-    private static final int[][] SHAPES = {
-        {1, 1, 1}, {127, 37, 129}, {129, 255, 127}, {257, 9, 255}, {255, 129, 257}, {256, 128, 132}, {3, 131, 2}
-    };
+    private static final int[][] SHAPES = CudaTesting.trimmed()
+        ? new int[][] {{1, 1, 1}, {129, 37, 131}, {3, 131, 2}}  // the sanitizer passes: across the tile edges still
+        : new int[][] {
+            {1, 1, 1}, {127, 37, 129}, {129, 255, 127}, {257, 9, 255}, {255, 129, 257}, {256, 128, 132}, {3, 131, 2}
+        };
 
     private CudaBackend small, big, split, medium;
     private CpuBackend cpu;
