@@ -21,8 +21,9 @@ if [[ -n $recorded && $recorded == "$(git rev-parse --short HEAD 2>/dev/null)" ]
 else
     mvn -B -ntp -q install -DskipTests
 fi
-# A small model the way a research group would hand one over: a generated dataset (D = 1024) and gcl train.
-./gcl synth --preset small --dim 1024 --test-videos 40 --seed 3 --out "$work/data" >/dev/null
+# A small model the way a research group would hand one over: generated videos (D = 1024, 990 training segments)
+# and gcl train (frame ROC AUC 0.85 here; about a minute on 2 cores).
+./gcl synth --preset demo --dim 1024 --train-videos 24 --test-videos 40 --seed 3 --out "$work/data" >/dev/null
 ./gcl train --data "$work/data/dataset.yaml" --out "$work/run" --no-pictures --no-epoch-auc --quiet --seed 2 \
     --epochs 3 --pretrain-epochs 3 --batch 32 --lr 1e-3 --g-hidden 512,128,512 --d-hidden 128,32 \
     --cleaning quantile --cleaning-value 0.8
