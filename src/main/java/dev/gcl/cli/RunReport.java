@@ -88,6 +88,7 @@ final class RunReport {
             Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(tmp, JSON.writeValueAsBytes(report));
+            dev.gcl.io.CrashPoint.reached("report-written");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

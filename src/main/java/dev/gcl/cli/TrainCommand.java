@@ -95,8 +95,9 @@ final class TrainCommand implements Callable<Integer> {
             GclConfig config = resolveConfig(given, ds, Map.of(), progress);
             Path dir = out != null ? out : defaultOut(config);
             Path checkpoints = checkpointDir != null ? checkpointDir : siblingCheckpoint(dir);
+            TrainerState from = force ? null : continuing(checkpoints, dir, config, ds, stdout);
             return trainWithCheckpoints(ds, data.toAbsolutePath().normalize().toString(), config, dir, checkpoints,
-                    every, nanPolicy, null, backends, progress, stdout);
+                    every, nanPolicy, from, backends, progress, stdout);
         }
         if (checkpointEvery != null || checkpointDir != null) {
             throw new BadInputException("--checkpoint-every and --checkpoint-dir need --data (the demo is two short runs)");
@@ -187,6 +188,29 @@ final class TrainCommand implements Callable<Integer> {
         } finally {
             stop.done();
         }
+    }
+
+    /**
+     * The same command again after the run was stopped or killed: when the run directory does not exist yet and the
+     * checkpoint directory holds a checkpoint of this very run (its --out, settings and data), the run continues
+     * from it; a checkpoint of another run is refused rather than overwritten. Null: start afresh.
+     */
+    private static TrainerState continuing(Path checkpoints, Path dir, GclConfig config, Dataset ds, PrintWriter stdout) {
+        if (Files.exists(dir) || !CheckpointFiles.exists(checkpoints)) return null;
+        CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoints);
+        String out = dir.toAbsolutePath().normalize().toString(), fingerprint = DataFingerprint.of(ds.train());
+        String other = !out.equals(c.runOptions().get("out")) ? "its run writes " + c.runOptions().get("out")
+                : !ConfigKeys.toMap(config).equals(ConfigKeys.toMap(c.config())) ? "other settings"
+                : !fingerprint.equals(c.dataFingerprint()) ? "other data (fingerprint " + c.dataFingerprint() + ")"
+                : null;
+        if (other != null) {
+            throw new BadInputException(checkpoints + ": holds the checkpoint of another run (" + other
+                    + "); continue that run with gcl train --resume " + checkpoints + ", or delete the checkpoint");
+        }
+        stdout.println("continuing from the checkpoint " + checkpoints + " (before iteration "
+                + c.state().position().globalIteration() + ")");
+        stdout.flush();
+        return c.state();
     }
 
     /** {@code --resume DIR}: the checkpoint's config and data, continued where it stopped. */

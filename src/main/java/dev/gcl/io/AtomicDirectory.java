@@ -73,16 +73,20 @@ public final class AtomicDirectory implements AutoCloseable {
                     }
                 }
             }
+            String name = target.getFileName().toString();
+            CrashPoint.reached("commit-synced/" + name);
             if (Files.exists(target)) {
                 Path old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
                 deleteRecursively(old);
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                CrashPoint.reached("commit-set-aside/" + name);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 deleteRecursively(old);
             } else {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             }
             committed = true;
+            CrashPoint.reached("committed/" + name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot complete " + target + ": " + e.getMessage(), e);
         }
@@ -103,7 +107,10 @@ public final class AtomicDirectory implements AutoCloseable {
         if (!Files.exists(p)) return;
         try (Stream<Path> walk = Files.walk(p)) {
             List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
-            for (Path q : all) Files.deleteIfExists(q);
+            for (Path q : all) {
+                Files.deleteIfExists(q);
+                if (q == all.get(0)) CrashPoint.reached("deleting/" + p.getFileName());
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
 import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.nn.OptimizerState;
@@ -55,15 +56,23 @@ public final class CheckpointFiles {
             try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(out.path().resolve("state.npz"))))) {
                 writeNetwork(zip, "G", c.state().generator(), c.state().generatorOptimizer());
+                CrashPoint.reached("checkpoint-npz-half");
                 if (c.state().discriminator() != null) {
                     writeNetwork(zip, "D", c.state().discriminator(), c.state().discriminatorOptimizer());
                 }
             }
+            CrashPoint.reached("checkpoint-npz-written");
             Files.write(out.path().resolve("state.json"), JSON.writeValueAsBytes(json(c)));
+            CrashPoint.reached("checkpoint-json-written");
             out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether dir is there to be read (it may still be refused by {@link #read(Path)}). */
+    public static boolean exists(Path dir) {
+        return Files.isDirectory(dir);
     }
 
     public static Checkpoint read(Path dir) {

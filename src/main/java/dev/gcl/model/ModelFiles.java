@@ -12,6 +12,7 @@ import dev.gcl.GclModel;
 import dev.gcl.Phase;
 import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.io.NpyHeader;
 import dev.gcl.io.NpyReader;
@@ -79,7 +80,9 @@ public final class ModelFiles {
     public static void save(GclModel model, Metadata meta, Path dir, boolean replace) {
         try (AtomicDirectory out = AtomicDirectory.create(dir, replace)) {
             writeWeights(model, out.path().resolve(WEIGHTS));
+            CrashPoint.reached("model-weights-written");
             Files.write(out.path().resolve(MODEL_JSON), JSON.writeValueAsBytes(modelJson(model, meta)));
+            CrashPoint.reached("model-json-written");
             out.commit();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
@@ -157,6 +160,7 @@ public final class ModelFiles {
     private static void writeWeights(GclModel model, Path file) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             writeNetwork(zip, "G", model.generator());
+            CrashPoint.reached("model-weights-half");
             if (model.discriminator() != null) writeNetwork(zip, "D", model.discriminator());
         }
     }

@@ -178,6 +178,7 @@ public final class Charts {
             try {
                 ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
                 Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                dev.gcl.io.CrashPoint.reached("picture-written");
             } finally {
                 Files.deleteIfExists(tmp);
             }
