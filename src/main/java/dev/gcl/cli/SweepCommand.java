@@ -199,7 +199,7 @@ final class SweepCommand implements Callable<Integer> {
                 RunWriter.Summary s = w.train(dir.path(), ds, source, e.getValue(), backends, rep -> describe(rep, r),
                         new TrainingSession.Controls(policy, NanPolicy.STOP, resumeFrom));
                 dir.commit();
-                deleteQuietly(checkpoint);  // the run is complete
+                deleteQuietly(checkpoint);  // the run is complete (deleted in one step: no half checkpoint)
                 stdout.println(head + ": " + (s.metrics() == null ? "no test split"
                         : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
                         s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s)", s.seconds()));
@@ -209,6 +209,7 @@ final class SweepCommand implements Callable<Integer> {
                 stdout.flush();
                 return Main.INTERRUPTED;
             } catch (RuntimeException ex) {
+                if (dev.gcl.io.DiskFull.causes(ex)) throw ex;  // not this run's fault: stop, keep its checkpoint
                 failed++;
                 recordFailure(r, e.getValue(), ex);
                 stdout.println(head + ": FAILED: " + ex.getMessage());
@@ -232,7 +233,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The state to continue from when the run left a checkpoint (a stop or a requeue), else null. */
     private static TrainerState resumeState(Path checkpoint, GclConfig config, String fingerprint) {
-        if (!Files.isDirectory(checkpoint)) return null;
+        if (!CheckpointFiles.exists(checkpoint)) return null;
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoint);
         if (!fingerprint.equals(c.dataFingerprint())) {
             throw new BadInputException(checkpoint + ": a checkpoint of other data (fingerprint " + c.dataFingerprint()
@@ -261,7 +262,7 @@ final class SweepCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path p) {
         try {
-            AtomicDirectory.deleteRecursively(p);
+            AtomicDirectory.delete(p);
         } catch (IOException ignored) {
             // a leftover checkpoint of a finished run is skipped with the run
         }
@@ -371,6 +372,7 @@ final class SweepCommand implements Callable<Integer> {
                             + byIndex.values().stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse("") + ")");
                 }
             }
+            AtomicDirectory.settle(out);  // an earlier merge killed while replacing its folder: put it back first
             if (Files.exists(out) && !(Files.isDirectory(out) && (isEmpty(out)
                     || (SweepManifest.exists(out) && SweepManifest.read(out).merged())))) {
                 throw new BadInputException(out + ": exists and is not an earlier merge; give a new --out");

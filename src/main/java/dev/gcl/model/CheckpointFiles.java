@@ -10,6 +10,7 @@ import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
 import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.DiskFull;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.nn.OptimizerState;
 import dev.gcl.train.TrainerState;
@@ -66,16 +67,21 @@ public final class CheckpointFiles {
             CrashPoint.reached("checkpoint-json-written");
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint " + dir + ": " + e.getMessage(), e);
+            throw DiskFull.orUnchecked(dir, "cannot write the checkpoint " + dir, e);
         }
     }
 
-    /** Whether dir is there to be read (it may still be refused by {@link #read(Path)}). */
+    /**
+     * Whether dir is there to be read (it may still be refused by {@link #read(Path)}); first puts back a
+     * checkpoint that a process killed while replacing it had set aside ({@link AtomicDirectory#settle}).
+     */
     public static boolean exists(Path dir) {
+        AtomicDirectory.settle(dir);
         return Files.isDirectory(dir);
     }
 
     public static Checkpoint read(Path dir) {
+        AtomicDirectory.settle(dir);
         Path jsonFile = dir.resolve("state.json"), npz = dir.resolve("state.npz");
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a checkpoint directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");

@@ -14,6 +14,7 @@ import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
 import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.DiskFull;
 import dev.gcl.io.NpyHeader;
 import dev.gcl.io.NpyReader;
 import dev.gcl.io.NpyWriter;
@@ -85,12 +86,13 @@ public final class ModelFiles {
             CrashPoint.reached("model-json-written");
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
+            throw DiskFull.orUnchecked(dir, "cannot write the model to " + dir, e);
         }
     }
 
     /** Loads a model directory; problems are {@link DataFormatException}s naming the file and the cause. */
     public static Loaded load(Path dir) {
+        AtomicDirectory.settle(dir);  // a model replaced with --force by a process killed between its two renames
         Path jsonFile = dir.resolve(MODEL_JSON), weightsFile = dir.resolve(WEIGHTS);
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a model directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");

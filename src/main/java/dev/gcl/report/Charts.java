@@ -183,7 +183,7 @@ public final class Charts {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart " + png + ": " + e.getMessage(), e);
+            throw dev.gcl.io.DiskFull.orUnchecked(png, "cannot write chart " + png, e);
         }
     }
 }

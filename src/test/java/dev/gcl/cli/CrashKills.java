@@ -71,16 +71,16 @@ final class CrashKills {
     }
 
     /**
-     * Kill points spread over a recorded run: every point's first and last occurrence, and the middle one of
-     * points reached more than twice.
+     * Kill points spread over a recorded run: every point's first and last occurrence, and the middle one of the
+     * points named in middleToo.
      */
-    static List<Kill> spreadOver(List<String> recorded) {
+    static List<Kill> spreadOver(List<String> recorded, List<String> middleToo) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String p : recorded) counts.merge(p, 1, Integer::sum);
         List<Kill> kills = new ArrayList<>();
         counts.forEach((point, n) -> {
             kills.add(Kill.at(point, 1));
-            if (n > 2) kills.add(Kill.at(point, (n + 1) / 2));
+            if (n > 2 && middleToo.contains(point)) kills.add(Kill.at(point, (n + 1) / 2));
             if (n > 1) kills.add(Kill.at(point, n));
         });
         return kills;
