@@ -178,12 +178,14 @@ final class SweepCommand implements Callable<Integer> {
         for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
             SweepRun r = e.getKey();
             k++;
+            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
             if (done.contains(r.id())) {
                 skipped++;
+                // a task killed after the run finished and before (or while) its checkpoint was removed
+                if (CheckpointFiles.exists(checkpoint)) deleteQuietly(checkpoint);
                 continue;
             }
             String head = String.format(Locale.ROOT, "run %d/%d %s", k, configs.size(), r.id());
-            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
             TrainerState resumeFrom = resumeState(checkpoint, e.getValue(), fingerprint);
             if (resumeFrom != null) {
                 stdout.println(head + ": continuing from its checkpoint (before iteration "
@@ -387,6 +389,7 @@ final class SweepCommand implements Callable<Integer> {
                     for (String id : e.getValue().runIds()) {
                         copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
                         ids.add(id);
+                        dev.gcl.io.CrashPoint.reached("merge-copied");
                     }
                 }
                 new SweepManifest(first.planId(), first.dataFingerprint(), 0, 1, first.planRuns(), ids,

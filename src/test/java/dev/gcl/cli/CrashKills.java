@@ -86,6 +86,14 @@ final class CrashKills {
         return kills;
     }
 
+    /** The kill that lands at index i of the recorded run (the how-many-th occurrence of the point there). */
+    static Kill atIndex(List<String> recorded, int i) {
+        String point = recorded.get(i);
+        int nth = 0;
+        for (int j = 0; j <= i; j++) if (recorded.get(j).equals(point)) nth++;
+        return Kill.at(point, nth);
+    }
+
     /** Where in the recorded run the kill lands (index into recorded), -1 for a timed kill. */
     static int position(List<String> recorded, Kill k) {
         if (k.timed()) return -1;
