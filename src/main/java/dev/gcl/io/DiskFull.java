@@ -13,7 +13,7 @@ public final class DiskFull extends UncheckedIOException {
     private final Path path;
 
     public DiskFull(Path path, IOException cause) {
-        super(path + ": no space left on device" + (quota(cause) ? " (disk quota exceeded)" : ""), cause);
+        super(shown(path) + ": no space left on device" + (quota(cause) ? " (disk quota exceeded)" : ""), cause);
         this.path = path;
     }
 
@@ -42,6 +42,11 @@ public final class DiskFull extends UncheckedIOException {
             if (c instanceof DiskFull || (c instanceof IOException io && full(io))) return true;
         }
         return false;
+    }
+
+    /** A file inside an AtomicDirectory's staging is named where it was to appear: .run.tmp-42/x.png as run/x.png. */
+    private static String shown(Path path) {
+        return path.toString().replaceAll("/\\.([^/]+)\\.tmp-\\d+(?=/|$)", "/$1");
     }
 
     private static boolean full(IOException e) {
