@@ -179,6 +179,7 @@ final class SweepCommand implements Callable<Integer> {
             SweepRun r = e.getKey();
             k++;
             Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
+            AtomicDirectory.settle(checkpoint);  // under the lock: what a killed task left beside it
             if (done.contains(r.id())) {
                 skipped++;
                 // a task killed after the run finished and before (or while) its checkpoint was removed

@@ -196,8 +196,8 @@ final class TrainCommand implements Callable<Integer> {
      * from it; a checkpoint of another run is refused rather than overwritten. Null: start afresh.
      */
     private static TrainerState continuing(Path checkpoints, Path dir, GclConfig config, Dataset ds, PrintWriter stdout) {
-        boolean checkpointed = CheckpointFiles.exists(checkpoints);  // first: tidies what a kill left beside it
-        if (Files.exists(dir) || !checkpointed) return null;
+        AtomicDirectory.settle(checkpoints);  // this run writes there: tidy what a kill left beside it
+        if (Files.exists(dir) || !CheckpointFiles.exists(checkpoints)) return null;
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoints);
         String out = dir.toAbsolutePath().normalize().toString(), fingerprint = DataFingerprint.of(ds.train());
         String other = !out.equals(c.runOptions().get("out")) ? "its run writes " + c.runOptions().get("out")

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * target and fsyncs the parent. Closing without committing deletes the sibling, so a failed writer leaves nothing
  * half-written. Replacing an existing target takes two renames (the old one aside to {@code .name.old-<pid>},
  * then the new one into place); a process killed between them, or while writing, leaves hidden siblings that
- * {@link #settle(Path)} repairs: the next writer of the target, and every reader that calls it first, puts the set-aside
- * directory back and removes what dead processes left. Guarantees and their tests: docs/durability.md.
+ * {@link #settle(Path)} repairs: the next writer of the target puts the set-aside directory back and removes what
+ * dead processes left; a reader puts the set-aside directory back with {@link #recover(Path)}. Guarantees and their tests: docs/durability.md.
  *
  * <pre>{@code
  * try (AtomicDirectory out = AtomicDirectory.create(dir, force)) {
@@ -123,7 +123,7 @@ public final class AtomicDirectory implements AutoCloseable {
     }
 
     /**
-     * Repairs what processes killed while writing or deleting {@code dir} (a directory, or a file written by
+     * Called by the writer of {@code dir} before it writes: repairs what processes killed while writing or deleting {@code dir} (a directory, or a file written by
      * {@link Durable#writeFile}) left beside it. When the target is
      * missing and a dead process had set the previous one aside (killed between the two renames of a replace),
      * the previous one is renamed back; staging, set-aside and deleting siblings of dead processes are removed.
@@ -151,6 +151,31 @@ public final class AtomicDirectory implements AutoCloseable {
             }
         } catch (IOException e) {
             throw DiskFull.orUnchecked(target, "cannot tidy what an interrupted writer left beside " + target, e);
+        }
+    }
+
+    /**
+     * What a reader may repair: when {@code dir} is missing because a process was killed between the two renames
+     * of a replace, the set-aside previous version is put back. Leaves every other sibling alone (a writer on
+     * another machine of a shared file system may be at work; only a writer of dir tidies, with {@link #settle}).
+     */
+    public static void recover(Path dir) {
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null || target.getFileName() == null || Files.exists(target) || !Files.isDirectory(parent)) return;
+        String name = target.getFileName().toString();
+        try (Stream<Path> entries = Files.list(parent)) {
+            for (Path p : entries.toList()) {
+                Matcher m = LEFTOVER.matcher(p.getFileName().toString());
+                if (m.matches() && m.group(1).equals(name) && m.group(2).equals("old")
+                        && !alive(Long.parseLong(m.group(3)))) {
+                    Durable.rename(p, target);
+                    Durable.syncDirectory(parent);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw DiskFull.orUnchecked(target, "cannot put back " + target + " from beside it", e);
         }
     }
 

@@ -73,15 +73,15 @@ public final class CheckpointFiles {
 
     /**
      * Whether dir is there to be read (it may still be refused by {@link #read(Path)}); first puts back a
-     * checkpoint that a process killed while replacing it had set aside ({@link AtomicDirectory#settle}).
+     * checkpoint that a process killed while replacing it had set aside ({@link AtomicDirectory#recover}).
      */
     public static boolean exists(Path dir) {
-        AtomicDirectory.settle(dir);
+        AtomicDirectory.recover(dir);
         return Files.isDirectory(dir);
     }
 
     public static Checkpoint read(Path dir) {
-        AtomicDirectory.settle(dir);
+        AtomicDirectory.recover(dir);
         Path jsonFile = dir.resolve("state.json"), npz = dir.resolve("state.npz");
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a checkpoint directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");

@@ -92,7 +92,7 @@ public final class ModelFiles {
 
     /** Loads a model directory; problems are {@link DataFormatException}s naming the file and the cause. */
     public static Loaded load(Path dir) {
-        AtomicDirectory.settle(dir);  // a model replaced with --force by a process killed between its two renames
+        AtomicDirectory.recover(dir);  // a model replaced with --force by a process killed between its two renames
         Path jsonFile = dir.resolve(MODEL_JSON), weightsFile = dir.resolve(WEIGHTS);
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a model directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");

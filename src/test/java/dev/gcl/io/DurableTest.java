@@ -70,7 +70,7 @@ class DurableTest {
     }
 
     @Test
-    void settlePutsBackWhatAWriterKilledBetweenItsTwoRenamesHadSetAsideAndRemovesDeadWritersLeftovers(@TempDir Path tmp)
+    void recoverAndSettlePutBackWhatAWriterKilledBetweenItsTwoRenamesHadSetAsideAndSettleRemovesDeadWritersLeftovers(@TempDir Path tmp)
             throws IOException {
         Path target = tmp.resolve("run-checkpoint");
         Path aside = Files.createDirectories(tmp.resolve(".run-checkpoint.old-" + DEAD));
@@ -79,9 +79,13 @@ class DurableTest {
         Files.createDirectories(tmp.resolve(".run-checkpoint.del-" + DEAD));
         Path live = Files.createDirectories(tmp.resolve(".run-checkpoint.tmp-" + ProcessHandle.current().pid()));
         Files.createDirectories(tmp.resolve(".other.tmp-" + DEAD));
-        AtomicDirectory.settle(target);
+        AtomicDirectory.recover(target);  // what a reader does: only the set-aside directory comes back
         assertEquals("previous", Files.readString(target.resolve("state.json")));
-        assertEquals(List.of(".other.tmp-" + DEAD, live.getFileName().toString(), "run-checkpoint"), names(tmp),
+        assertEquals(Stream.of(".other.tmp-" + DEAD, ".run-checkpoint.del-" + DEAD, ".run-checkpoint.tmp-" + DEAD,
+                live.getFileName().toString(), "run-checkpoint").sorted().toList(), names(tmp));
+        AtomicDirectory.settle(target);  // what a writer does first
+        assertEquals(Stream.of(".other.tmp-" + DEAD, live.getFileName().toString(), "run-checkpoint").sorted().toList(),
+                names(tmp),
                 "a live writer's staging and other targets' leftovers are not touched");
     }
 
