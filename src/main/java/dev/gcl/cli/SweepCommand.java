@@ -388,7 +388,11 @@ final class SweepCommand implements Callable<Integer> {
                 for (Map.Entry<Path, SweepManifest> e : manifests.entrySet()) {
                     // only the runs the shard owns: a stray copy elsewhere is never counted twice
                     for (String id : e.getValue().runIds()) {
-                        copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        try {
+                            copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        } catch (IOException ex) {
+                            throw dev.gcl.io.DiskFull.orUnchecked(out, "cannot copy " + id + " into " + out, ex);
+                        }
                         ids.add(id);
                         dev.gcl.io.CrashPoint.reached("merge-copied");
                     }

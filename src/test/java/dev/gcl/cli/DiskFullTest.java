@@ -143,5 +143,19 @@ class DiskFullTest {
         assertEquals(Files.readString(reference.resolve("summary.csv")), Files.readString(out.resolve("summary.csv")));
         System.out.println("disk full (sweep): " + line + " / then: " + again.out().lines().filter(
                 l -> l.contains("continuing") || l.startsWith("skipped")).toList());
+
+        // merging it (a one-shard sweep) where the copy does not fit: no merged folder, then a merge once there is room
+        Path merged = disk.dir.resolve("merged");
+        disk.leaveFree(16 * 1024);
+        CliTest.Result mergeFull = CliTest.run("sweep", "merge", out.toString(), "--out", merged.toString());
+        assertEquals(Main.BAD_INPUT, mergeFull.code(), mergeFull.out() + mergeFull.err());
+        String mergeLine = errorLine(mergeFull);
+        assertTrue(mergeLine.contains(merged.toString()) && mergeLine.contains("no space left"), mergeLine);
+        assertFalse(Files.exists(merged));
+        assertEquals(List.of(), CrashKills.hiddenUnder(disk.dir), "nothing half-written");
+        disk.free();
+        assertEquals(Main.OK, CliTest.run("sweep", "merge", out.toString(), "--out", merged.toString()).code());
+        assertEquals(Files.readString(reference.resolve("summary.csv")), Files.readString(merged.resolve("summary.csv")));
+        System.out.println("disk full (merge): " + mergeLine);
     }
 }
