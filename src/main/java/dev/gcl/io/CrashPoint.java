@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * where a kill is most likely to leave something half-done (between two renames, inside a file, after a commit).
  * Off unless the JVM was started with {@code -Dgcl.crashAt=NAME@N}: then the N-th time NAME is reached the
  * process sends itself SIGKILL (no shutdown hook, no finally block, no buffered byte gets out), as a cluster's
- * OOM killer or a preemption would. Only tests set the property (docs/durability.md lists the points).
+ * OOM killer or a preemption would; without a {@code kill} command it halts, which leaves the disk the same way. Only tests set the property (docs/durability.md lists the points).
  */
 public final class CrashPoint {
     private static final String SPEC = System.getProperty("gcl.crashAt");
