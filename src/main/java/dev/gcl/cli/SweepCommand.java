@@ -178,12 +178,15 @@ final class SweepCommand implements Callable<Integer> {
         for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
             SweepRun r = e.getKey();
             k++;
+            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
+            AtomicDirectory.settle(checkpoint);  // under the lock: what a killed task left beside it
             if (done.contains(r.id())) {
                 skipped++;
+                // a task killed after the run finished and before (or while) its checkpoint was removed
+                if (CheckpointFiles.exists(checkpoint)) deleteQuietly(checkpoint);
                 continue;
             }
             String head = String.format(Locale.ROOT, "run %d/%d %s", k, configs.size(), r.id());
-            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
             TrainerState resumeFrom = resumeState(checkpoint, e.getValue(), fingerprint);
             if (resumeFrom != null) {
                 stdout.println(head + ": continuing from its checkpoint (before iteration "
@@ -199,7 +202,7 @@ final class SweepCommand implements Callable<Integer> {
                 RunWriter.Summary s = w.train(dir.path(), ds, source, e.getValue(), backends, rep -> describe(rep, r),
                         new TrainingSession.Controls(policy, NanPolicy.STOP, resumeFrom));
                 dir.commit();
-                deleteQuietly(checkpoint);  // the run is complete
+                deleteQuietly(checkpoint);  // the run is complete (deleted in one step: no half checkpoint)
                 stdout.println(head + ": " + (s.metrics() == null ? "no test split"
                         : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
                         s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s)", s.seconds()));
@@ -209,6 +212,7 @@ final class SweepCommand implements Callable<Integer> {
                 stdout.flush();
                 return Main.INTERRUPTED;
             } catch (RuntimeException ex) {
+                if (dev.gcl.io.DiskFull.causes(ex)) throw ex;  // not this run's fault: stop, keep its checkpoint
                 failed++;
                 recordFailure(r, e.getValue(), ex);
                 stdout.println(head + ": FAILED: " + ex.getMessage());
@@ -232,7 +236,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The state to continue from when the run left a checkpoint (a stop or a requeue), else null. */
     private static TrainerState resumeState(Path checkpoint, GclConfig config, String fingerprint) {
-        if (!Files.isDirectory(checkpoint)) return null;
+        if (!CheckpointFiles.exists(checkpoint)) return null;
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoint);
         if (!fingerprint.equals(c.dataFingerprint())) {
             throw new BadInputException(checkpoint + ": a checkpoint of other data (fingerprint " + c.dataFingerprint()
@@ -261,7 +265,7 @@ final class SweepCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path p) {
         try {
-            AtomicDirectory.deleteRecursively(p);
+            AtomicDirectory.delete(p);
         } catch (IOException ignored) {
             // a leftover checkpoint of a finished run is skipped with the run
         }
@@ -371,6 +375,7 @@ final class SweepCommand implements Callable<Integer> {
                             + byIndex.values().stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse("") + ")");
                 }
             }
+            AtomicDirectory.settle(out);  // an earlier merge killed while replacing its folder: put it back first
             if (Files.exists(out) && !(Files.isDirectory(out) && (isEmpty(out)
                     || (SweepManifest.exists(out) && SweepManifest.read(out).merged())))) {
                 throw new BadInputException(out + ": exists and is not an earlier merge; give a new --out");
@@ -383,8 +388,13 @@ final class SweepCommand implements Callable<Integer> {
                 for (Map.Entry<Path, SweepManifest> e : manifests.entrySet()) {
                     // only the runs the shard owns: a stray copy elsewhere is never counted twice
                     for (String id : e.getValue().runIds()) {
-                        copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        try {
+                            copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        } catch (IOException ex) {
+                            throw dev.gcl.io.DiskFull.orUnchecked(out, "cannot copy " + id + " into " + out, ex);
+                        }
                         ids.add(id);
+                        dev.gcl.io.CrashPoint.reached("merge-copied");
                     }
                 }
                 new SweepManifest(first.planId(), first.dataFingerprint(), 0, 1, first.planRuns(), ids,

@@ -13,7 +13,9 @@ import dev.gcl.Phase;
 import dev.gcl.Provenance;
 import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.DiskFull;
 import dev.gcl.io.NpyHeader;
 import dev.gcl.io.NpyReader;
 import dev.gcl.io.NpyWriter;
@@ -90,10 +92,12 @@ public final class ModelFiles {
     public static void save(GclModel model, Metadata meta, Path dir, boolean replace) {
         try (AtomicDirectory out = AtomicDirectory.create(dir, replace)) {
             writeWeights(model, out.path().resolve(WEIGHTS));
+            CrashPoint.reached("model-weights-written");
             Files.write(out.path().resolve(MODEL_JSON), JSON.writeValueAsBytes(modelJson(model, meta)));
+            CrashPoint.reached("model-json-written");
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
+            throw DiskFull.orUnchecked(dir, "cannot write the model to " + dir, e);
         }
     }
 
@@ -104,6 +108,7 @@ public final class ModelFiles {
 
     /** Loads a model directory; problems are {@link DataFormatException}s naming the file and the cause. */
     public static Loaded load(Path dir) {
+        AtomicDirectory.recover(dir);  // a model replaced with --force by a process killed between its two renames
         Path jsonFile = dir.resolve(MODEL_JSON), weightsFile = dir.resolve(WEIGHTS);
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a model directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");
@@ -174,6 +179,7 @@ public final class ModelFiles {
     private static void writeWeights(GclModel model, Path file) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             writeNetwork(zip, "G", model.generator());
+            CrashPoint.reached("model-weights-half");
             if (model.discriminator() != null) writeNetwork(zip, "D", model.discriminator());
         }
     }
