@@ -101,16 +101,17 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
 #pragma unroll
             for (int i = 0; i < 2; i++) {
                 const int r = wm + 16 * i + g;
-                fa[i][0] = As[r][tf32_swizzle(r, ks + q)];
-                fa[i][1] = As[r + 8][tf32_swizzle(r + 8, ks + q)];
-                fa[i][2] = As[r][tf32_swizzle(r, ks + q + 4)];
-                fa[i][3] = As[r + 8][tf32_swizzle(r + 8, ks + q + 4)];
+                // tf32_swizzle of rows r, r + 8 with wm a multiple of 32, g < 8 and ks a multiple of 8: constants
+                fa[i][0] = As[r][ks + (q ^ (2 * i))];
+                fa[i][1] = As[r + 8][ks + (q ^ (2 * i + 1))];
+                fa[i][2] = As[r][ks + 4 + (q ^ (2 * i))];
+                fa[i][3] = As[r + 8][ks + 4 + (q ^ (2 * i + 1))];
             }
 #pragma unroll
             for (int j = 0; j < 4; j++) {
                 const int col = wn + 8 * j + g;
-                fb[j][0] = Bs[col][tf32_swizzle(col, ks + q)];
-                fb[j][1] = Bs[col][tf32_swizzle(col, ks + q + 4)];
+                fb[j][0] = Bs[col][ks + (q ^ j)];      // tf32_swizzle(col, ·): wn is a multiple of 32
+                fb[j][1] = Bs[col][ks + 4 + (q ^ j)];
             }
 #pragma unroll
             for (int i = 0; i < 2; i++)
