@@ -19,7 +19,8 @@
 // Tiling: 64×64 output tiles, 32-deep k slices, 128 threads = 4 warps in a 2×2 grid, each warp owning 32×32 of C
 // = 2 (m16) × 4 (n8) mma tiles, 32 FP32 accumulators per thread. Tiles are staged in shared memory already
 // converted to tf32, both operands stored k-contiguous (As[m][k], Bs[n][k]) with 4 words of padding per row, so
-// the fragment reads (row g = lane/4, column t = lane%4) hit 32 different banks. Loads outside (M, N, K) store 0,
+// the fragment reads (row g = lane/4, column t = lane%4) hit 32 different banks, and k placed by tf32_swizzle so
+// that the stores of m/n-contiguous operands do too (before 2026-12-03 they were 4-way bank conflicts). Loads outside (M, N, K) store 0,
 // stores outside (M, N) are skipped: any size works.
 //
 // Determinism: each C element belongs to one thread of one warp; its k slices are accumulated in ascending order,
@@ -37,6 +38,14 @@
 #define TF32_BK 32
 #define TF32_PAD 4
 #define TF32_THREADS 128
+
+// Where element k of shared row `row` (As[m][·], Bs[n][·]) is kept: k XOR ((row / 8) % 4), a permutation of the
+// row. With the row stride of 36 words, word (row, k) sits in bank (4·row + k) mod 32, so without it the
+// m/n-contiguous loads (32 consecutive rows, one k per warp store) hit 8 banks 4 times each; with it the four rows
+// r, r + 8, r + 16, r + 24 that share a bank group take k, k^1, k^2, k^3: 32 banks. The fragment reads (8 rows of
+// one 8-aligned group, so one XOR value, × 4 consecutive k) and the k-contiguous stores (one row, 32 k) stay
+// conflict-free. Placement only: the same values meet in the same order, the results do not change.
+__device__ __forceinline__ int tf32_swizzle(int row, int k) { return k ^ ((row >> 3) & 3); }
 
 // C = Σ_{k in [kBegin, kEnd)} A(m, k)·B(k, n) for the (blockIdx.y, blockIdx.x) tile, layouts as gemm_tile's in
 // dense.cu (k slices start at kBegin: a whole-k product passes 0, K):
@@ -75,7 +84,7 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
             const int m = m0 + mm, k = k0 + kk;
             float v = 0.0f;
             if (m < M && k < kEnd) v = A_K_CONTIGUOUS ? a[(long long)m * lda + k] : a[(long long)k * lda + m];
-            As[mm][kk] = gcl_to_tf32(v);
+            As[mm][tf32_swizzle(mm, kk)] = gcl_to_tf32(v);
 
             int nn;
             if (B_N_CONTIGUOUS) { nn = idx % TF32_BN; kk = idx / TF32_BN; }
@@ -83,7 +92,7 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
             const int n = n0 + nn, kb = k0 + kk;
             float w = 0.0f;
             if (n < N && kb < kEnd) w = B_N_CONTIGUOUS ? b[(long long)kb * ldb + n] : b[(long long)n * ldb + kb];
-            Bs[nn][kk] = gcl_to_tf32(w);
+            Bs[nn][tf32_swizzle(nn, kk)] = gcl_to_tf32(w);
         }
         __syncthreads();
 #pragma unroll
@@ -92,16 +101,17 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
 #pragma unroll
             for (int i = 0; i < 2; i++) {
                 const int r = wm + 16 * i + g;
-                fa[i][0] = As[r][ks + q];
-                fa[i][1] = As[r + 8][ks + q];
-                fa[i][2] = As[r][ks + q + 4];
-                fa[i][3] = As[r + 8][ks + q + 4];
+                // tf32_swizzle of rows r, r + 8 with wm a multiple of 32, g < 8 and ks a multiple of 8: constants
+                fa[i][0] = As[r][ks + (q ^ (2 * i))];
+                fa[i][1] = As[r + 8][ks + (q ^ (2 * i + 1))];
+                fa[i][2] = As[r][ks + 4 + (q ^ (2 * i))];
+                fa[i][3] = As[r + 8][ks + 4 + (q ^ (2 * i + 1))];
             }
 #pragma unroll
             for (int j = 0; j < 4; j++) {
                 const int col = wn + 8 * j + g;
-                fb[j][0] = Bs[col][ks + q];
-                fb[j][1] = Bs[col][ks + q + 4];
+                fb[j][0] = Bs[col][ks + (q ^ j)];      // tf32_swizzle(col, ·): wn is a multiple of 32
+                fb[j][1] = Bs[col][ks + 4 + (q ^ j)];
             }
 #pragma unroll
             for (int i = 0; i < 2; i++)
