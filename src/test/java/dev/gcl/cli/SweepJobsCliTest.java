@@ -1,0 +1,114 @@
+package dev.gcl.cli;
+
+import dev.gcl.GclModel;
+import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.model.ModelFiles;
+import dev.gcl.nn.NetworkWeights;
+import dev.gcl.synth.SyntheticConfig;
+import dev.gcl.synth.SyntheticDatasetGenerator;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.gcl.cli.CliTest.assertBadInput;
+import static dev.gcl.cli.CliTest.concat;
+import static dev.gcl.cli.CliTest.run;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code gcl sweep --jobs N}: runs at once in one process on the one loaded data set give exactly the results
+ * (AUCs and every weight) of the same runs one after another at the same thread count; a failing run is recorded
+ * and the others finish; bad --jobs values are refused before anything is written.
+ */
+class SweepJobsCliTest {
+    @TempDir
+    static Path shared;
+    static Path dataset;
+    static final String[] SETTINGS = {"--epochs", "3", "--pretrain-epochs", "1", "--batch", "32", "--lr", "1e-3",
+            "--g-hidden", "32,16,32", "--d-hidden", "16", "--threads", "1", "--save-models"};
+
+    @BeforeAll
+    static void data() {
+        new SyntheticDatasetGenerator(SyntheticConfig.small(5)).write(shared.resolve("data"));
+        dataset = shared.resolve("data/dataset.yaml");
+    }
+
+    static String[] sweep(Path out, String backend, String jobs, String... more) {
+        return concat(concat(new String[] {"sweep", "--data", dataset.toString(), "--seeds", "0-2", "--variants",
+                "gcl-b,ae-all", "--out", out.toString(), "--backend", backend, "--jobs", jobs}, SETTINGS), more);
+    }
+
+    @Test
+    void blasRunsAtOnceEqualTheSameRunsOneAfterAnother(@TempDir Path tmp) throws IOException {
+        Assumptions.assumeTrue(BlasProbe.get().available(), BlasProbe.get().reason());
+        assertSameResults(tmp, "blas");
+    }
+
+    @Test
+    void referenceRunsAtOnceEqualTheSameRunsOneAfterAnother(@TempDir Path tmp) throws IOException {
+        assertSameResults(tmp, "reference");
+    }
+
+    private static void assertSameResults(Path tmp, String backend) throws IOException {
+        Path one = tmp.resolve("one"), three = tmp.resolve("three");
+        CliTest.Result a = run(sweep(one, backend, "1"));
+        assertEquals(Main.OK, a.code(), a.err());
+        CliTest.Result b = run(sweep(three, backend, "3"));
+        assertEquals(Main.OK, b.code(), b.err());
+        assertTrue(b.out().contains("3 runs at once, 1 thread each"), b.out());
+        assertTrue(b.out().contains("6 of 6 done, 0 running"), b.out());
+        assertTrue(b.out().lines().anyMatch(l -> l.endsWith(": started; 0 of 6 done, 3 running")), b.out());
+        assertEquals(Files.readString(one.resolve("summary.csv")), Files.readString(three.resolve("summary.csv")));
+        List<String> ids;
+        try (var dirs = Files.list(one.resolve("runs"))) {
+            ids = dirs.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(6, ids.size());
+        for (String id : ids) {
+            GclModel x = ModelFiles.load(one.resolve("runs").resolve(id).resolve("model")).model();
+            GclModel y = ModelFiles.load(three.resolve("runs").resolve(id).resolve("model")).model();
+            assertSameWeights(id + " G", x.generator(), y.generator());
+            if (x.discriminator() != null) assertSameWeights(id + " D", x.discriminator(), y.discriminator());
+        }
+    }
+
+    private static void assertSameWeights(String what, NetworkWeights x, NetworkWeights y) {
+        assertEquals(x.layers(), y.layers(), what);
+        for (int l = 0; l < x.layers(); l++) {
+            assertArrayEquals(x.weight(l), y.weight(l), what + " layer " + l + " weight");
+            assertArrayEquals(x.bias(l), y.bias(l), what + " layer " + l + " bias");
+        }
+    }
+
+    @Test
+    void aFailingRunIsRecordedAndTheOthersFinish(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("sweep");
+        // lr 1e30 diverges at once: those three runs fail, the three with lr 1e-3 finish
+        CliTest.Result r = run(concat(new String[] {"sweep", "--data", dataset.toString(), "--seeds", "0-2",
+                "--variants", "gcl-b", "--grid", "lr=1e-3,1e30", "--out", out.toString(), "--backend", "reference",
+                "--jobs", "2"}, "--epochs", "2", "--batch", "32", "--g-hidden", "32,16,32", "--d-hidden", "16",
+                "--threads", "1"));
+        assertEquals(Main.INTERNAL_ERROR, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("3 of 6 runs failed"), r.out());
+        assertTrue(r.out().contains("6 of 6 done (3 failed), 0 running"), r.out());
+        String csv = Files.readString(out.resolve("results.csv"));
+        assertEquals(3, csv.lines().filter(l -> l.contains(",failed,")).count(), csv);
+        assertEquals(3, csv.lines().filter(l -> l.contains(",ok,")).count(), csv);
+        assertTrue(Files.readString(out.resolve("summary.csv")).contains("gcl-b lr=1e-3,3,"),
+                Files.readString(out.resolve("summary.csv")));
+    }
+
+    @Test
+    void badJobsAreRefusedBeforeAnythingIsWritten(@TempDir Path tmp) {
+        Path out = tmp.resolve("sweep");
+        assertBadInput(run(sweep(out, "reference", "0")), "--jobs");
+        assertBadInput(run(sweep(out, "reference", "many")), "--jobs", "many");
+        assertFalse(Files.exists(out.resolve("runs")));
+    }
+}
