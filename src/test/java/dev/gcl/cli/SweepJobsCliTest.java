@@ -111,4 +111,43 @@ class SweepJobsCliTest {
         assertBadInput(run(sweep(out, "reference", "many")), "--jobs", "many");
         assertFalse(Files.exists(out.resolve("runs")));
     }
+    @Test
+    void sigtermCheckpointsEveryRunInProgressAndTheNextStartContinuesThem(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("sweep");
+        String[] args = {"sweep", "--data", dataset.toString(), "--seeds", "0", "--variants", "gcl-pt,gcl-b", "--out",
+                out.toString(), "--jobs", "2", "--epochs", "60", "--pretrain-epochs", "2", "--batch", "32", "--lr",
+                "1e-3", "--g-hidden", "32,16,32", "--d-hidden", "16", "--cleaning", "quantile", "--backend", "cpu",
+                "--threads", "1"};
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jtmp")), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuilder seen = new StringBuilder();
+        int started = 0;
+        try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                seen.append(line).append('\n');
+                if (line.contains(": started; ") && ++started == 2) {
+                    Thread.sleep(1500);  // both runs are in their first epochs (60 epochs take far longer)
+                    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+                }
+            }
+        }
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child ends after the signal");
+        assertEquals(Main.INTERRUPTED, p.exitValue(), seen.toString());
+        assertTrue(seen.toString().contains("interrupted: 2 runs checkpointed"), seen.toString());
+        for (String id : new String[] {"gcl-pt_seed0", "gcl-b_seed0"}) {
+            assertTrue(Files.isRegularFile(out.resolve("checkpoints").resolve(id).resolve("state.json")), id);
+            assertFalse(Files.exists(out.resolve("runs").resolve(id)), "an interrupted run has no result: " + id);
+        }
+        CliTest.Result resumed = run(args);
+        assertEquals(Main.OK, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("run 1/2 gcl-pt_seed0: continuing from its checkpoint"), resumed.out());
+        assertTrue(resumed.out().contains("run 2/2 gcl-b_seed0: continuing from its checkpoint"), resumed.out());
+        assertTrue(resumed.out().contains("2 of 2 done, 0 running"), resumed.out());
+        assertFalse(Files.exists(out.resolve("checkpoints")), "the finished runs' checkpoints are gone");
+    }
 }
