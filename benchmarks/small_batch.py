@@ -5,7 +5,7 @@ The sweep-size case of issue 19: gcl-b with the paper's networks (G [D, 1024, 51
 D [D, 512, 32, 1]), RMSprop (lr 2e-5, alpha 0.99, eps 1e-8, momentum 0.6), B = 64, every epoch a fresh shuffle,
 the last batch of fewer than 2 rows skipped, on an .npz with X (rows x D float32) and y, by default 615 x 768
 (generated here when missing: the shape of 20news BERT embeddings). Each round runs ours (`gcl train --backend blas
---threads T`, a fresh JVM; the training time is run.json's `training_seconds`) and then the same loop in PyTorch
+--threads T`, a fresh JVM; the training time is run.json's `seconds`) and then the same loop in PyTorch
 (eager, torch.set_num_threads(T), timed around the epochs only). Ratios are PyTorch's training time / ours
 (> 1: ours faster); the whole-command wall times are printed beside them.
 
@@ -93,7 +93,7 @@ def ours_run(gcl, data, batch, epochs, threads):
                        check=True, capture_output=True)
         wall = time.perf_counter() - t0
         with open(os.path.join(out, "run", "run.json")) as f:
-            return json.load(f)["training_seconds"], wall
+            return json.load(f)["seconds"], wall
 
 
 def main():
