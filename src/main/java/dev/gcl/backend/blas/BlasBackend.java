@@ -30,6 +30,11 @@ public final class BlasBackend implements Backend {
     private Floats dzScratch;
     /** Philox output on the heap before it is copied in, reused across calls. */
     private float[] hostScratch = new float[0];
+    /** A layer's bias on the heap for the bias-and-activation pass; NL targets' normal rows; weighted MSE's row
+     *  losses: reused across calls, so that an iteration allocates nothing that grows with the batch. */
+    private float[] biasScratch = new float[0];
+    private int[] normalRowsScratch = new int[0];
+    private double[] rowLossScratch = new double[0];
 
     /** A backend using every available core. */
     public BlasBackend() {
@@ -183,13 +188,17 @@ public final class BlasBackend implements Backend {
         return live.size();
     }
 
-    /** The native pointer of a GEMM operand; a shared heap array is copied into temp (rare: ops only gather from it). */
-    private static FloatPointer gemmOperand(Floats b, FloatPointer[] temp) {
+    /** The native pointer of a GEMM operand; a shared heap array is copied (rare: ops only gather from it). */
+    private static FloatPointer gemmOperand(Floats b) {
         if (b.ptr != null) return b.ptr;
         FloatPointer p = new FloatPointer(Math.max(1, b.length));
         p.put(b.host, 0, b.length);
-        temp[0] = p;
         return p;
+    }
+
+    /** Frees what {@link #gemmOperand} copied (nothing for a native buffer). */
+    private static void closeCopy(FloatPointer p, Floats b) {
+        if (p != null && p != b.ptr) p.close();
     }
 
     // ---------------------------------------------------------------- dense layers
@@ -199,15 +208,16 @@ public final class BlasBackend implements Backend {
                              int rows, int inDim, int outDim, Activation act) {
         Floats x = buf(in), wt = buf(w), y = buf(out);
         FloatBuffer bias = f(b);
-        FloatPointer[] tx = new FloatPointer[1], tw = new FloatPointer[1];
+        FloatPointer xp = gemmOperand(x), wp = gemmOperand(wt);
         try {
             // y = x · wᵀ in FP32, then y = act(y + b) in one pass over the GEMM output
-            Blas.gemmNT(passes.threads(), rows, outDim, inDim, gemmOperand(x, tx), gemmOperand(wt, tw), y.ptr);
+            Blas.gemmNT(passes.threads(), rows, outDim, inDim, xp, wp, y.ptr);
         } finally {
-            if (tx[0] != null) tx[0].close();
-            if (tw[0] != null) tw[0].close();
+            closeCopy(xp, x);
+            closeCopy(wp, wt);
         }
-        float[] bh = new float[outDim];
+        if (biasScratch.length < outDim) biasScratch = new float[outDim];
+        float[] bh = biasScratch;
         bias.get(0, bh, 0, outDim);
         FloatBuffer yv = y.view;
         passes.forRange(rows, outDim, (from, to) -> {
@@ -253,17 +263,19 @@ public final class BlasBackend implements Backend {
             }
             for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
         });
-        FloatPointer[] tx = new FloatPointer[1], tw = new FloatPointer[1];
+        FloatPointer xp = null, wp = null;
         try {
             if (dx != null) {
                 // dIn (rows, inDim) = dz (rows, outDim) · w (outDim, inDim)
-                Blas.gemmNN(passes.threads(), rows, inDim, outDim, dzScratch.ptr, gemmOperand(wt, tw), dx.ptr);
+                wp = gemmOperand(wt);
+                Blas.gemmNN(passes.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
             }
             // dW (outDim, inDim) = dzᵀ · in, dz (rows, outDim), in (rows, inDim)
-            Blas.gemmTN(passes.threads(), outDim, inDim, rows, dzScratch.ptr, gemmOperand(x, tx), gw.ptr);
+            xp = gemmOperand(x);
+            Blas.gemmTN(passes.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
         } finally {
-            if (tx[0] != null) tx[0].close();
-            if (tw[0] != null) tw[0].close();
+            closeCopy(xp, x);
+            closeCopy(wp, wt);
         }
     }
 
@@ -332,7 +344,8 @@ public final class BlasBackend implements Backend {
         FloatBuffer xs = f(x), l = f(labels), t = f(targets), w = f(weights);
         FloatBuffer nz = mode == NlTarget.GAUSSIAN ? f(noise) : null;
         FloatBuffer pk = mode == NlTarget.RANDOM_NORMAL ? f(picks) : null;
-        int[] normalRows = new int[rows];
+        if (normalRowsScratch.length < rows) normalRowsScratch = new int[rows];
+        int[] normalRows = normalRowsScratch;
         int count = 0;
         for (int r = 0; r < rows; r++) if (l.get(r) == 0f) normalRows[count++] = r;
         int normals = count;
@@ -389,7 +402,8 @@ public final class BlasBackend implements Backend {
         FloatBuffer o = f(out), t = f(target), w = f(weights), g = f(dOut), l = f(loss);
         double wSum = 0;
         for (int r = 0; r < rows; r++) wSum += w == null ? 1.0 : w.get(r);
-        double[] rowLoss = new double[rows];
+        if (rowLossScratch.length < rows) rowLossScratch = new double[rows];
+        double[] rowLoss = rowLossScratch;
         double scale = wSum > 0 ? 2.0 / (cols * wSum) : 0.0;
         passes.forRange(rows, cols, (from, to) -> {
             for (int r = from; r < to; r++) {
