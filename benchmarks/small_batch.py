@@ -6,8 +6,11 @@ D [D, 512, 32, 1]), RMSprop (lr 2e-5, alpha 0.99, eps 1e-8, momentum 0.6), B = 6
 the last batch of fewer than 2 rows skipped, on an .npz with X (rows x D float32) and y, by default 615 x 768
 (generated here when missing: the shape of 20news BERT embeddings). Each round runs ours (`gcl train --backend blas
 --threads T`, a fresh JVM; the training time is run.json's `seconds`) and then the same loop in PyTorch
-(eager, torch.set_num_threads(T), timed around the epochs only). Ratios are PyTorch's training time / ours
-(> 1: ours faster); the whole-command wall times are printed beside them.
+(eager, torch.set_num_threads(T), timed around the epochs only). Ratios are PyTorch's / ours (> 1: ours faster),
+of training wall time, and of CPU time: our whole command's (JVM start, JIT, loading, per-epoch evaluation and
+writing included) against PyTorch's training loop alone; CPU time moves less than wall time on a shared machine.
+With --steady each round also runs both sides for one epoch and compares the CPU time of epochs 2..E (the
+difference), where start-up, JIT warm-up, loading, evaluation and writing cancel out.
 
     mvn -q -DskipTests package                              # in the repository root: target/gcl.jar
     /usr/bin/python3 benchmarks/small_batch.py --threads 1 --rounds 3
@@ -17,6 +20,7 @@ Written from docs/algorithm.md (the cooperative step), not from the Java code. N
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -58,6 +62,7 @@ def torch_run(x, batch, epochs, threads, seed=0):
     opt_d = torch.optim.RMSprop(d.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
     bce = torch.nn.BCELoss()
     n = x.shape[0]
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for _ in range(epochs):
         perm = torch.randperm(n)
@@ -82,18 +87,25 @@ def torch_run(x, batch, epochs, threads, seed=0):
             opt_g.zero_grad()
             loss_g.backward()
             opt_g.step()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def ours_run(gcl, data, batch, epochs, threads):
     with tempfile.TemporaryDirectory() as out:
+        c0 = children_cpu()
         t0 = time.perf_counter()
         subprocess.run([gcl, "train", "--data", data, "--variant", "gcl-b", "--batch", str(batch), "--epochs",
                         str(epochs), "--backend", "blas", "--threads", str(threads), "--out", out + "/run"],
                        check=True, capture_output=True)
         wall = time.perf_counter() - t0
+        cpu = children_cpu() - c0
         with open(os.path.join(out, "run", "run.json")) as f:
-            return json.load(f)["seconds"], wall
+            return json.load(f)["seconds"], wall, cpu
 
 
 def main():
@@ -106,6 +118,8 @@ def main():
     ap.add_argument("--data", default=os.path.join(here, "target", "small-batch", "news615.npz"))
     ap.add_argument("--gcl", default=os.path.join(here, "..", "gcl"))
     ap.add_argument("--torch-only", action="store_true", help="time PyTorch alone (no JVM)")
+    ap.add_argument("--steady", action="store_true", help="also the CPU time of epochs 2..E (a 1-epoch run of each"
+                    " side subtracted)")
     a = ap.parse_args()
     if not os.path.exists(a.data):
         os.makedirs(os.path.dirname(a.data), exist_ok=True)
@@ -113,18 +127,31 @@ def main():
     x = torch.from_numpy(np.load(a.data)["X"])
     print(f"torch {torch.__version__}, {a.threads} threads, {x.shape[0]} x {x.shape[1]}, B {a.batch}, "
           f"{a.epochs} epochs; {a.rounds} alternating rounds")
-    ratios = []
+    ratios, cpu_ratios, steady = [], [], []
     for r in range(a.rounds):
-        ours, wall = (float("nan"), float("nan")) if a.torch_only else ours_run(a.gcl, a.data, a.batch, a.epochs,
-                                                                                 a.threads)
-        t0 = time.perf_counter()
-        theirs = torch_run(x, a.batch, a.epochs, a.threads)
+        ours, wall, cpu = ((float("nan"),) * 3 if a.torch_only
+                           else ours_run(a.gcl, a.data, a.batch, a.epochs, a.threads))
+        theirs, theirs_cpu = torch_run(x, a.batch, a.epochs, a.threads)
         ratios.append(theirs / ours)
-        print(f"round {r + 1}: training s ours {ours:.2f} (command {wall:.2f} s wall) torch {theirs:.2f}; "
-              f"ratio torch / ours {theirs / ours:.3f}", flush=True)
+        cpu_ratios.append(theirs_cpu / cpu)
+        line = (f"round {r + 1}: training s ours {ours:.2f} torch {theirs:.2f}, ratio torch / ours {theirs / ours:.3f};"
+                f" CPU s ours (whole command) {cpu:.2f} torch (training loop) {theirs_cpu:.2f}, ratio "
+                f"{theirs_cpu / cpu:.3f}; our command {wall:.2f} s wall")
+        if a.steady and not a.torch_only:
+            # CPU of epochs 2..E: the same command with 1 epoch subtracted on both sides (start, JIT, loading,
+            # evaluation and writing cancel out)
+            _, _, cpu1 = ours_run(a.gcl, a.data, a.batch, 1, a.threads)
+            _, theirs_cpu1 = torch_run(x, a.batch, 1, a.threads)
+            steady.append((theirs_cpu - theirs_cpu1) / (cpu - cpu1))
+            line += (f"; CPU s of epochs 2-{a.epochs}: ours {cpu - cpu1:.2f} torch {theirs_cpu - theirs_cpu1:.2f},"
+                     f" ratio {steady[-1]:.3f}")
+        print(line, flush=True)
     if not a.torch_only:
-        print(f"median ratio torch time / ours: {statistics.median(ratios):.3f} "
-              f"(rounds: {', '.join(f'{v:.3f}' for v in ratios)})")
+        print(f"median ratio torch / ours: training time {statistics.median(ratios):.3f} "
+              f"(rounds: {', '.join(f'{v:.3f}' for v in ratios)}); CPU time {statistics.median(cpu_ratios):.3f} "
+              f"(rounds: {', '.join(f'{v:.3f}' for v in cpu_ratios)})"
+              + (f"; CPU time of epochs 2-{a.epochs} {statistics.median(steady):.3f} "
+                 f"(rounds: {', '.join(f'{v:.3f}' for v in steady)})" if steady else ""))
 
 
 if __name__ == "__main__":

@@ -13,20 +13,28 @@ and the median throughput ratios of auto against the other two (> 1: auto faster
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import tempfile
 import time
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def sweep(gcl, data, out, jobs, seeds, epochs, more=()):
+    c0 = children_cpu()
     t0 = time.perf_counter()
     r = subprocess.run([gcl, "sweep", "--data", data, "--variants", "gcl-b", "--seeds", seeds, "--batch", "64",
                         "--epochs", str(epochs), "--backend", "blas", "--jobs", jobs, "--out", out, *more],
                        check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    cpu = children_cpu() - c0
     choice = next((l for l in r.stdout.splitlines() if "at once" in l), "")
-    return wall, choice
+    return wall, f"{cpu:.1f} CPU s; {choice}"
 
 
 def main():
@@ -52,7 +60,7 @@ def main():
                 same = f1.read() == f2.read()
             vs_all.append(every / auto)
             vs_one.append(one / auto)
-            print(f"round {r + 1}: --jobs 1 {every:.1f} s ({c1}); --jobs 1 --threads 1 {one:.1f} s; --jobs auto "
+            print(f"round {r + 1}: --jobs 1 {every:.1f} s ({c1}); --jobs 1 --threads 1 {one:.1f} s ({c2}); --jobs auto "
                   f"{auto:.1f} s ({c3}); throughput auto / (--jobs 1) = {every / auto:.2f}, auto / (--jobs 1 "
                   f"--threads 1) = {one / auto:.2f}; auto's summary.csv equals --threads 1's: {same}", flush=True)
     print(f"median throughput ratio auto / (--jobs 1): {statistics.median(vs_all):.2f}; "
