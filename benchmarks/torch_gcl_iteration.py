@@ -8,6 +8,11 @@ from the Java code. Prints, in the format of dev.gcl.backend.cuda.GemmKernelBenc
       fwd: y = relu(x @ w.T + b)                    2*rows*in*out flops
       bwd: dz = dy * (y > 0); dIn = dz @ w; dW = dz.T @ x; dB = dz.sum(0)   4*rows*in*out flops
   MEASURE torch <fp32|tf32> iteration gcl-b,B=8192,D=2048 <median ms>
+  MEASURE torch bw <op> <shape> <GB/s>
+      the memory-bound ops of dev.gcl.backend.cuda.MemoryKernelBench at B = 8192, D = 2048, with its byte counts
+      (each input read once, each output written once): gather_rows (index_select), bias_gradient (sum over rows),
+      nl_targets_gaussian (where(label, x + noise, x)), weighted_mse_grad (the loss and its gradient), rmsprop
+      (torch.optim.RMSprop with momentum on 2^23 parameters)
 
 fp32 = torch.backends.cuda.matmul.allow_tf32 False (and cudnn's), tf32 = True. Eager mode, no torch.compile.
 Without torch or without a CUDA device it prints one line saying so and exits 0 (the rehearsal on a machine
@@ -78,6 +83,35 @@ def gemms(torch, device, precision, shapes):
         shape = f"{rows}x{n_in}->{n_out}"
         print(f"MEASURE torch {precision} fwd {shape} {flops / timed(torch, device, fwd) / 1e12:.3f}", flush=True)
         print(f"MEASURE torch {precision} bwd {shape} {2 * flops / timed(torch, device, bwd) / 1e12:.3f}", flush=True)
+
+
+def memory_ops(torch, device, small):
+    rows, cols, params = (64, 48, 1024) if small else (B, 2048, 1 << 23)
+    n, shape = rows * cols, f"{rows}x{cols}"
+    g = torch.Generator(device=device).manual_seed(2)
+    x = torch.rand(rows, cols, device=device, generator=g)
+    y = torch.rand(rows, cols, device=device, generator=g)
+    w = torch.rand(rows, device=device, generator=g)
+    out = torch.empty(rows, cols, device=device)
+    idx = torch.randperm(rows, device=device, generator=g)
+
+    def report(op, shape, nbytes, fn):
+        print(f"MEASURE torch bw {op} {shape} {nbytes / timed(torch, device, fn, reps=20) / 1e9:.1f}", flush=True)
+
+    def mse():
+        d = x - y
+        loss = (w * (d * d).mean(1)).sum() / w.sum()
+        return loss, (2.0 / (cols * w.sum())) * w[:, None] * d
+
+    report("gather_rows", shape, 2 * n * 4 + rows * 4, lambda: torch.index_select(x, 0, idx, out=out))
+    report("bias_gradient", shape, n * 4 + cols * 4, lambda: x.sum(0))
+    report("nl_targets_gaussian", shape, 3 * n * 4 + rows * 8,
+           lambda: torch.where((w != 0)[:, None], x + y, x))
+    report("weighted_mse_grad", shape, 3 * n * 4 + rows * 4, mse)
+    p = torch.rand(params, device=device, generator=g).requires_grad_()
+    p.grad = torch.rand(params, device=device, generator=g)
+    opt = torch.optim.RMSprop([p], lr=1e-4, alpha=0.99, eps=1e-8, momentum=0.9)
+    report("rmsprop", str(params), 7 * params * 4, opt.step)
 
 
 def mlp(torch, widths, device, gen):
@@ -164,6 +198,7 @@ def main():
     print(f"torch {torch.__version__} on {name}", flush=True)
     shapes = [(64, 48, 32), (64, 32, 1)] if args.small else layer_shapes()
     d, batch, iterations = (48, 64, 5) if args.small else (2048, B, 12)
+    memory_ops(torch, args.device, args.small)
     for precision in ("fp32", "tf32"):
         set_precision(torch, precision)
         gemms(torch, args.device, precision, shapes)

@@ -8,13 +8,13 @@
 //   dense_backward_weight_tf32_split64: partials[s] = dzᵀ[:, ks] · in[ks, :] over the s-th range of rows (thin dW),
 //                                       then gemm_split_reduce (dense_big.cu)
 //
-// (dense_backward_dz and dense_backward_bias have no products to speed up: TF32 uses the FP32/double kernels.)
+// (dense_backward_dz and dense_backward_bias_* have no products to speed up: TF32 uses the FP32/double kernels.)
 //
 // C(m, n) = Σ_k A(m, k)·B(k, n) with tf32(x) = cvt.rna.tf32.f32(x) (round to nearest, ties away, to 10 mantissa
 // bits) applied to every A and B element, the products accumulated in FP32 by
 // mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 (sm_80+, PTX ISA 7.0+). Error against exact arithmetic, per
-// element: |ΔC| <= (2·2^-11 + 2^-22)·Σ_k |A(m,k)·B(k,n)| from the input rounding, plus the FP32 accumulation's
-// ≈ K·2^-23·Σ_k |A·B|; ParityTolerances states the bound the parity checks use.
+// element: |ΔC| <= (2·2^-11 + 2^-22)·Σ_k |A(m,k)·B(k,n)| from the input rounding, plus the tensor cores' truncating
+// FP32 accumulation's < 2K·2^-23·Σ_k |A·B|; ParityTolerances derives the bound the parity checks use.
 //
 // Tiling: 64×64 output tiles, 32-deep k slices, 128 threads = 4 warps in a 2×2 grid, each warp owning 32×32 of C
 // = 2 (m16) × 4 (n8) mma tiles, 32 FP32 accumulators per thread. Tiles are staged in shared memory already

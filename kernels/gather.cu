@@ -2,14 +2,14 @@
 // src (anything, cols), indices (>= indexOffset + rows) ints, dst (rows, cols), (=). A plain copy: exact.
 #include "gcl_common.cuh"
 
-// Element-wise over rows · cols (consecutive threads copy consecutive columns of one row: coalesced).
+// One warp per row (grid-stride over rows), consecutive lanes copying consecutive columns: coalesced, and no
+// per-element division. Grid: ceil(rows / 8), at most 2^20.
 extern "C" __global__ void __launch_bounds__(GCL_THREADS)
 gather_rows(const float* __restrict__ src, const int* __restrict__ indices, int indexOffset,
             float* __restrict__ dst, int rows, int cols) {
-    const long long n = (long long)rows * cols;
-    GCL_FOR_EACH(i, n) {
-        const int r = (int)(i / cols);
-        const int j = (int)(i - (long long)r * cols);
-        dst[i] = src[(long long)indices[indexOffset + r] * cols + j];
+    GCL_FOR_EACH_ROW_PER_WARP(r, rows) {
+        const float* from = src + (long long)indices[indexOffset + r] * cols;
+        float* to = dst + (long long)r * cols;
+        for (int j = threadIdx.x % 32; j < cols; j += 32) to[j] = from[j];
     }
 }

@@ -69,17 +69,18 @@ weighted_mse_total(const float* __restrict__ weights, const double* __restrict__
     }
 }
 
-// Element-wise over rows · cols.
+// One warp per row (grid-stride over rows), lanes over the columns. Grid: ceil(rows / 8), at most 2^20.
 extern "C" __global__ void __launch_bounds__(GCL_THREADS)
 weighted_mse_grad(const float* __restrict__ out, const float* __restrict__ target,
                   const float* __restrict__ weights, const double* __restrict__ scale,
                   float* __restrict__ dOut, int rows, int cols) {
-    const long long n = (long long)rows * cols;
     const double sc = scale[0];
-    GCL_FOR_EACH(i, n) {
-        const int r = (int)(i / cols);
+    GCL_FOR_EACH_ROW_PER_WARP(r, rows) {
         const double w = weights == nullptr ? 1.0 : (double)weights[r];
-        const double d = (double)out[i] - (double)target[i];
-        dOut[i] = (float)(sc * w * d);
+        const long long base = (long long)r * cols;
+        for (int j = threadIdx.x % 32; j < cols; j += 32) {
+            const double d = (double)out[base + j] - (double)target[base + j];
+            dOut[base + j] = (float)(sc * w * d);
+        }
     }
 }

@@ -46,32 +46,31 @@ nl_normal_rows(const float* __restrict__ labels, int rows, int* __restrict__ nor
     if (t == blockDim.x - 1) count[0] = scan[t];
 }
 
-// Element-wise over rows · cols; the thread of column 0 also writes the row's weight.
+// One warp per row (grid-stride over rows), lanes over the columns; lane 0 also writes the row's weight.
+// Grid: ceil(rows / 8), at most 2^20.
 extern "C" __global__ void __launch_bounds__(GCL_THREADS)
 nl_targets(const float* __restrict__ x, const float* __restrict__ labels, int mode,
            const float* __restrict__ noise, const float* __restrict__ picks,
            const int* __restrict__ normalRows, const int* __restrict__ count,
            float* __restrict__ targets, float* __restrict__ weights, int rows, int cols) {
-    const long long n = (long long)rows * cols;
-    GCL_FOR_EACH(i, n) {
-        const int r = (int)(i / cols);
-        const int j = (int)(i - (long long)r * cols);
+    const int lane = threadIdx.x % 32;
+    GCL_FOR_EACH_ROW_PER_WARP(r, rows) {
         const bool anomalous = labels[r] != 0.0f;
-        if (j == 0) weights[r] = anomalous && mode == NL_MODE_NONE ? 0.0f : 1.0f;
-        float t = x[i];
-        if (anomalous) {
-            if (mode == NL_MODE_ONES) {
-                t = 1.0f;
-            } else if (mode == NL_MODE_GAUSSIAN) {
-                t = x[i] + noise[i];
-            } else if (mode == NL_MODE_RANDOM_NORMAL) {
-                const int normals = count[0];
-                if (normals > 0) {
-                    const int pick = min(normals - 1, (int)((double)picks[r] * normals));
-                    t = x[(long long)normalRows[pick] * cols + j];
-                }
-            }
+        if (lane == 0) weights[r] = anomalous && mode == NL_MODE_NONE ? 0.0f : 1.0f;
+        const long long base = (long long)r * cols;
+        // the row targets copy from: x's own row, or for RANDOM_NORMAL the picked normal row (when there is one)
+        long long from = base;
+        if (anomalous && mode == NL_MODE_RANDOM_NORMAL) {
+            const int normals = count[0];
+            if (normals > 0) from = (long long)normalRows[min(normals - 1, (int)((double)picks[r] * normals))] * cols;
         }
-        targets[i] = t;
+        for (int j = lane; j < cols; j += 32) {
+            float t = x[from + j];
+            if (anomalous) {
+                if (mode == NL_MODE_ONES) t = 1.0f;
+                else if (mode == NL_MODE_GAUSSIAN) t = x[base + j] + noise[base + j];
+            }
+            targets[base + j] = t;
+        }
     }
 }

@@ -6,13 +6,16 @@
 #   tests.txt  junit-xml.tar.gz
 #   verify.txt          gcl verify in fp32, then in tf32 (tables and verdicts)
 #   verify-json.tar.gz  their verify.json files (verify-fp32/, verify-tf32/)
-#   bench.txt           every GEMM kernel at the paper's layer shapes (DeviceCheck gemm), the benchmark in fp32
-#                       and tf32 (a gcl-b iteration), then PyTorch on the same GPU (torch_gcl_iteration.py)
-#   sanitizer.txt       compute-sanitizer memcheck and racecheck over DenseGemmKernelsTest and
-#                       DenseGemmTf32KernelsTest (where it exists)
-#   summary.txt         the tables printed last: checks, then ours vs torch (benchmarks/device_table.py)
-# Each step has its own timeout and the whole run a budget of BUDGET_S seconds (default 560): a step starts with
-# at most what is left, so run.sh ends inside the 600 s a device call may run.
+#   bench.txt           every GEMM kernel at the paper's layer shapes (DeviceCheck gemm), the memory-bound kernels'
+#                       GB/s (DeviceCheck memory), the benchmark in fp32 and tf32 (a gcl-b iteration), then PyTorch
+#                       on the same GPU (torch_gcl_iteration.py: the same GEMMs and memory-bound ops)
+#   sanitizer.txt       compute-sanitizer memcheck, racecheck, synccheck and initcheck, each over every CUDA test
+#                       class on trimmed shapes (-Dgcl.cuda.trim=true; where compute-sanitizer exists)
+#   summary.txt         the tables printed last: checks, then ours vs torch and vs the H200's peaks
+#                       (benchmarks/device_table.py: TFLOP/s against 67 FP32 / 495 TF32, GB/s against 4.8 TB/s)
+# Each step has its own timeout and the whole run a budget of BUDGET_S seconds (default 570): a step starts with
+# at most what is left, so run.sh ends inside the 590 s the device call is given (the device session is 15
+# minutes in all, start-up included: one call).
 # Exit status: that of the CUDA test suite (0 when every test passed or skipped), or 3 when it passed and a gcl
 # verify found results outside tolerance.
 set -uo pipefail
@@ -20,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/out}
 mkdir -p "$OUT"
 cd "$here"
-BUDGET_S=${BUDGET_S:-560}
+BUDGET_S=${BUDGET_S:-570}
 # seconds for a step: its own limit, or what is left of the budget (at least 1)
 limit() { local left=$((BUDGET_S - SECONDS)); (( left < $1 )) && echo $((left > 1 ? left : 1)) || echo "$1"; }
 
@@ -42,7 +45,7 @@ cat "$here/probe.txt" >>"$OUT/machine.txt"
 # The CUDA suite (skips with the probe's reason where no GPU is usable) plus the CPU contract test, which proves
 # this Java runtime runs the contract's code (commons-math included).
 rm -rf "$here/junit-xml"
-timeout $(limit 150) "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
+timeout $(limit 120) "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
     --class-path "$cp" --select-package dev.gcl.backend.cuda --select-class dev.gcl.backend.cpu.CpuBackendTest \
     --select-class dev.gcl.cli.VerifyCommandTest \
     --details=tree --disable-banner --disable-ansi-colors --reports-dir "$here/junit-xml" >"$OUT/tests.txt" 2>&1
@@ -57,7 +60,7 @@ verify_status=0
 declare -A verify_exit
 for precision in fp32 tf32; do
     echo "== gcl verify --precision $precision" >>"$OUT/verify.txt"
-    timeout $(limit 45) "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main verify --precision $precision --iterations 5 --seed 1 \
+    timeout $(limit 35) "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main verify --precision $precision --iterations 5 --seed 1 \
         --out "$here/verify-$precision" >>"$OUT/verify.txt" 2>&1
     verify_exit[$precision]=$?
     echo "== exit status ${verify_exit[$precision]}" >>"$OUT/verify.txt"
@@ -70,11 +73,14 @@ grep -E '^(verify: |gcl: )' "$OUT/verify.txt"
 : >"$OUT/bench.txt"
 if [[ $probe_status == 0 ]]; then
     echo "== DeviceCheck gemm: every GEMM kernel at the paper's layer shapes" >>"$OUT/bench.txt"
-    timeout $(limit 90) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck gemm >>"$OUT/bench.txt" 2>&1
+    timeout $(limit 75) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck gemm >>"$OUT/bench.txt" 2>&1
     echo "gemm exit status $?" >>"$OUT/bench.txt"
+    echo "== DeviceCheck memory: the memory-bound kernels' GB/s" >>"$OUT/bench.txt"
+    timeout $(limit 20) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck memory >>"$OUT/bench.txt" 2>&1
+    echo "memory exit status $?" >>"$OUT/bench.txt"
     for precision in fp32 tf32; do
         echo "== DeviceCheck bench $precision" >>"$OUT/bench.txt"
-        timeout $(limit 50) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck bench $precision >>"$OUT/bench.txt" 2>&1
+        timeout $(limit 30) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck bench $precision >>"$OUT/bench.txt" 2>&1
         echo "bench $precision exit status $?" >>"$OUT/bench.txt"
     done
 else
@@ -83,22 +89,25 @@ fi
 # PyTorch on the same GPU (the machine's python3; prints why when it has no torch or no GPU)
 echo "== torch_gcl_iteration.py" >>"$OUT/bench.txt"
 if command -v python3 >/dev/null 2>&1; then
-    timeout $(limit 100) python3 "$here/py/torch_gcl_iteration.py" >>"$OUT/bench.txt" 2>&1
+    timeout $(limit 80) python3 "$here/py/torch_gcl_iteration.py" >>"$OUT/bench.txt" 2>&1
     echo "torch exit status $?" >>"$OUT/bench.txt"
 else
     echo "torch skipped: no python3" >>"$OUT/bench.txt"
 fi
 
-# compute-sanitizer over a short CUDA test run (the device entry's KINDS.md says on which runtime it works)
+# compute-sanitizer: each of its four tools over every CUDA test class (the dev.gcl.backend.cuda package), on
+# trimmed shapes (gcl.cuda.trim: fewer and smaller shapes, every test still runs) so that the four fit; 35 s each
+# (the device entry's KINDS.md says on which runtime it works). racecheck and synccheck see the shared-memory
+# hazards and barrier misuse the stand-in cannot (its threads switch only at barriers); initcheck reads of
+# uninitialised global memory.
 sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
 : >"$OUT/sanitizer.txt"
 if [[ $probe_status == 0 && -n $sanitizer && -x $sanitizer ]]; then
-    for tool in memcheck racecheck; do
-        echo "== $sanitizer --tool $tool (DenseGemmKernelsTest, DenseGemmTf32KernelsTest)" >>"$OUT/sanitizer.txt"
-        timeout $(limit 90) "$sanitizer" --tool $tool --error-exitcode 9 --print-limit 20 \
-            "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
-            --select-class dev.gcl.backend.cuda.DenseGemmKernelsTest \
-            --select-class dev.gcl.backend.cuda.DenseGemmTf32KernelsTest --details=summary --disable-banner \
+    for tool in memcheck racecheck synccheck initcheck; do
+        echo "== $sanitizer --tool $tool (package dev.gcl.backend.cuda, -Dgcl.cuda.trim=true)" >>"$OUT/sanitizer.txt"
+        timeout $(limit 35) "$sanitizer" --tool $tool --error-exitcode 9 --print-limit 20 \
+            "${JAVA[@]}" -Dgcl.cuda.trim=true -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
+            --class-path "$cp" --select-package dev.gcl.backend.cuda --details=summary --disable-banner \
             --disable-ansi-colors >>"$OUT/sanitizer.txt" 2>&1
         echo "== $tool exit status $?" >>"$OUT/sanitizer.txt"
     done
@@ -122,7 +131,8 @@ count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head 
     grep '^RESULT ' "$OUT/bench.txt" | sed -E 's/^RESULT ([^=]+)=(.*)$/| \1 | \2 |/'
     grep -q '^RESULT ' "$OUT/bench.txt" || echo "| bench | $(head -1 "$OUT/bench.txt") |"
     echo "| torch | $(grep -m1 -E '^torch' "$OUT/bench.txt" || echo 'no output') |"
-    grep -E '^== (memcheck|racecheck) exit status' "$OUT/sanitizer.txt" | sed -E 's/^== (.*) exit status (.*)$/| sanitizer \1 | exit \2 |/'
+    grep -E '^== (memcheck|racecheck|synccheck|initcheck) exit status' "$OUT/sanitizer.txt" \
+        | sed -E 's/^== (.*) exit status (.*)$/| sanitizer \1 | exit \2 (124: out of time) |/'
     grep -q '^sanitizer skipped' "$OUT/sanitizer.txt" && echo "| sanitizer | $(head -1 "$OUT/sanitizer.txt") |"
     echo
     if command -v python3 >/dev/null 2>&1; then

@@ -63,8 +63,10 @@ inline uint32_t cvt_rna_tf32(float x) {
 //   B (8×8):  b0 = B(t, g), b1 = B(t + 4, g)
 //   C, D (16×8): c0 = (g, 2t), c1 = (g, 2t + 1), c2 = (g + 8, 2t), c3 = (g + 8, 2t + 1)
 // Every lane hands in its fragments; after the warp meets, each lane computes its own four D elements from the
-// gathered 16×8 A and 8×8 B. Each product of two TF32 values is exact in double; the eight are summed with C in
-// double and rounded once to float (the hardware's own order and rounding of this sum is not modelled).
+// gathered 16×8 A and 8×8 B (operands read as the hardware does: the low 13 bits of each ignored). Each product
+// of two TF32 values is exact; they are added to C in blocks of 4 as the tensor cores do, per published
+// measurements: terms aligned to the largest exponent, the bits below its 24-bit significand truncated, the sum
+// truncated to float (gcl_emulation.cpp, fused_block).
 void mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]);
 
 // cp.async.{ca,cg}.shared.global [dst], [src], cp_size, src_size (PTX ISA 7.0, sm_80): an asynchronous copy of

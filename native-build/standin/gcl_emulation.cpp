@@ -4,7 +4,9 @@
 #include "gcl_cuda_emulation.h"
 #include "gcl_emulation_runtime.h"
 
+#include <cmath>
 #include <csetjmp>
+#include <cstring>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -345,10 +347,63 @@ void cp_async_wait_group(int n) {
     if ((unsigned long long)n < q.committed) cp_async_land(running, q.committed - (unsigned long long)n);
 }
 
+// The tf32 value of an operand register: the tensor core reads the sign, the exponent and the top 10 mantissa bits
+// and ignores the low 13 (cvt.rna.tf32.f32 leaves them zero; a raw float would be truncated).
 static float tf32_value(uint32_t bits) {
+    bits &= ~0x1fffu;
     float f;
     std::memcpy(&f, &bits, 4);
     return f;
+}
+
+// Products of tf32 operands fused with the accumulator per block, as measured on NVIDIA tensor cores (Fasi,
+// Higham, Mikaitis, Pranesh, "Numerical behavior of NVIDIA tensor cores", PeerJ Computer Science 7:e330, 2021):
+// the products are exact; the terms of one fused addition (the block's products and the accumulator) are aligned
+// to the largest exponent among them and the bits below the 24-bit significand at that exponent are cut off
+// (truncation); the aligned terms are added without further loss and the sum is normalized and truncated to FP32
+// (round toward zero). How many products one fused addition takes differs by GPU and format; this model uses
+// blocks of kMmaBlock (4), the two blocks of one m16n8k8 k step in ascending k. ParityTolerances' TF32 bound
+// holds for any block size (its derivation budgets the worst case, one product per block).
+constexpr int kMmaBlock = 4;
+
+// 2^p as a double, for |p| < 1000 (built from its exponent field: the stand-in runs this per product).
+static double power_of_two(int p) {
+    const uint64_t bits = (uint64_t)(1023 + p) << 52;
+    double d;
+    std::memcpy(&d, &bits, 8);
+    return d;
+}
+// The sum rounded to FP32 toward zero.
+static float round_toward_zero(double s) {
+    float f = (float)s;
+    if (std::isfinite(f) && std::fabs((double)f) > std::fabs(s)) f = std::nextafter(f, 0.0f);
+    return f;
+}
+
+// c + Σ p[0..n) as one fused addition of the tensor core (see kMmaBlock).
+static float fused_block(float c, const double* p, int n) {
+    double terms[kMmaBlock + 1];
+    terms[0] = c;
+    for (int k = 0; k < n; k++) terms[k + 1] = p[k];
+    double largest = 0;
+    bool finite = true;
+    for (int k = 0; k <= n; k++) {
+        if (!std::isfinite(terms[k])) finite = false;
+        largest = std::fmax(largest, std::fabs(terms[k]));
+    }
+    double sum = 0;
+    if (!finite || largest == 0) {  // infinities and NaN as IEEE addition gives them; zeros keep their sign rules
+        for (int k = 0; k <= n; k++) sum += terms[k];
+        return (float)sum;
+    }
+    uint64_t bits;
+    std::memcpy(&bits, &largest, 8);
+    const int e = (int)((bits >> 52) & 0x7ff) - 1023;  // the largest term's exponent (every term is a normal double)
+    const double scale = power_of_two(23 - e), unit = power_of_two(e - 23);
+    // each term cut to a multiple of 2^(e - 23) toward zero (|term|·scale < 2^24: exact, and an int64 truncates);
+    // the sum of the cut terms is exact (multiples of 2^(e - 23) below 2^(e + 4))
+    for (int k = 0; k <= n; k++) sum += (double)(int64_t)(terms[k] * scale) * unit;
+    return round_toward_zero(sum);
 }
 
 void mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
@@ -377,9 +432,11 @@ void mma_m16n8k8_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)
     const int g = lane / 4, t = lane % 4;
     const int rows[4] = {g, g, g + 8, g + 8}, cols[4] = {2 * t, 2 * t + 1, 2 * t, 2 * t + 1};
     for (int r = 0; r < 4; r++) {
-        double sum = C[rows[r]][cols[r]];
-        for (int k = 0; k < 8; k++) sum += A[rows[r]][k] * B[k][cols[r]];
-        d[r] = (float)sum;
+        double products[8];  // exact: 11 × 11 significant bits
+        for (int k = 0; k < 8; k++) products[k] = A[rows[r]][k] * B[k][cols[r]];
+        float acc = (float)C[rows[r]][cols[r]];
+        for (int k0 = 0; k0 < 8; k0 += kMmaBlock) acc = fused_block(acc, products + k0, kMmaBlock);
+        d[r] = acc;
     }
 }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A trained GCL model: the weights of G (and D, for variants that train one), the config and seed it was trained
- * with, and the training history. Scores segments on the host, by default with the {@link Scorer#FAST fast}
+ * with, the training history and how it was made ({@link #provenance()}). Made by {@link Gcl#fit} or
+ * {@link #load}; there is no public constructor. Scores segments on the host, by default with the {@link Scorer#FAST fast}
  * scorer (FP32 products through OpenBLAS, within the FP32 bound of the reference) where OpenBLAS loads, else with
  * the reference arithmetic; {@link #withScorer} picks one explicitly.
  *
@@ -30,6 +31,7 @@ public final class GclModel {
     private final NetworkWeights generator;
     private final NetworkWeights discriminator;
     private final List<EpochStats> history;
+    private final Provenance provenance;
     private final ScoreSource scoreSource;
     private final ThreadLocal<HostInference.Scratch> generatorScratch;
     private final ThreadLocal<HostInference.Scratch> discriminatorScratch;
@@ -39,14 +41,8 @@ public final class GclModel {
     /** The fast scorer's native weights and buffers, made on first use. */
     private volatile BlasInference fastGenerator, fastDiscriminator;
 
-    public GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
-                    List<EpochStats> history) {
-        this(config, generator, discriminator, history, BlasProbe.get().available() ? Scorer.FAST : Scorer.REFERENCE,
-                Runtime.getRuntime().availableProcessors());
-    }
-
     private GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
-                     List<EpochStats> history, Scorer scorer, int scoringThreads) {
+                     List<EpochStats> history, Provenance provenance, Scorer scorer, int scoringThreads) {
         if (scorer == Scorer.FAST && !BlasProbe.get().available()) {
             throw new IllegalStateException("the fast scorer needs OpenBLAS, which is unavailable: "
                     + BlasProbe.get().reason());
@@ -58,6 +54,7 @@ public final class GclModel {
         this.generator = generator;
         this.discriminator = discriminator;
         this.history = List.copyOf(history);
+        this.provenance = provenance == null ? Provenance.UNKNOWN : provenance;
         this.dim = generator.inputDim();
         this.scoreSource = config.resolvedScoreSource();
         if (scoreSource == ScoreSource.DISCRIMINATOR && discriminator == null) {
@@ -68,14 +65,37 @@ public final class GclModel {
                 : ThreadLocal.withInitial(() -> new HostInference.Scratch(discriminator, CHUNK_ROWS));
     }
 
+    /**
+     * A model from network weights, scoring with the fast scorer where OpenBLAS loads, else the reference.
+     * provenance may be null (unknown).
+     */
+    @Internal("network weights are not API: model files, the trainer and the benchmarks build models from them")
+    public static GclModel of(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
+                              List<EpochStats> history, Provenance provenance) {
+        return new GclModel(config, generator, discriminator, history, provenance,
+                BlasProbe.get().available() ? Scorer.FAST : Scorer.REFERENCE, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #of(GclConfig, NetworkWeights, NetworkWeights, List, Provenance)} with unknown provenance. */
+    @Internal("network weights are not API: the trainer and the benchmarks build models from them")
+    public static GclModel of(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
+                              List<EpochStats> history) {
+        return of(config, generator, discriminator, history, Provenance.UNKNOWN);
+    }
+
     public GclConfig config() { return config; }
     public long seed() { return config.seed(); }
     public Variant variant() { return config.variant(); }
     /** The feature dimension the model expects. */
     public int dim() { return dim; }
+    /** G's weights. */
+    @Internal("network weights are not API: model files and the report's pictures read them")
     public NetworkWeights generator() { return generator; }
     /** D's weights, or null for variants without a discriminator. */
+    @Internal("network weights are not API: model files and the report's pictures read them")
     public NetworkWeights discriminator() { return discriminator; }
+    /** How the model was made: backend, precision, threads, library version and commit, data fingerprint. */
+    public Provenance provenance() { return provenance; }
     /** Per-epoch statistics of every phase, in training order. */
     public List<EpochStats> history() { return history; }
     /** What {@link #score} returns (never AUTO). */
@@ -91,7 +111,7 @@ public final class GclModel {
      * IllegalStateException for FAST where OpenBLAS does not load.
      */
     public GclModel withScorer(Scorer scorer, int threads) {
-        return new GclModel(config, generator, discriminator, history, scorer, threads);
+        return new GclModel(config, generator, discriminator, history, provenance, scorer, threads);
     }
 
     /** {@link #withScorer(Scorer, int)} on every core. */

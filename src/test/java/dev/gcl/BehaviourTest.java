@@ -26,7 +26,7 @@ class BehaviourTest {
     }
 
     static double auc(Variant v, SyntheticVideos.Result r, long seed) {
-        GclModel m = new Gcl(behaviourConfig(v, seed)).fit(r.data());
+        GclModel m = new Gcl(behaviourConfig(v, seed)).withReferenceBackend().fit(r.data());
         return RocAuc.compute(m.score(r.data().features(), r.data().rows()), r.segmentLabels());
     }
 

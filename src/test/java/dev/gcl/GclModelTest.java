@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class GclModelTest {
     private static final TrainingData DATA = SmallRuns.tinyVideos(4).data();
-    private static final GclModel MODEL = new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_B).build()).fit(DATA);
+    private static final GclModel MODEL =
+            new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_B).build()).withReferenceBackend().fit(DATA);
 
     @Test
     void exposesConfigSeedAndHistory() {

@@ -21,6 +21,16 @@ public interface Backend extends AutoCloseable {
     /** A short name ("reference", "blas", "cuda") for logs and run reports. */
     String name();
 
+    /** The precision of the dense-layer products (FP32 unless a backend says otherwise); recorded in model.json. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
+    /** The CPU threads the backend computes on, or 0 where that does not apply (CUDA) or is unknown. */
+    default int threads() {
+        return 0;
+    }
+
     // ---------------------------------------------------------------- buffers
 
     /** A zero-filled float buffer of {@code length} elements. */

@@ -55,6 +55,15 @@ public final class Backends {
                 + blas.reason());
     }
 
+    /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like: a backend name and what it is, for messages. */
+    public static String describe(String kind, int threads) {
+        switch (canonical(kind)) {
+            case "blas": return "blas (OpenBLAS FP32 GEMMs, " + threads + " threads)";
+            case "reference": return "reference (the CPU reference, double sums, " + threads + " threads)";
+            default: return kind;
+        }
+    }
+
     /** auto's choice: a backend name and why. */
     public record Auto(String kind, String why) {}
 

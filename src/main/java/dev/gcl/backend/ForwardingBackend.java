@@ -21,6 +21,8 @@ public class ForwardingBackend implements Backend {
     }
 
     @Override public String name() { return inner.name(); }
+    @Override public Precision precision() { return inner.precision(); }
+    @Override public int threads() { return inner.threads(); }
     @Override public DeviceFloats allocFloats(int length) { return inner.allocFloats(length); }
     @Override public DeviceInts allocInts(int length) { return inner.allocInts(length); }
     @Override public DeviceFloats share(float[] host) { return inner.share(host); }

@@ -77,10 +77,6 @@ final class BackendChoice {
 
     /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like, for the run's first lines. */
     static String describe(String kind, int threads) {
-        switch (kind) {
-            case "blas": return "blas (OpenBLAS FP32 GEMMs, " + threads + " threads)";
-            case "reference": return "reference (the CPU reference, double sums, " + threads + " threads)";
-            default: return kind;
-        }
+        return Backends.describe(kind, threads);
     }
 }

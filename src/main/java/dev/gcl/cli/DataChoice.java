@@ -2,6 +2,7 @@ package dev.gcl.cli;
 
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
@@ -35,6 +36,7 @@ final class DataChoice {
             throw new DataFormatException(path, "holds " + ds.train().rows() + " training segment"
                     + (ds.train().rows() == 1 ? "" : "s") + "; training needs at least 2");
         }
+        CrashPoint.reached("data-loaded");
         return ds;
     }
 

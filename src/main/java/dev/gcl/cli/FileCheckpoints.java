@@ -1,6 +1,7 @@
 package dev.gcl.cli;
 
 import dev.gcl.GclConfig;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.model.CheckpointFiles;
 import dev.gcl.train.CheckpointPolicy;
 import dev.gcl.train.TrainerState;
@@ -61,6 +62,7 @@ final class FileCheckpoints implements CheckpointPolicy {
 
     @Override
     public boolean due(TrainerState.Position next, boolean epochEnd) {
+        CrashPoint.reached("iteration");
         if (epochEnd) epochsDone++;
         if (every == null) return false;
         if (every.epochs()) return epochEnd && epochsDone % every.count() == 0;

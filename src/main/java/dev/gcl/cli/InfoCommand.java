@@ -1,17 +1,34 @@
 package dev.gcl.cli;
 
+import dev.gcl.GclModel;
+import dev.gcl.Provenance;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 
-/** {@code gcl info}: Java, OS, cores, and each backend with why it is or is not available. */
-@Command(name = "info", description = "Show Java, OS, cores and which backends are available, and why.")
+/**
+ * {@code gcl info}: Java, OS, cores, and each backend with why it is or is not available; {@code gcl info --model
+ * DIR}: how a model was made (model.json's provenance, config and metrics).
+ */
+@Command(name = "info", description = {"Show Java, OS, cores and which backends are available, and why.",
+        "With --model DIR: how that model was made (variant, config, backend, precision, threads, library version"
+                + " and commit, training data fingerprint) and its metrics."})
 final class InfoCommand implements Callable<Integer> {
+    /** Shown for a provenance key a model.json lacks (written before gcl recorded it). */
+    static final String UNKNOWN = "unknown (not recorded)";
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A model directory (weights.npz + model.json).")
+    Path model;
+
     @Option(names = "--debug", description = "Show stack traces.")
     boolean debug;
 
@@ -21,6 +38,10 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (model != null) {
+            printModel(out, ModelFiles.load(model));
+            return Main.OK;
+        }
         Runtime rt = Runtime.getRuntime();
         out.printf("gcl      %s%n", GclCommand.version());
         out.printf("java     %s (%s)%n", System.getProperty("java.version"), System.getProperty("java.vm.name"));
@@ -37,5 +58,31 @@ final class InfoCommand implements Callable<Integer> {
         Backends.Auto auto = Backends.auto();
         out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
         return Main.OK;
+    }
+
+    private void printModel(PrintWriter out, ModelFiles.Loaded loaded) {
+        GclModel m = loaded.model();
+        Provenance p = m.provenance();
+        out.printf("model        %s%n", model);
+        out.printf("variant      %s (seed %d, scores by %s)%n", m.variant().cliName(), m.seed(),
+                m.scoreSource().name().toLowerCase(java.util.Locale.ROOT));
+        out.printf("networks     G %s%s%n", widths(m.generator().dims()),
+                m.discriminator() == null ? "" : ", D " + widths(m.discriminator().dims()));
+        String threads = p.threads() == null ? "" : ", " + p.threads() + (p.threads() == 1 ? " thread" : " threads");
+        out.printf("backend      %s%n", p.backend() == null ? UNKNOWN
+                : p.backend() + " (" + or(p.precision()) + threads + ")");
+        out.printf("library      gcl %s, commit %s%n", or(p.libraryVersion()), or(p.gitCommit()));
+        out.printf("data         fingerprint %s%n", or(p.dataFingerprint()));
+        out.printf("created      %s%n", or(loaded.metadata().created()));
+        loaded.metadata().metrics().forEach((k, v) -> out.printf("metric       %s %.4f%n", k, v));
+        dev.gcl.ConfigKeys.toMap(m.config()).forEach((k, v) -> out.printf("config       %s = %s%n", k, v));
+    }
+
+    private static String widths(int[] dims) {
+        return Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining("-"));
+    }
+
+    private static String or(String value) {
+        return value == null ? UNKNOWN : value;
     }
 }

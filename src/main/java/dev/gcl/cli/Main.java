@@ -47,6 +47,13 @@ public final class Main {
     static int handle(Throwable e, boolean debug, PrintStream err) {
         Throwable cause = e;
         if (cause instanceof UncheckedIOException && cause.getCause() != null) cause = cause.getCause();
+        if (dev.gcl.io.DiskFull.causes(e)) {  // the writer removed what it had half-written
+            dev.gcl.io.DiskFull full = dev.gcl.io.DiskFull.in(e);
+            err.println("gcl: " + firstLine(full != null ? full.getMessage() : String.valueOf(cause.getMessage()))
+                    + "; free space, then run the same command again");
+            if (debug) e.printStackTrace(err);
+            return BAD_INPUT;
+        }
         if (cause instanceof TrainingFailedException) {
             err.println("gcl: " + firstLine(cause.getMessage()));
             if (debug) e.printStackTrace(err);

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 
@@ -82,15 +81,15 @@ final class RunReport {
         for (Map.Entry<String, Double> e : m.perVideoAuc().entrySet()) ModelFiles.putNumber(per, e.getKey(), e.getValue());
     }
 
-    /** Writes the report atomically (temporary name, then rename). */
+    /** Writes the report atomically and durably ({@link dev.gcl.io.Durable#writeFile}). */
     static void write(ObjectNode report, Path file) {
+        byte[] bytes;
         try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(tmp, JSON.writeValueAsBytes(report));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            bytes = JSON.writeValueAsBytes(report);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
+        dev.gcl.io.CrashPoint.reached("report-written");
+        dev.gcl.io.Durable.writeFile(file, bytes);
     }
 }

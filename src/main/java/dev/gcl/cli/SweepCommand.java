@@ -197,8 +197,13 @@ final class SweepCommand implements Callable<Integer> {
         int k = 0;
         for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
             k++;
-            if (done.contains(e.getKey().id())) continue;
             Path checkpoint = out.resolve(CHECKPOINTS).resolve(e.getKey().id());
+            AtomicDirectory.settle(checkpoint);  // under the lock: what a killed task left beside it
+            if (done.contains(e.getKey().id())) {
+                // a task killed after the run finished and before (or while) its checkpoint was removed
+                if (CheckpointFiles.exists(checkpoint)) deleteQuietly(checkpoint);
+                continue;
+            }
             // every checkpoint is checked before any run starts: a bad one stops the sweep with nothing begun
             pending.add(new PendingRun(e.getKey(), e.getValue(), String.format(Locale.ROOT, "run %d/%d %s", k,
                     configs.size(), e.getKey().id()), checkpoint, resumeState(checkpoint, e.getValue(), fingerprint)));
@@ -258,7 +263,7 @@ final class SweepCommand implements Callable<Integer> {
             RunWriter.Summary s = w.train(dir.path(), ds, source, p.config(), backends, rep -> describe(rep, r),
                     new TrainingSession.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
             dir.commit();
-            deleteQuietly(p.checkpoint());  // the run is complete
+            deleteQuietly(p.checkpoint());  // the run is complete (deleted in one step: no half checkpoint)
             tally.finished();
             stdout.println(p.head() + ": " + (s.metrics() == null ? "no test split"
                     : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
@@ -269,6 +274,8 @@ final class SweepCommand implements Callable<Integer> {
             stdout.println(p.head() + ": interrupted: wrote the checkpoint " + p.checkpoint()
                     + "; the same command (or a requeued task) continues it");
         } catch (RuntimeException | OutOfMemoryError ex) {
+            // not this run's fault: stop the sweep (no further run starts), keep its checkpoint
+            if (dev.gcl.io.DiskFull.causes(ex)) throw ex;
             // an OutOfMemoryError of one run leaves the others their memory once its buffers are gone
             tally.failedOne();
             recordFailure(r, p.config(), ex);
@@ -316,7 +323,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** The state to continue from when the run left a checkpoint (a stop or a requeue), else null. */
     private static TrainerState resumeState(Path checkpoint, GclConfig config, String fingerprint) {
-        if (!Files.isDirectory(checkpoint)) return null;
+        if (!CheckpointFiles.exists(checkpoint)) return null;
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoint);
         if (!fingerprint.equals(c.dataFingerprint())) {
             throw new BadInputException(checkpoint + ": a checkpoint of other data (fingerprint " + c.dataFingerprint()
@@ -345,7 +352,7 @@ final class SweepCommand implements Callable<Integer> {
 
     private static void deleteQuietly(Path p) {
         try {
-            AtomicDirectory.deleteRecursively(p);
+            AtomicDirectory.delete(p);
         } catch (IOException ignored) {
             // a leftover checkpoint of a finished run is skipped with the run
         }
@@ -455,6 +462,7 @@ final class SweepCommand implements Callable<Integer> {
                             + byIndex.values().stream().map(Path::toString).reduce((a, b) -> a + " " + b).orElse("") + ")");
                 }
             }
+            AtomicDirectory.settle(out);  // an earlier merge killed while replacing its folder: put it back first
             if (Files.exists(out) && !(Files.isDirectory(out) && (isEmpty(out)
                     || (SweepManifest.exists(out) && SweepManifest.read(out).merged())))) {
                 throw new BadInputException(out + ": exists and is not an earlier merge; give a new --out");
@@ -467,8 +475,13 @@ final class SweepCommand implements Callable<Integer> {
                 for (Map.Entry<Path, SweepManifest> e : manifests.entrySet()) {
                     // only the runs the shard owns: a stray copy elsewhere is never counted twice
                     for (String id : e.getValue().runIds()) {
-                        copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        try {
+                            copyTree(e.getKey().resolve("runs").resolve(id), runs.resolve(id));
+                        } catch (IOException ex) {
+                            throw dev.gcl.io.DiskFull.orUnchecked(out, "cannot copy " + id + " into " + out, ex);
+                        }
                         ids.add(id);
+                        dev.gcl.io.CrashPoint.reached("merge-copied");
                     }
                 }
                 new SweepManifest(first.planId(), first.dataFingerprint(), 0, 1, first.planRuns(), ids,

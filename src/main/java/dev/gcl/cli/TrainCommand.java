@@ -95,8 +95,9 @@ final class TrainCommand implements Callable<Integer> {
             GclConfig config = resolveConfig(given, ds, Map.of(), progress);
             Path dir = out != null ? out : defaultOut(config);
             Path checkpoints = checkpointDir != null ? checkpointDir : siblingCheckpoint(dir);
+            TrainerState from = force ? null : continuing(checkpoints, dir, config, ds, stdout);
             return trainWithCheckpoints(ds, data.toAbsolutePath().normalize().toString(), config, dir, checkpoints,
-                    every, nanPolicy, null, backends, progress, stdout);
+                    every, nanPolicy, from, backends, progress, stdout);
         }
         if (checkpointEvery != null || checkpointDir != null) {
             throw new BadInputException("--checkpoint-every and --checkpoint-dir need --data (the demo is two short runs)");
@@ -174,7 +175,7 @@ final class TrainCommand implements Callable<Integer> {
                     new TrainingSession.Controls(policy, nanPolicy, resumeState));
             run.commit();
             stdout.println(s.line(dir));
-            if (policy.written() || resumeState != null) deleteQuietly(checkpoints);  // the run is complete
+            if (policy.written() || resumeState != null) deleteCheckpoint(checkpoints);  // the run is complete
             return Main.OK;
         } catch (TrainingStoppedException e) {
             stdout.println("interrupted: wrote the checkpoint " + checkpoints + "; continue with: gcl train --resume "
@@ -189,6 +190,30 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The same command again after the run was stopped or killed: when the run directory does not exist yet and the
+     * checkpoint directory holds a checkpoint of this very run (its --out, settings and data), the run continues
+     * from it; a checkpoint of another run is refused rather than overwritten. Null: start afresh.
+     */
+    private static TrainerState continuing(Path checkpoints, Path dir, GclConfig config, Dataset ds, PrintWriter stdout) {
+        AtomicDirectory.settle(checkpoints);  // this run writes there: tidy what a kill left beside it
+        if (Files.exists(dir) || !CheckpointFiles.exists(checkpoints)) return null;
+        CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoints);
+        String out = dir.toAbsolutePath().normalize().toString(), fingerprint = DataFingerprint.of(ds.train());
+        String other = !out.equals(c.runOptions().get("out")) ? "its run writes " + c.runOptions().get("out")
+                : !ConfigKeys.toMap(config).equals(ConfigKeys.toMap(c.config())) ? "other settings"
+                : !fingerprint.equals(c.dataFingerprint()) ? "other data (fingerprint " + c.dataFingerprint() + ")"
+                : null;
+        if (other != null) {
+            throw new BadInputException(checkpoints + ": holds the checkpoint of another run (" + other
+                    + "); continue that run with gcl train --resume " + checkpoints + ", or delete the checkpoint");
+        }
+        stdout.println("continuing from the checkpoint " + checkpoints + " (before iteration "
+                + c.state().position().globalIteration() + ")");
+        stdout.flush();
+        return c.state();
+    }
+
     /** {@code --resume DIR}: the checkpoint's config and data, continued where it stopped. */
     private int resumeRun(Map<String, String> given, NanPolicy nanPolicy, FileCheckpoints.Interval every,
                           BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout) {
@@ -198,13 +223,19 @@ final class TrainCommand implements Callable<Integer> {
         }
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(resume);
         if (c.dataSource() == null) throw new BadInputException(resume + ": the checkpoint names no data source");
+        Path dir = out != null ? out : Path.of(c.runOptions().getOrDefault("out", "gcl-runs/resumed-" + stamp()));
+        if (!force && finishedRunOf(dir, c)) {
+            // killed after the run directory was complete and before its checkpoint was removed
+            deleteCheckpoint(resume);
+            stdout.println(dir + ": the run of this checkpoint had finished; removed the checkpoint " + resume);
+            return Main.OK;
+        }
         Dataset ds = DataChoice.load(Path.of(c.dataSource()));
         String fingerprint = DataFingerprint.of(ds.train());
         if (!fingerprint.equals(c.dataFingerprint())) {
             throw new BadInputException(c.dataSource() + ": the data changed since the checkpoint (fingerprint "
                     + fingerprint + ", the checkpoint has " + c.dataFingerprint() + ")");
         }
-        Path dir = out != null ? out : Path.of(c.runOptions().getOrDefault("out", "gcl-runs/resumed-" + stamp()));
         noEpochAuc = !Boolean.parseBoolean(c.runOptions().getOrDefault("epoch_auc", "true"));
         noPictures = noPictures || !Boolean.parseBoolean(c.runOptions().getOrDefault("pictures", "true"));
         String storedEvery = c.runOptions().get("checkpoint_every");
@@ -228,6 +259,21 @@ final class TrainCommand implements Callable<Integer> {
                 backends, progress, stdout);
     }
 
+    /** Whether dir is the finished run of checkpoint c: its run.json has c's settings and data fingerprint. */
+    private static boolean finishedRunOf(Path dir, CheckpointFiles.Checkpoint c) {
+        Path json = dir.resolve("run.json");
+        if (!Files.isRegularFile(json)) return false;
+        try {
+            var run = RunReport.JSON.readTree(json.toFile());
+            Map<String, String> config = new LinkedHashMap<>();
+            run.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            return "ok".equals(run.path("status").asText("ok")) && config.equals(ConfigKeys.toMap(c.config()))
+                    && run.path("data").path("fingerprint").asText("").equals(c.dataFingerprint());
+        } catch (IOException e) {
+            return false;  // not a run directory gcl wrote: the usual "already exists" follows
+        }
+    }
+
     private static NanPolicy parseNanPolicy(String text) {
         switch (text) {
             case "stop": return NanPolicy.STOP;
@@ -239,6 +285,15 @@ final class TrainCommand implements Callable<Integer> {
     private static Path siblingCheckpoint(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
         return abs.resolveSibling(abs.getFileName() + "-checkpoint");
+    }
+
+    /** In one step (a kill mid-way leaves no half checkpoint); a leftover is harmless once the run is complete. */
+    private static void deleteCheckpoint(Path checkpoints) {
+        try {
+            AtomicDirectory.delete(checkpoints);
+        } catch (IOException ignored) {
+            // the run directory is complete; a checkpoint beside it is resumed as "finished already"
+        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -54,6 +54,7 @@ final class TrainingSession {
         return data.evaluate(fm -> {
             float[] s = new float[fm.rows()];
             model.score(source, fm.data(), fm.rows(), s);
+            dev.gcl.io.CrashPoint.reached("evaluated-video");
             return s;
         });
     }

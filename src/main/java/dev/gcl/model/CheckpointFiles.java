@@ -8,7 +8,9 @@ import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
 import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.DiskFull;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.nn.OptimizerState;
 import dev.gcl.train.TrainerState;
@@ -55,18 +57,31 @@ public final class CheckpointFiles {
             try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(
                     Files.newOutputStream(out.path().resolve("state.npz"))))) {
                 writeNetwork(zip, "G", c.state().generator(), c.state().generatorOptimizer());
+                CrashPoint.reached("checkpoint-npz-half");
                 if (c.state().discriminator() != null) {
                     writeNetwork(zip, "D", c.state().discriminator(), c.state().discriminatorOptimizer());
                 }
             }
+            CrashPoint.reached("checkpoint-npz-written");
             Files.write(out.path().resolve("state.json"), JSON.writeValueAsBytes(json(c)));
+            CrashPoint.reached("checkpoint-json-written");
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint " + dir + ": " + e.getMessage(), e);
+            throw DiskFull.orUnchecked(dir, "cannot write the checkpoint " + dir, e);
         }
     }
 
+    /**
+     * Whether dir is there to be read (it may still be refused by {@link #read(Path)}); first puts back a
+     * checkpoint that a process killed while replacing it had set aside ({@link AtomicDirectory#recover}).
+     */
+    public static boolean exists(Path dir) {
+        AtomicDirectory.recover(dir);
+        return Files.isDirectory(dir);
+    }
+
     public static Checkpoint read(Path dir) {
+        AtomicDirectory.recover(dir);
         Path jsonFile = dir.resolve("state.json"), npz = dir.resolve("state.npz");
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a checkpoint directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");

@@ -10,9 +10,12 @@ import dev.gcl.EpochStats;
 import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.Phase;
+import dev.gcl.Provenance;
 import dev.gcl.backend.Activation;
 import dev.gcl.io.AtomicDirectory;
+import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.DiskFull;
 import dev.gcl.io.NpyHeader;
 import dev.gcl.io.NpyReader;
 import dev.gcl.io.NpyWriter;
@@ -28,6 +31,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -45,8 +49,9 @@ import java.util.zip.ZipOutputStream;
  * <p>{@code weights.npz} opens with {@code numpy.load}: float32 arrays named as a PyTorch {@code nn.Sequential} of
  * Linear and ReLU modules names them, {@code G.0.weight} (out, in), {@code G.0.bias}, {@code G.2.weight}, ...,
  * {@code D.0.weight}, ... (layer l of a network is module 2l). {@code model.json} holds the format version, the
- * layer widths, the full config (keys as on the command line), the seed, the score source, the data fingerprint,
- * metrics and the training history.
+ * layer widths, the full config (keys as on the command line), the seed, the score source, how the model was made
+ * ({@link Provenance}: backend, precision, threads, library version, git commit, data fingerprint), metrics and the
+ * training history. Files written before the provenance was recorded load with its unknown parts null.
  *
  * <p>Saving is atomic ({@link AtomicDirectory}): both files are written and fsynced in a temporary sibling
  * directory that is then renamed into place, so a crash never leaves a model that half-loads. Loading checks the format version, every array's
@@ -62,10 +67,18 @@ public final class ModelFiles {
 
     private ModelFiles() {}
 
-    /** What model.json says besides the weights. */
+    /**
+     * What model.json says besides the weights and the model's {@link GclModel#provenance() provenance}: when it was
+     * written and the test metrics. libraryVersion and dataFingerprint, when null, are taken from the provenance.
+     */
     public record Metadata(String libraryVersion, String created, String dataFingerprint, Map<String, Double> metrics) {
         public Metadata {
             metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        }
+
+        /** Written now, with these metrics (may be empty); the rest from the model's provenance. */
+        public static Metadata now(Map<String, Double> metrics) {
+            return new Metadata(null, Instant.now().toString(), null, metrics);
         }
     }
 
@@ -79,15 +92,23 @@ public final class ModelFiles {
     public static void save(GclModel model, Metadata meta, Path dir, boolean replace) {
         try (AtomicDirectory out = AtomicDirectory.create(dir, replace)) {
             writeWeights(model, out.path().resolve(WEIGHTS));
+            CrashPoint.reached("model-weights-written");
             Files.write(out.path().resolve(MODEL_JSON), JSON.writeValueAsBytes(modelJson(model, meta)));
+            CrashPoint.reached("model-json-written");
             out.commit();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model to " + dir + ": " + e.getMessage(), e);
+            throw DiskFull.orUnchecked(dir, "cannot write the model to " + dir, e);
         }
+    }
+
+    /** {@link #save(GclModel, Metadata, Path, boolean)} into a new directory, written now, without metrics. */
+    public static void save(GclModel model, Path dir) {
+        save(model, Metadata.now(Map.of()), dir, false);
     }
 
     /** Loads a model directory; problems are {@link DataFormatException}s naming the file and the cause. */
     public static Loaded load(Path dir) {
+        AtomicDirectory.recover(dir);  // a model replaced with --force by a process killed between its two renames
         Path jsonFile = dir.resolve(MODEL_JSON), weightsFile = dir.resolve(WEIGHTS);
         if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a model directory (no such directory)");
         if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");
@@ -140,7 +161,8 @@ public final class ModelFiles {
         root.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         Metadata meta = new Metadata(root.path("library_version").asText(null), root.path("created").asText(null),
                 root.path("data_fingerprint").asText(null), metrics);
-        return new Loaded(new GclModel(config, g, d, readHistory(root.path("history"), jsonFile)), meta);
+        return new Loaded(GclModel.of(config, g, d, readHistory(root.path("history"), jsonFile),
+                readProvenance(root)), meta);
     }
 
     // ---------------------------------------------------------------- weights
@@ -157,6 +179,7 @@ public final class ModelFiles {
     private static void writeWeights(GclModel model, Path file) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             writeNetwork(zip, "G", model.generator());
+            CrashPoint.reached("model-weights-half");
             if (model.discriminator() != null) writeNetwork(zip, "D", model.discriminator());
         }
     }
@@ -215,10 +238,12 @@ public final class ModelFiles {
     // ---------------------------------------------------------------- model.json
 
     private static ObjectNode modelJson(GclModel model, Metadata meta) {
+        Provenance made = model.provenance();
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
-        root.put("library_version", meta.libraryVersion());
+        root.put("library_version", meta.libraryVersion() != null ? meta.libraryVersion() : made.libraryVersion());
+        root.put("git_commit", made.gitCommit());
         root.put("created", meta.created());
         root.put("dim", model.dim());
         root.set("generator_dims", intArray(model.generator().dims()));
@@ -227,7 +252,10 @@ public final class ModelFiles {
         root.put("variant", model.variant().cliName());
         root.put("seed", model.seed());
         root.put("score_source", model.scoreSource().name().toLowerCase());
-        root.put("data_fingerprint", meta.dataFingerprint());
+        root.put("data_fingerprint", meta.dataFingerprint() != null ? meta.dataFingerprint() : made.dataFingerprint());
+        root.put("backend", made.backend());
+        root.put("precision", made.precision());
+        root.put("threads", made.threads());
         ObjectNode config = root.putObject("config");
         ConfigKeys.toMap(model.config()).forEach(config::put);
         ObjectNode metrics = root.putObject("metrics");
@@ -265,6 +293,19 @@ public final class ModelFiles {
         ArrayNode n = JSON.createArrayNode();
         for (int v : a) n.add(v);
         return n;
+    }
+
+    /** The provenance keys; absent or null ones (files from before they were written) stay null. */
+    private static Provenance readProvenance(JsonNode root) {
+        JsonNode threads = root.path("threads");
+        return new Provenance(text(root, "backend"), text(root, "precision"),
+                threads.canConvertToInt() && threads.isIntegralNumber() ? threads.asInt() : null,
+                text(root, "library_version"), text(root, "git_commit"), text(root, "data_fingerprint"));
+    }
+
+    private static String text(JsonNode root, String key) {
+        JsonNode n = root.path(key);
+        return n.isTextual() ? n.asText() : null;
     }
 
     static GclConfig readConfig(JsonNode node, Path file) {

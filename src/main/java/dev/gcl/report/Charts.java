@@ -178,11 +178,12 @@ public final class Charts {
             try {
                 ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
                 Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                dev.gcl.io.CrashPoint.reached("picture-written");
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write chart " + png + ": " + e.getMessage(), e);
+            throw dev.gcl.io.DiskFull.orUnchecked(png, "cannot write chart " + png, e);
         }
     }
 }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 /**
  * Runs a sweep's runs {@code jobs} at a time, each on a worker thread of its own, in plan order as workers become
  * free. The body handles a run's own failures (a failed run is recorded and the others go on); once
- * {@code stopRequested} turns true no further run starts, and the ones running finish on their own (they
- * checkpoint and stop at their next iteration boundary). Returns when every started run has ended.
+ * {@code stopRequested} turns true, or the body has thrown (a full disk), no further run starts, and the ones
+ * running finish on their own (they checkpoint and stop at their next iteration boundary). Returns when every
+ * started run has ended, rethrowing the first exception the body threw.
  */
 public final class ConcurrentRuns {
     private ConcurrentRuns() {}
@@ -28,6 +29,7 @@ public final class ConcurrentRuns {
         }
         AtomicInteger next = new AtomicInteger();
         AtomicInteger worker = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, runs.size()), task -> {
             Thread t = new Thread(task, "gcl-sweep-run-" + worker.incrementAndGet());
             t.setDaemon(true);  // never keeps the JVM alive on its own
@@ -35,8 +37,13 @@ public final class ConcurrentRuns {
         });
         Runnable work = () -> {
             for (int i = next.getAndIncrement(); i < runs.size(); i = next.getAndIncrement()) {
-                if (stopRequested.getAsBoolean()) return;
-                body.accept(runs.get(i));
+                if (stopRequested.getAsBoolean() || thrown.get()) return;
+                try {
+                    body.accept(runs.get(i));
+                } catch (RuntimeException | Error e) {
+                    thrown.set(true);  // what the body did not handle ends the sweep: no further run starts
+                    throw e;
+                }
             }
         };
         try {

@@ -64,7 +64,7 @@ public final class SweepLock implements AutoCloseable {
                     // already failing
                 }
             }
-            throw new UncheckedIOException("cannot lock " + f + ": " + e.getMessage(), e);
+            throw dev.gcl.io.DiskFull.orUnchecked(f, "cannot lock " + f, e);
         }
     }
 

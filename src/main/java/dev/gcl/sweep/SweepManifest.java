@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -105,10 +104,9 @@ public record SweepManifest(String planId, String dataFingerprint, int shardInde
             ArrayNode from = n.putArray("merged_from");
             mergedFrom.forEach(from::add);
         }
-        Path f = sweepDir.resolve(FILE), tmp = sweepDir.resolve("." + FILE + ".tmp");
+        Path f = sweepDir.resolve(FILE);
         try {
-            Files.write(tmp, JSON.writeValueAsBytes(n));
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            dev.gcl.io.Durable.writeFile(f, JSON.writeValueAsBytes(n));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
         }

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -174,13 +173,8 @@ public final class SweepResults {
     }
 
     private static void writeText(Path file, String text) {
-        try {
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        dev.gcl.io.Durable.writeFile(file, text.getBytes(StandardCharsets.UTF_8));
+        dev.gcl.io.CrashPoint.reached("wrote/" + file.getFileName());
     }
 
     /** Run ids under runs/ whose run.json says status ok (finished runs a re-run skips). */

@@ -22,6 +22,8 @@ import java.util.List;
  * {@code probe}: prints the CUDA probe's verdict; exit status 0 when available, 3 when not.
  * {@code gemm}: every GEMM kernel family (old and new FP32, TF32) at every layer shape of the paper's networks
  * ({@link dev.gcl.backend.cuda.GemmKernelBench}), {@code MEASURE} lines.
+ * {@code memory}: GB/s of the memory-bound kernels (gather, bias gradient, negative-learning targets, weighted MSE,
+ * RMSprop) at B = 8192, D = 2048 ({@link dev.gcl.backend.cuda.MemoryKernelBench}).
  * {@code bench [fp32|tf32]}: GEMM throughput of the dense kernels in that precision (default fp32) at the paper's
  * shapes (B = 8192, D = 2048) and the time of one GCL iteration with the paper's networks. Prints
  * {@code RESULT name=value} lines for run.sh's table; TF32 results carry a {@code _tf32} suffix.
@@ -44,6 +46,10 @@ public final class DeviceCheck {
         }
         if (mode.equals("gemm")) {
             dev.gcl.backend.cuda.GemmKernelBench.run();
+            return;
+        }
+        if (mode.equals("memory")) {
+            dev.gcl.backend.cuda.MemoryKernelBench.run();
             return;
         }
         try (CudaBackend cuda = new CudaBackend(precision)) {

@@ -14,9 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A single-node Slurm cluster (controller and one compute node on this host) for tests: munged, slurmctld and
- * slurmd as child processes of the test JVM, with their key, socket, ports, state, spool and logs in one folder.
- * Client commands (sbatch, squeue, scontrol) find it through {@code SLURM_CONF}. {@link #close()} cancels what is
- * left and stops each daemon by its pid; a shutdown hook does the same if the JVM ends first.
+ * slurmd as child processes of the test JVM, with their key, ports, state and logs in one folder, and their Unix
+ * sockets (munged's socket, slurmd's spool, where slurmstepd makes one socket per job step) in a short folder under
+ * /tmp, whatever the path of the given folder: a Unix socket path may not exceed 108 bytes, and a clone in an
+ * ordinary home folder puts the test's temporary folder past that. Client commands (sbatch, squeue, scontrol) find
+ * it through {@code SLURM_CONF}. {@link #close()} cancels what is left, stops each daemon by its pid and removes the
+ * socket folder; a shutdown hook does the same if the JVM ends first.
  */
 final class LocalSlurm implements AutoCloseable {
     /** The output of a client command. */
@@ -27,9 +30,15 @@ final class LocalSlurm implements AutoCloseable {
 
     private final Path dir;
     private final Path conf;
+    /** Longest Unix socket path the kernel accepts (sun_path is 108 bytes, one of them the terminating NUL). */
+    static final int MAX_SOCKET_PATH = 107;
+    /** The longest name slurmstepd gives a step socket in the spool: vm_&lt;job id&gt;.&lt;step id&gt;, both 32-bit. */
+    static final String LONGEST_STEP_SOCKET = "vm_4294967295.4294967295";
+
     /**
-     * munged's socket folder, under /tmp rather than in dir: munged refuses a socket whose every parent folder is not
-     * open to all, and a checkout or temporary folder may sit below a private one (mktemp -d makes mode 700).
+     * The sockets' folder, /tmp/gcl-slurm-XXXX: short whatever dir is, and open to all (munged refuses a socket
+     * whose every parent folder is not, and a checkout or temporary folder may sit below a private one: mktemp -d
+     * makes mode 700). Holds munge.socket and spool/.
      */
     private Path socketDir;
     private final List<Process> daemons = new ArrayList<>();
@@ -69,15 +78,17 @@ final class LocalSlurm implements AutoCloseable {
     private void startDaemons() throws IOException, InterruptedException {
         // munged wants its socket folder open to all and its key private
         Path key = Files.createDirectories(dir.resolve("munge"));
-        socketDir = Files.createTempDirectory(Path.of("/tmp"), "gcl-munge-");
+        socketDir = Files.createTempDirectory(Path.of("/tmp"), "gcl-slurm-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = socketDir.resolve("munge.socket"), spool = Files.createDirectories(socketDir.resolve("spool"));
+        checkSocketPath(socket);
+        checkSocketPath(spool.resolve(LONGEST_STEP_SOCKET));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rwx------"));
         byte[] secret = new byte[1024];
         new SecureRandom().nextBytes(secret);
         Files.write(key.resolve("munge.key"), secret);
         Files.setPosixFilePermissions(key.resolve("munge.key"), PosixFilePermissions.fromString("r--------"));
-        Path socket = socketDir.resolve("munge.socket");
         Path logs = Files.createDirectories(dir.resolve("log"));
         daemon(logs.resolve("munged.out"), find("munged"), "-F", "--key-file=" + key.resolve("munge.key"),
                 "--socket=" + socket, "--pid-file=" + key.resolve("munged.pid"), "--log-file=" + logs.resolve("munged.log"),
@@ -89,7 +100,7 @@ final class LocalSlurm implements AutoCloseable {
                 .filter(l -> l.startsWith("NodeName=")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("slurmd -C printed no NodeName line"));
         int[] ports = freePorts(2);
-        Path state = Files.createDirectories(dir.resolve("state")), spool = Files.createDirectories(dir.resolve("spool"));
+        Path state = Files.createDirectories(dir.resolve("state"));
         String text = String.join("\n",
                 "ClusterName=gcltest",
                 "SlurmctldHost=" + host,
@@ -137,6 +148,45 @@ final class LocalSlurm implements AutoCloseable {
 
     Path logs() {
         return dir.resolve("log");
+    }
+
+    /** The folder holding the daemons' Unix sockets (munge.socket, spool/); null once closed. */
+    Path socketDir() {
+        return socketDir;
+    }
+
+    static void checkSocketPath(Path socket) {
+        int length = socket.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (length > MAX_SOCKET_PATH) throw new IllegalStateException("Unix socket path " + socket + " is "
+                + length + " bytes, more than the " + MAX_SOCKET_PATH + " the kernel accepts");
+    }
+
+    /**
+     * What the daemons' logs say, for a failure message: from slurmctld.log, slurmd.log and munged.log, every line
+     * that reports an error (error, fatal, failed, refused, too long), then the last lines of each.
+     */
+    String diagnosis() {
+        StringBuilder out = new StringBuilder();
+        for (String name : List.of("slurmctld.log", "slurmd.log", "munged.log")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(logs().resolve(name));
+            } catch (IOException e) {
+                out.append(name).append(": not readable (").append(e.getMessage()).append(")\n");
+                continue;
+            }
+            out.append(name).append(", errors:\n");
+            lines.stream().filter(LocalSlurm::reportsError).limit(20).forEach(l -> out.append("  ").append(l).append('\n'));
+            out.append(name).append(", last lines:\n");
+            lines.subList(Math.max(0, lines.size() - 6), lines.size()).forEach(l -> out.append("  ").append(l).append('\n'));
+        }
+        return out.toString();
+    }
+
+    static boolean reportsError(String line) {
+        String l = line.toLowerCase(java.util.Locale.ROOT);
+        return l.contains("error") || l.contains("fatal") || l.contains("failed") || l.contains("refused")
+                || l.contains("too long");
     }
 
     /** Runs a Slurm client command against this cluster (at most 30 s). */
@@ -232,9 +282,8 @@ final class LocalSlurm implements AutoCloseable {
         }
         daemons.clear();
         if (socketDir != null) {
-            try (var left = Files.list(socketDir)) {
-                for (Path p : left.toList()) Files.deleteIfExists(p);
-                Files.deleteIfExists(socketDir);
+            try (var left = Files.walk(socketDir)) {
+                for (Path p : left.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             } catch (IOException e) {
                 System.err.println("LocalSlurm: could not remove " + socketDir + ": " + e.getMessage());
             }

@@ -63,7 +63,9 @@ class SlurmSweepTest {
             return;
         }
         StringBuilder transcript = new StringBuilder();
+        Path sockets = slurm.socketDir();
         try (slurm) {
+            assertTrue(sockets.toString().length() < 40, "the sockets' folder is short whatever tmp is: " + sockets);
             Map<String, String> env = new TreeMap<>(slurm.environment());
             env.putAll(LocalSlurm.map("DATA", data.toString(), "SWEEP_DIR", sweepDir.toString(), "SEEDS", "0-1",
                     "VARIANTS", "gcl-b,gcl-pt", "SHARDS", "2", "CPUS_PER_TASK", "1", "GPUS_PER_TASK", "0", "MEM", "1G",
@@ -72,7 +74,7 @@ class SlurmSweepTest {
             LocalSlurm.Output submitted = LocalSlurm.run(List.of("bash", EXAMPLES.resolve("submit.sh").toString()),
                     env, tmp, 60);
             transcript.append("$ examples/slurm/submit.sh\n").append(submitted.text());
-            assertEquals(0, submitted.code(), submitted.text());
+            assertEquals(0, submitted.code(), submitted.text() + "\n" + slurm.diagnosis());
             String array = jobId(submitted.text(), "array job"), merge = jobId(submitted.text(), "merge job");
 
             // requeue task 1 while its first run trains (it has written a checkpoint)
@@ -80,11 +82,12 @@ class SlurmSweepTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             while (!hasCheckpoint(checkpoints)) {
                 assertTrue(System.nanoTime() < end, "task 1 wrote no checkpoint within 90 s; "
-                        + LocalSlurm.tail(sweepDir.resolve("logs/shard-1.out")) + "; " + snapshot(slurm));
+                        + LocalSlurm.tail(sweepDir.resolve("logs/shard-1.out")) + "; " + snapshot(slurm) + "\n"
+                        + slurm.diagnosis());
                 Thread.sleep(50);
             }
             LocalSlurm.Output requeue = slurm.client("scontrol", "requeue", array + "_1");
-            assertEquals(0, requeue.code(), requeue.text());
+            assertEquals(0, requeue.code(), requeue.text() + "\n" + slurm.diagnosis());
             transcript.append("$ scontrol requeue ").append(array).append("_1\n");
 
             String last = "";
@@ -96,7 +99,7 @@ class SlurmSweepTest {
                 last = states;
                 if (now.lines().count() <= 1) break;  // the header only: every job has left the queue
                 assertTrue(System.nanoTime() < end, "the jobs did not finish within 150 s after the requeue:\n"
-                        + transcript + LocalSlurm.tail(sweepDir.resolve("logs/shard-1.out")));
+                        + transcript + LocalSlurm.tail(sweepDir.resolve("logs/shard-1.out")) + "\n" + slurm.diagnosis());
                 Thread.sleep(250);
             }
             String jobs = Files.readString(slurm.logs().resolve("jobcomp.txt"));
@@ -104,13 +107,15 @@ class SlurmSweepTest {
             for (String line : jobs.lines().toList()) {
                 // the requeued try (22.05 records it as PENDING; some versions say REQUEUED)
                 if (line.contains("ArrayTaskId=1 ") && line.matches(".*JobState=(PENDING|REQUEUED) .*")) continue;
-                assertTrue(line.contains("JobState=COMPLETED"), "every job completes: " + line);
+                assertTrue(line.contains("JobState=COMPLETED"), "every job completes: " + line + "\n" + slurm.diagnosis());
             }
             assertEquals(4, jobs.lines().count(), "two array tasks, the requeued try, the merge:\n" + jobs);
             assertTrue(jobs.contains("JobId=" + merge + " "), jobs);
         } finally {
             System.out.println("SlurmSweepTest transcript:\n" + transcript);
         }
+
+        assertFalse(Files.exists(sockets), "closing the cluster removes its sockets' folder " + sockets);
 
         String log1 = Files.readString(sweepDir.resolve("logs/shard-1.out"));
         System.out.println("logs/shard-1.out:\n" + log1);

@@ -22,7 +22,7 @@ class ModelFuzzTest {
     private static final byte[] MODEL_JSON, WEIGHTS;
 
     static {
-        GclModel model = new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_PT).build())
+        GclModel model = new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_PT).build()).withReferenceBackend()
                 .fit(SmallRuns.tinyVideos(2).data());
         Path valid = FILES.dir().resolve("valid");
         ModelFiles.save(model, new ModelFiles.Metadata("fuzz", "now", "0", Map.of()), valid, false);

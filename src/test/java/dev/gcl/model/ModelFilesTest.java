@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class ModelFilesTest {
     private static final GclModel MODEL =
-            new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_PT).build()).fit(SmallRuns.tinyVideos(2).data());
+            new Gcl(SmallRuns.fastConfig().variant(Variant.GCL_PT).build()).withReferenceBackend()
+                    .fit(SmallRuns.tinyVideos(2).data());
     private static final ModelFiles.Metadata META =
             new ModelFiles.Metadata("test", "2026-11-29T00:00:00Z", "abc123", Map.of("auc_roc", 0.75));
 

@@ -104,4 +104,21 @@ class SweepJobsTest {
         assertFalse(t.isAlive());
         assertEquals(2, started.get(), "the two running finished; none of the other four started");
     }
+    @Test
+    void concurrentRunsStartNoRunAfterTheBodyThrewAndRethrowIt() {
+        List<Integer> items = List.of(0, 1, 2, 3, 4, 5, 6, 7);
+        AtomicInteger started = new AtomicInteger();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ConcurrentRuns.run(items, 2,
+                () -> false, i -> {
+                    started.incrementAndGet();
+                    if (i == 0) throw new IllegalStateException("disk full");
+                    try {
+                        Thread.sleep(50);  // the other runs take a while: the failure lands while one runs
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        assertEquals("disk full", e.getMessage());
+        assertTrue(started.get() < items.size(), "the runs after the failure did not all start: " + started.get());
+    }
 }

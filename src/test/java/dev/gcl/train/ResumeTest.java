@@ -76,14 +76,15 @@ class ResumeTest {
     void stoppedAndResumedEqualsUninterrupted(String variant, String nl, int stopAt, int phase, int epoch, int row) {
         GclConfig config = SmallRuns.fastConfig().variant(Variant.parse(variant)).nlTarget(NlTarget.parse(nl))
                 .epochs(3).pretrainEpochs(2).batchSize(200).build();
-        GclModel whole = new Gcl(config).fit(DATA);
+        GclModel whole = new Gcl(config).withReferenceBackend().fit(DATA);
 
         StopAt policy = new StopAt(stopAt);
-        assertThrows(TrainingStoppedException.class, () -> new Gcl(config).withCheckpoints(policy).fit(DATA));
+        assertThrows(TrainingStoppedException.class,
+                () -> new Gcl(config).withReferenceBackend().withCheckpoints(policy).fit(DATA));
         assertEquals(1, policy.written.size(), "one checkpoint, written on the stop");
         TrainerState state = policy.written.get(0);
         assertEquals(new TrainerState.Position(phase, epoch, row, stopAt), state.position());
-        GclModel resumed = new Gcl(config).resumingFrom(state).fit(DATA);
+        GclModel resumed = new Gcl(config).withReferenceBackend().resumingFrom(state).fit(DATA);
         assertSameRun(whole, resumed);
     }
 }

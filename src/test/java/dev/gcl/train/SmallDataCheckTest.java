@@ -70,12 +70,12 @@ class SmallDataCheckTest {
             }
         };
         GclConfig small = SmallRuns.fastConfig().batchSize(4096).epochs(1).pretrainEpochs(0).build();
-        new Gcl(small).withListener(l).fit(SmallRuns.tinyVideos(3).data());
+        new Gcl(small).withReferenceBackend().withListener(l).fit(SmallRuns.tinyVideos(3).data());
         assertEquals(1, messages.stream().filter(m -> m.startsWith("warning: small data:")).count(), messages.toString());
 
         messages.clear();
         GclConfig fine = SmallRuns.fastConfig().batchSize(16).epochs(1).pretrainEpochs(0).build();
-        new Gcl(fine).withListener(l).fit(SmallRuns.tinyVideos(3).data());
+        new Gcl(fine).withReferenceBackend().withListener(l).fit(SmallRuns.tinyVideos(3).data());
         assertTrue(messages.stream().noneMatch(m -> m.contains("small data")), messages.toString());
     }
 }

@@ -54,7 +54,9 @@ class ParityTolerancesTest {
     @Test
     void tf32ToleranceAppliesOnlyToTensorCoreProductsAndGrowsWithDepth() {
         ParityTolerances.Tolerance t = ParityTolerances.of("dense_forward", Precision.TF32, 1000);
-        assertEquals(0x1p-10 + 0x1p-22 + 0x1p-22 + 1000 * 0x1p-23, t.productRtol(), 1e-12);
+        double inputs = 0x1p-10 + 0x1p-22, truncation = 2000 * 0x1p-23 / (1 - 2000 * 0x1p-23);
+        assertEquals(inputs + 0x1p-22 + (1 + inputs) * truncation, t.productRtol(), 1e-15);
+        assertTrue(t.productRtol() > 0x1p-10 + 0x1p-22 + 0x1p-22 + 2 * 1000 * 0x1p-23, "truncation: twice K·2^-23");
         assertTrue(t.productRtol() > ParityTolerances.of("dense_forward", Precision.TF32, 10).productRtol());
         assertEquals(ParityTolerances.of("dense_backward dB"), ParityTolerances.of("dense_backward dB", Precision.TF32, 1000),
                 "dB is summed by the FP32/double kernel in either precision");

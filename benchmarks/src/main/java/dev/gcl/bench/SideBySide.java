@@ -70,7 +70,7 @@ public final class SideBySide {
         GclConfig c = config();
         NetworkWeights g = NetworkWeights.initialise(c.generatorDims(DIM), Activation.IDENTITY, SEED, 0);
         NetworkWeights d = NetworkWeights.initialise(c.discriminatorDims(DIM), Activation.SIGMOID, SEED, 1000);
-        ModelFiles.save(new GclModel(c, g, d, List.of()), new ModelFiles.Metadata("bench", "now", "none", Map.of()),
+        ModelFiles.save(GclModel.of(c, g, d, List.of()), new ModelFiles.Metadata("bench", "now", "none", Map.of()),
                 dir.resolve("model"), true);
         System.out.println("wrote " + dir);
     }

@@ -43,6 +43,8 @@ public final class CudaBackend implements Backend {
     private static final int THREADS = 256;          // GCL_THREADS in kernels/gcl_common.cuh
     private static final int REDUCE_THREADS = 1024;  // GCL_REDUCE_THREADS
     private static final int BIAS_TILE = 32;         // BIAS_COLS = BIAS_LANES in kernels/dense.cu
+    private static final int BIAS_TARGET_BLOCKS = 1024;  // dB's first pass: about 8 blocks per SM of an H200
+    private static final int BIAS_MIN_CHUNK_ROWS = 256;  // fewer rows per chunk: more partials than rows read
     private static final int ROWS_PER_WARP_BLOCK = THREADS / 32;
     private static final int MAX_GRID = 1 << 20;     // grid-stride kernels need no more blocks than this
     private static final boolean SYNC_EACH_LAUNCH = Boolean.getBoolean("gcl.cuda.sync");
@@ -59,6 +61,7 @@ public final class CudaBackend implements Backend {
     private final Scratch normalCount = new Scratch(Integer.BYTES); // (1)
     private final Scratch rowLoss = new Scratch(Double.BYTES);      // (rows) of weightedMseGrad
     private final Scratch lossScale = new Scratch(Double.BYTES);    // (1)
+    private final Scratch biasPartials = new Scratch(Double.BYTES); // (chunks, outDim) of denseBackward's dB
 
     /** An FP32 backend on device 0; throws IllegalStateException with the probe's reason when CUDA is unavailable. */
     public CudaBackend() {
@@ -271,7 +274,8 @@ public final class CudaBackend implements Backend {
             for (Object b : live.close()) {
                 cuMemFree(b instanceof Floats ? ((Floats) b).ptr : ((Ints) b).ptr);
             }
-            for (Scratch s : new Scratch[] {dz, partials, normalRows, normalCount, rowLoss, lossScale}) s.release();
+            for (Scratch s : new Scratch[] {dz, partials, normalRows, normalCount, rowLoss, lossScale,
+                    biasPartials}) s.release();
         } catch (CudaException e) {
             throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
         }
@@ -302,7 +306,7 @@ public final class CudaBackend implements Backend {
     private void launchDenseForward(CUdeviceptr in, CUdeviceptr w, CUdeviceptr b, CUdeviceptr out,
                                     int rows, int inDim, int outDim, int act) {
         DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.FORWARD, rows, outDim, inDim);
-        launch("dense_forward" + k.suffix, blocks(outDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+        launch("dense_forward" + k.suffix, blocks(outDim, k.tileN), blocks(rows, k.tileM), k.threads, 1,
                 in, w, b, out, rows, inDim, outDim, act);
     }
 
@@ -313,7 +317,7 @@ public final class CudaBackend implements Backend {
     private void launchDenseBackwardInput(CUdeviceptr dz, CUdeviceptr w, CUdeviceptr dIn,
                                           int rows, int inDim, int outDim) {
         DenseGemmPlan.Kernel k = wholePlan(DenseGemmPlan.Product.BACKWARD_INPUT, rows, inDim, outDim);
-        launch("dense_backward_input" + k.suffix, blocks(inDim, k.tile), blocks(rows, k.tile), k.threads, 1,
+        launch("dense_backward_input" + k.suffix, blocks(inDim, k.tileN), blocks(rows, k.tileM), k.threads, 1,
                 dz, w, dIn, rows, inDim, outDim);
     }
 
@@ -323,7 +327,7 @@ public final class CudaBackend implements Backend {
         DenseGemmPlan.Kernel k = plan.kernel();
         String kernel = "dense_backward_weight" + k.suffix;
         if (!k.split()) {
-            launch(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), k.threads, 1, dz, in, dW, rows, inDim,
+            launch(kernel, blocks(inDim, k.tileN), blocks(outDim, k.tileM), k.threads, 1, dz, in, dW, rows, inDim,
                     outDim);
             return;
         }
@@ -331,7 +335,7 @@ public final class CudaBackend implements Backend {
         // summed in ascending order: one fixed order per element, no atomics
         long n = (long) outDim * inDim;
         CUdeviceptr p = op("dense_backward_weight", () -> partials.atLeast(plan.splits() * n));
-        launchGrid3(kernel, blocks(inDim, k.tile), blocks(outDim, k.tile), plan.splits(), k.threads, 1,
+        launchGrid3(kernel, blocks(inDim, k.tileN), blocks(outDim, k.tileM), plan.splits(), k.threads, 1,
                 dz, in, p, rows, inDim, outDim, plan.kChunk());
         launch("gemm_split_reduce", elementBlocks(n), 1, THREADS, 1, p, plan.splits(), n, dW);
     }
@@ -352,8 +356,33 @@ public final class CudaBackend implements Backend {
         return plan.kernel();
     }
 
+    /** dB = column sums of dz (rows, outDim), as denseBackward computes it (for the device benchmark). */
+    void denseBackwardBias(DeviceFloats dz, DeviceFloats dB, int rows, int outDim) {
+        enter();
+        launchDenseBackwardBias(f(dz), f(dB), rows, outDim);
+    }
+
     private void launchDenseBackwardBias(CUdeviceptr dz, CUdeviceptr dB, int rows, int outDim) {
-        launch("dense_backward_bias", blocks(outDim, BIAS_TILE), 1, BIAS_TILE, BIAS_TILE, dz, dB, rows, outDim);
+        // chunks of rows into double partials (chunks, outDim), then their sum in ascending chunk order
+        int chunkRows = biasChunkRows(rows, outDim);
+        int chunks = blocks(rows, chunkRows);
+        CUdeviceptr p = op("dense_backward_bias", () -> biasPartials.atLeast((long) chunks * outDim));
+        launch("dense_backward_bias_partials", blocks(outDim, BIAS_TILE), chunks, BIAS_TILE, BIAS_TILE,
+                dz, p, rows, outDim, chunkRows);
+        launch("dense_backward_bias_reduce", elementBlocks(outDim), 1, THREADS, 1, p, chunks, outDim, dB);
+    }
+
+    /**
+     * Rows per chunk of the bias gradient's first pass, from the shape only (so the summation order, hence the
+     * bits, are the same on every GPU): enough chunks that the (outDim / 32) × chunks blocks reach
+     * {@value #BIAS_TARGET_BLOCKS}, at least {@value #BIAS_MIN_CHUNK_ROWS} rows each (a multiple of 32, the lanes
+     * of a block).
+     */
+    static int biasChunkRows(int rows, int outDim) {
+        int columnBlocks = blocks(outDim, BIAS_TILE);
+        int wantedChunks = blocks(BIAS_TARGET_BLOCKS, columnBlocks);
+        int chunkRows = (int) (((long) blocks(rows, wantedChunks) + BIAS_TILE - 1) / BIAS_TILE * BIAS_TILE);
+        return Math.max(BIAS_MIN_CHUNK_ROWS, chunkRows);
     }
 
     // ---------------------------------------------------------------- statistics and labels (kernels/stats.cu)
@@ -399,7 +428,7 @@ public final class CudaBackend implements Backend {
             count = op("nl_targets", () -> normalCount.atLeast(1));
             launch("nl_normal_rows", 1, 1, REDUCE_THREADS, 1, l, rows, rowsOut, count);
         }
-        launch("nl_targets", elementBlocks((long) rows * cols), 1, THREADS, 1,
+        launch("nl_targets", rowBlocks(rows), 1, THREADS, 1,
                 f(x), l, mode.ordinal(), nz, pk, rowsOut, count, f(targets), f(weights), rows, cols);
     }
 
@@ -420,7 +449,7 @@ public final class CudaBackend implements Backend {
         CUdeviceptr scale = op("weighted_mse_grad", () -> lossScale.atLeast(1));
         launch("weighted_mse_rows", blocks(rows, ROWS_PER_WARP_BLOCK), 1, THREADS, 1, o, t, w, perRow, rows, cols);
         launch("weighted_mse_total", 1, 1, REDUCE_THREADS, 1, w, perRow, rows, cols, f(loss), scale);
-        launch("weighted_mse_grad", elementBlocks((long) rows * cols), 1, THREADS, 1,
+        launch("weighted_mse_grad", rowBlocks(rows), 1, THREADS, 1,
                 o, t, w, scale, f(dOut), rows, cols);
     }
 
@@ -443,7 +472,7 @@ public final class CudaBackend implements Backend {
                            int rows, int cols) {
         enter();
         checkRange("gather indices", indexOffset, rows, indices.length());
-        launch("gather_rows", elementBlocks((long) rows * cols), 1, THREADS, 1,
+        launch("gather_rows", rowBlocks(rows), 1, THREADS, 1,
                 f(src), i(indices), indexOffset, f(dst), rows, cols);
     }
 
@@ -471,6 +500,11 @@ public final class CudaBackend implements Backend {
 
     private static int elementBlocks(long n) {
         return (int) Math.min(MAX_GRID, blocks(n, THREADS));
+    }
+
+    /** Blocks of the one-warp-per-row kernels (GCL_FOR_EACH_ROW_PER_WARP): 8 rows per block, grid-stride past that. */
+    private static int rowBlocks(int rows) {
+        return Math.min(MAX_GRID, blocks(rows, ROWS_PER_WARP_BLOCK));
     }
 
     /**

@@ -24,9 +24,10 @@ final class CudaRuntime {
     /** Every entry point of kernels/*.cu, by the names the Backend docs give. */
     static final List<String> KERNELS = List.of(
             "dense_forward", "dense_backward_dz", "dense_backward_input", "dense_backward_weight",
-            "dense_backward_bias", "dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
+            "dense_backward_bias_partials", "dense_backward_bias_reduce", "dense_forward_tf32", "dense_backward_input_tf32", "dense_backward_weight_tf32",
             "dense_forward_big", "dense_backward_input_big", "dense_backward_weight_big",
             "dense_backward_weight_split128", "dense_backward_weight_split64", "gemm_split_reduce",
+            "dense_forward_tile128x64", "dense_backward_input_tile128x64", "dense_backward_weight_tile128x64",
             "dense_forward_tf32_big", "dense_backward_input_tf32_big", "dense_backward_weight_tf32_big",
             "dense_backward_weight_tf32_split128", "dense_backward_weight_tf32_split64",
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",

@@ -15,8 +15,11 @@ import dev.gcl.backend.Precision;
  *       both ≥ 128, else 64×64 (D's 512→32→1 layers). splits = min(ceil({@value #TARGET_BLOCKS} / tiles),
  *       k / {@value #MIN_SPLIT_K}, {@value #MAX_SPLITS}).</li>
  *   <li>{@link Kernel#TILE128} ({@code kernels/dense_big.cu}): m and n ≥ 128 and at least
- *       {@value #MIN_BIG_TILES} tiles of 128×128 (about one per SM of an H100/H200): the B = 8192 products of
- *       G and of D's first layer.</li>
+ *       {@value #TARGET_BLOCKS} tiles of 128×128 (two per SM of an H100/H200, the kernel's occupancy): most
+ *       B = 8192 products of G and of D's first layer.</li>
+ *   <li>{@link Kernel#TILE128X64} ({@code kernels/dense_big.cu}): m and n ≥ 128 and {@value #MIN_BIG_TILES} to
+ *       {@value #TARGET_BLOCKS} − 1 tiles of 128×128 (G's 512→256 forward and 256→512 backward input at
+ *       B = 8192), which 128×128 tiles would give one block per SM: 128×64 tiles, twice the blocks.</li>
  *   <li>{@link Kernel#TILE64} ({@code kernels/dense.cu}): everything else (small batches, D's 32- and 1-wide
  *       layers), where 64×64 tiles give the GPU four times as many blocks.</li>
  * </ul>
@@ -28,14 +31,18 @@ import dev.gcl.backend.Precision;
  *       ≥ 128, else 64×64: D's 512→32→1 layers) are fewer than {@value #TARGET_BLOCKS}; the FP32 split count rule,
  *       k ranges a multiple of 16 rows, then {@code gemm_split_reduce}.</li>
  *   <li>{@link Kernel#TF32_TILE128} ({@code kernels/dense_tf32_big.cu}: 128×128 tiles, 8 warps, a 3-stage
- *       {@code cp.async} pipeline): m and n ≥ 128 with at least {@value #MIN_BIG_TILES} tiles.</li>
+ *       {@code cp.async} pipeline): m and n ≥ 128 with at least {@value #MIN_BIG_TILES} tiles (TF32 has no
+ *       128×64 kernel).</li>
  *   <li>{@link Kernel#TF32_TILE64} ({@code kernels/dense_tf32.cu}: 64×64 tiles, 4 warps): everything else.</li>
  * </ul>
  */
 record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
     /** Output blocks that keep an H100/H200 (132 SMs) busy: about two per SM. */
     static final int TARGET_BLOCKS = 256;
-    /** 128×128 tiles only from this many tiles on: fewer would leave SMs idle that 64×64 tiles would use. */
+    /**
+     * 128-row tiles only from this many 128×128 tiles on: fewer would leave SMs idle that 64×64 tiles would use.
+     * From here to {@value #TARGET_BLOCKS} FP32 uses 128×64 tiles (twice the blocks: two per SM rather than one).
+     */
     static final int MIN_BIG_TILES = 128;
     /** Fewest k (rows) per split: below it the partials cost more than the split gains. */
     static final int MIN_SPLIT_K = 256;
@@ -52,10 +59,12 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
     }
 
     enum Kernel {
-        /** dense.cu: 64×64 tiles, one shared buffer. */
+        /** dense.cu: 64×64 tiles of gcl_gemm_fp32.cuh's double-buffered tile code. */
         TILE64(64, 256, "", Precision.FP32),
         /** dense_big.cu: 128×128 tiles, double-buffered k slices, 16-byte loads. */
         TILE128(128, 256, "_big", Precision.FP32),
+        /** dense_big.cu: 128 (m) × 64 (n) tiles, the same tile code. */
+        TILE128X64(128, 64, 256, "_tile128x64", Precision.FP32),
         /** dense_big.cu: dW split over k, 64×64 tiles, then gemm_split_reduce. */
         SPLIT64(64, 256, "_split64", Precision.FP32),
         /** dense_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
@@ -69,8 +78,8 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         /** dense_tf32_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
         TF32_SPLIT128(128, 256, "_tf32_split128", Precision.TF32);
 
-        /** Rows = columns of C per block (GEMM_BM, BIG_BM, TF32_BM, TB_BM in the kernels). */
-        final int tile;
+        /** Rows (m) and columns (n) of C per block (the BM, BN of the kernels' tile templates). */
+        final int tileM, tileN;
         /** Threads per block (GCL_THREADS, TF32_THREADS, TB_THREADS). */
         final int threads;
         /** The kernel of product P is named P's base name (dense_forward, …) + this. */
@@ -78,7 +87,12 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         final Precision precision;
 
         Kernel(int tile, int threads, String suffix, Precision precision) {
-            this.tile = tile;
+            this(tile, tile, threads, suffix, precision);
+        }
+
+        Kernel(int tileM, int tileN, int threads, String suffix, Precision precision) {
+            this.tileM = tileM;
+            this.tileN = tileN;
             this.threads = threads;
             this.suffix = suffix;
             this.precision = precision;
@@ -126,28 +140,36 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
 
     /** The default FP32 choice (see the class comment). */
     static DenseGemmPlan choose(Product product, int m, int n, int k) {
-        return choose(product, m, n, k, Kernel.SPLIT128, Kernel.SPLIT64, Kernel.TILE128, Kernel.TILE64);
+        return choose(product, m, n, k, Kernel.SPLIT128, Kernel.SPLIT64, Kernel.TILE128, Kernel.TILE128X64,
+                Kernel.TILE64);
     }
 
     /** The default TF32 choice: FP32's rules on the tensor-core kernels (see the class comment). */
     static DenseGemmPlan chooseTf32(Product product, int m, int n, int k) {
-        return choose(product, m, n, k, Kernel.TF32_SPLIT128, Kernel.TF32_SPLIT64, Kernel.TF32_TILE128,
+        return choose(product, m, n, k, Kernel.TF32_SPLIT128, Kernel.TF32_SPLIT64, Kernel.TF32_TILE128, null,
                 Kernel.TF32_TILE64);
     }
 
-    /** The rules of the class comment, on one precision's four kernel families. */
+    /**
+     * The rules of the class comment, on one precision's kernel families (tile128x64 null: that precision has none,
+     * its 128-to-255-tile shapes take tile128).
+     */
     private static DenseGemmPlan choose(Product product, int m, int n, int k, Kernel split128, Kernel split64,
-                                        Kernel tile128, Kernel tile64) {
+                                        Kernel tile128, Kernel tile128x64, Kernel tile64) {
         boolean big = m >= 128 && n >= 128;
         if (product == Product.BACKWARD_WEIGHT && k >= 2 * MIN_SPLIT_K) {
             Kernel kernel = big ? split128 : split64;
-            long tiles = ceilDiv(m, kernel.tile) * ceilDiv(n, kernel.tile);
+            long tiles = ceilDiv(m, kernel.tileM) * ceilDiv(n, kernel.tileN);
             if (tiles < TARGET_BLOCKS) {
                 int splits = (int) Math.min(Math.min(ceilDiv(TARGET_BLOCKS, tiles), k / MIN_SPLIT_K), MAX_SPLITS);
                 if (splits >= 2) return split(kernel, k, splits);
             }
         }
-        if (big && ceilDiv(m, 128) * ceilDiv(n, 128) >= MIN_BIG_TILES) return whole(tile128);
+        long bigTiles = ceilDiv(m, 128) * ceilDiv(n, 128);
+        if (big && bigTiles >= TARGET_BLOCKS) return whole(tile128);
+        if (big && bigTiles >= MIN_BIG_TILES) {
+            return whole(tile128x64 != null ? tile128x64 : tile128);
+        }
         return whole(tile64);
     }
 

@@ -22,6 +22,18 @@ public final class CudaTesting {
         return new CudaBackend();
     }
 
+    /**
+     * Whether to run the CUDA tests on trimmed shapes (system property {@value #TRIM_PROPERTY}): the device run sets
+     * it for its compute-sanitizer passes, which run every class at a fraction of the speed, so that all classes fit
+     * the device session. Every test then still runs, on fewer or smaller shapes.
+     */
+    public static boolean trimmed() {
+        return Boolean.getBoolean(TRIM_PROPERTY);
+    }
+
+    /** Set (true) by native-build/device-run.sh for the sanitizer passes. */
+    public static final String TRIM_PROPERTY = "gcl.cuda.trim";
+
     /** Skips the calling test, with the reason, unless the CUDA backend is available. */
     public static void assumeCuda() {
         CudaProbe probe = CudaProbe.get();

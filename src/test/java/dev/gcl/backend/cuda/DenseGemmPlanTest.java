@@ -17,10 +17,25 @@ class DenseGemmPlanTest {
     @Test
     void thePapersLargeProductsUseTheBigTiles() {
         assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, B, 1024, 2048).kernel());   // G's first
-        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, B, 256, 512).kernel());     // G's middle
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, B, 512, 2048).kernel());    // D's first
         assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_INPUT, B, 2048, 512).kernel()); // D's first
         assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_INPUT, B, 512, 32).kernel());
         assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 2048, 4096, B).kernel());
+    }
+
+    @Test
+    void productsOf128To255BigTilesUse128x64Tiles() {
+        // G's 512 -> 256 forward and 256 -> 512 backward input: 64 x 2 = 128 tiles of 128×128, one per SM
+        assertEquals(Kernel.TILE128X64, DenseGemmPlan.choose(Product.FORWARD, B, 256, 512).kernel());
+        assertEquals(Kernel.TILE128X64, DenseGemmPlan.choose(Product.BACKWARD_INPUT, B, 256, 512).kernel());
+        assertEquals(Kernel.TILE128X64, DenseGemmPlan.choose(Product.FORWARD, 128 * 255, 128, 64).kernel());
+        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.FORWARD, 128 * 256, 128, 64).kernel());
+        assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, 128 * 127, 128, 64).kernel());
+        assertEquals(Kernel.TILE128X64, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 2048, 1024, 300).kernel());
+        // TF32 has no 128×64 kernel: the same shapes take its 128×128 tiles
+        assertEquals(Kernel.TF32_TILE128, DenseGemmPlan.chooseTf32(Product.FORWARD, B, 256, 512).kernel());
+        assertEquals(Kernel.TILE128X64.tileM, 128);
+        assertEquals(Kernel.TILE128X64.tileN, 64);
     }
 
     @Test
@@ -29,7 +44,7 @@ class DenseGemmPlanTest {
         assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, B, 1, 32).kernel());
         assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.FORWARD, 301, 1024, 2048).kernel());
         assertEquals(Kernel.TILE64, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 32, 512, 301).kernel());
-        assertEquals(Kernel.TILE128, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 1024, 2048, 301).kernel());
+        assertEquals(Kernel.TILE128X64, DenseGemmPlan.choose(Product.BACKWARD_WEIGHT, 1024, 2048, 301).kernel());
     }
 
     @Test

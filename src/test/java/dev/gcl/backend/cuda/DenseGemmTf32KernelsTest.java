@@ -29,10 +29,12 @@ class DenseGemmTf32KernelsTest {
     // (rows, in, out): 1; around 128 and 256 in every dimension; k not a multiple of 16, 8 or 4; 256x128->132 and
     // 384x260->136 have every stride a multiple of 4 floats (the 16-byte cp.async path when aligned); the last two
     // span several tiles and many k slices
-    private static final int[][] SHAPES = {
-        {1, 1, 1}, {127, 37, 129}, {129, 255, 127}, {257, 9, 255}, {255, 129, 257}, {256, 128, 132}, {3, 131, 2},
-        {384, 260, 136}, {300, 263, 140}
-    };
+    private static final int[][] SHAPES = CudaTesting.trimmed()
+        ? new int[][] {{1, 1, 1}, {129, 37, 131}, {132, 40, 136}, {3, 131, 2}}  // the sanitizer passes
+        : new int[][] {
+            {1, 1, 1}, {127, 37, 129}, {129, 255, 127}, {257, 9, 255}, {255, 129, 257}, {256, 128, 132}, {3, 131, 2},
+            {384, 260, 136}, {300, 263, 140}
+        };
 
     private CudaBackend small, big, split;
     private CpuBackend cpu;

@@ -18,7 +18,7 @@ import java.util.Set;
  * D [D, 512, 32, 1]) at B = 8192 rows for D = 2048 and 4096, and 4096³, through the backend's denseForward
  * (out = relu(x·wᵀ + b)) and denseBackward (dz, dIn, dW, dB), with the kernels forced one family at a time:
  * FP32 {@code ours-tile64} (dense.cu), {@code ours-big} (dense_big.cu's 128×128 tiles and split dW wherever the
- * shape allows), {@code ours-default} ({@link DenseGemmPlan#choose}); TF32 {@code ours-tf32-tile64}
+ * shape allows), {@code ours-tile128x64} (its 128×64 tiles where the default takes 128-row tiles), {@code ours-default} ({@link DenseGemmPlan#choose}); TF32 {@code ours-tf32-tile64}
  * (dense_tf32.cu), {@code ours-tf32-big} (dense_tf32_big.cu's 128×128 tiles and split dW wherever the shape
  * allows), {@code ours-tf32} ({@link DenseGemmPlan#chooseTf32}). Prints one line per measurement:
  * {@code MEASURE <impl> <precision> <fwd|bwd> <rows>x<in>-><out> <TFLOP/s>} (fwd counts 2·rows·in·out flops,
@@ -53,6 +53,12 @@ public final class GemmKernelBench {
         return chosen.kernel().split() ? chosen : DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128);
     }
 
+    private static DenseGemmPlan tile128x64WherePossible(DenseGemmPlan.Product p, int m, int n, int k) {
+        DenseGemmPlan chosen = DenseGemmPlan.choose(p, m, n, k);
+        boolean big = chosen.kernel() == DenseGemmPlan.Kernel.TILE128 || chosen.kernel() == DenseGemmPlan.Kernel.TILE128X64;
+        return big ? DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128X64) : chosen;
+    }
+
     private static DenseGemmPlan tf32BigWherePossible(DenseGemmPlan.Product p, int m, int n, int k) {
         DenseGemmPlan chosen = DenseGemmPlan.chooseTf32(p, m, n, k);
         return chosen.kernel().split() ? chosen : DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE128);
@@ -63,6 +69,7 @@ public final class GemmKernelBench {
         List<Impl> impls = List.of(
                 new Impl("ours-tile64", Precision.FP32, (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE64)),
                 new Impl("ours-big", Precision.FP32, GemmKernelBench::bigWherePossible),
+                new Impl("ours-tile128x64", Precision.FP32, GemmKernelBench::tile128x64WherePossible),
                 new Impl("ours-default", Precision.FP32, DenseGemmPlan::choose),
                 new Impl("ours-tf32-tile64", Precision.TF32,
                         (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE64)),

@@ -67,4 +67,41 @@ final class GemmRuns {
         for (DeviceFloats d : new DeviceFloats[] {dx, dw, db, y, ddy, dIn, dW, dB}) g.free(d);
         return r;
     }
+
+    /**
+     * What {@link #forwardAndBackward} computes, in the FP32 kernels' order: every product element summed as
+     * acc = fma(a_k, b_k, acc) for ascending k from +0 in float, the epilogue relu((double)acc + b) and
+     * dz = (float)((double)dOut · relu'(out)) in double, rounded once. Any FP32 kernel family equals it bit for bit.
+     */
+    static float[][] ascendingFmaReference(int[] s, int seed) {
+        int rows = s[0], in = s[1], out = s[2];
+        float[] x = OpParity.normal(rows * in, 1, seed, 0), w = OpParity.normal(out * in, 0.1, seed, 1);
+        float[] b = OpParity.normal(out, 0.5, seed, 2), dy = OpParity.normal(rows * out, 1, seed, 3);
+        float[] y = new float[rows * out], dz = new float[rows * out];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                float acc = 0f;
+                for (int k = 0; k < in; k++) acc = Math.fma(x[r * in + k], w[o * in + k], acc);
+                double z = (double) acc + (double) b[o];
+                y[r * out + o] = (float) (z > 0.0 ? z : 0.0);
+                dz[r * out + o] = (float) ((double) dy[r * out + o] * (y[r * out + o] > 0f ? 1.0 : 0.0));
+            }
+        }
+        float[] dIn = new float[rows * in], dW = new float[out * in];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < in; i++) {
+                float acc = 0f;
+                for (int o = 0; o < out; o++) acc = Math.fma(dz[r * out + o], w[o * in + i], acc);
+                dIn[r * in + i] = acc;
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                float acc = 0f;
+                for (int r = 0; r < rows; r++) acc = Math.fma(dz[r * out + o], x[r * in + i], acc);
+                dW[o * in + i] = acc;
+            }
+        }
+        return new float[][] {y, dIn, dW};
+    }
 }
