@@ -215,13 +215,14 @@ final class SweepCommand implements Callable<Integer> {
             stop.trainingStarted();
             ConcurrentRuns.run(pending, jobs, stop::requested, run -> runOne(run, ds, source, fingerprint, every,
                     backends, jobs, progress, stop, tally, stdout));
-            if (tally.interrupted() > 0) {
+            if (tally.interrupted() > 0 || stop.requested()) {  // a stop between iterations also starts no other run
                 stdout.println("interrupted: " + tally.interrupted() + " run" + (tally.interrupted() == 1 ? "" : "s")
                         + " checkpointed; the same command (or a requeued task) continues " + (tally.interrupted() == 1
                         ? "it" : "them"));
                 stdout.flush();
                 return Main.INTERRUPTED;
             }
+            stop.done();  // training is over: from here a signal ends the JVM at once, as between runs before
             deleteEmpty(out.resolve(CHECKPOINTS));
             if (skipped > 0) stdout.println("skipped " + skipped + " runs already complete in " + out);
             List<SweepResults.Group> groups = SweepResults.writeAll(out);

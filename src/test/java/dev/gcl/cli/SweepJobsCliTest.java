@@ -115,9 +115,9 @@ class SweepJobsCliTest {
     void sigtermCheckpointsEveryRunInProgressAndTheNextStartContinuesThem(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("sweep");
         String[] args = {"sweep", "--data", dataset.toString(), "--seeds", "0", "--variants", "gcl-pt,gcl-b", "--out",
-                out.toString(), "--jobs", "2", "--epochs", "60", "--pretrain-epochs", "2", "--batch", "32", "--lr",
+                out.toString(), "--jobs", "2", "--epochs", "300", "--pretrain-epochs", "2", "--batch", "32", "--lr",
                 "1e-3", "--g-hidden", "32,16,32", "--d-hidden", "16", "--cleaning", "quantile", "--backend", "cpu",
-                "--threads", "1"};
+                "--threads", "1", "--checkpoint-every", "1epochs"};
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jtmp")), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName()));
@@ -131,7 +131,13 @@ class SweepJobsCliTest {
             while ((line = r.readLine()) != null) {
                 seen.append(line).append('\n');
                 if (line.contains(": started; ") && ++started == 2) {
-                    Thread.sleep(1500);  // both runs are in their first epochs (60 epochs take far longer)
+                    // both runs mid-training: each has checkpointed an epoch (of 300)
+                    long deadline = System.nanoTime() + 120_000_000_000L;
+                    while (!(Files.exists(out.resolve("checkpoints/gcl-pt_seed0/state.json"))
+                            && Files.exists(out.resolve("checkpoints/gcl-b_seed0/state.json")))
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
                     new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
                 }
             }
@@ -143,7 +149,9 @@ class SweepJobsCliTest {
             assertTrue(Files.isRegularFile(out.resolve("checkpoints").resolve(id).resolve("state.json")), id);
             assertFalse(Files.exists(out.resolve("runs").resolve(id)), "an interrupted run has no result: " + id);
         }
-        CliTest.Result resumed = run(args);
+        // the rest of the runs without checkpoints every epoch (the schedule is not part of a run's settings)
+        String[] rest = java.util.Arrays.copyOf(args, args.length - 2);
+        CliTest.Result resumed = run(rest);
         assertEquals(Main.OK, resumed.code(), resumed.err());
         assertTrue(resumed.out().contains("run 1/2 gcl-pt_seed0: continuing from its checkpoint"), resumed.out());
         assertTrue(resumed.out().contains("run 2/2 gcl-b_seed0: continuing from its checkpoint"), resumed.out());
