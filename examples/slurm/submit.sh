@@ -6,7 +6,7 @@
 #
 # Settings (environment; defaults in brackets):
 #   DATA, SWEEP_DIR           the dataset and the sweep folder, both on storage every node sees (required)
-#   SEEDS [0-9], VARIANTS [gcl-b,gcl-pt], GCL_ARGS [] (more gcl sweep options), BACKEND [auto]
+#   SEEDS [0-9], VARIANTS [gcl-b,gcl-pt], GCL_ARGS [] (more gcl sweep options), BACKEND [auto], JOBS [1]
 #   SHARDS [4]                array tasks; the runs are split among them (run k goes to task k mod SHARDS)
 #   CPUS_PER_TASK [8], GPUS_PER_TASK [1] (0: no GPU request), MEM [32G], TIME [12:00:00], MERGE_MEM [4G]
 #   PARTITION, ACCOUNT        passed to sbatch when set
@@ -27,7 +27,7 @@ fi
 DATA="$(cd "$(dirname "$DATA")" && pwd)/$(basename "$DATA")"   # tasks start in other folders
 mkdir -p "$SWEEP_DIR/logs" "$SWEEP_DIR/shards"
 SWEEP_DIR="$(cd "$SWEEP_DIR" && pwd)"
-export DATA SWEEP_DIR GCL_CMD SEEDS VARIANTS GCL_ARGS BACKEND SHARDS
+export DATA SWEEP_DIR GCL_CMD SEEDS VARIANTS GCL_ARGS BACKEND SHARDS JOBS
 
 common=()
 [ -n "${PARTITION:-}" ] && common+=(--partition="$PARTITION")

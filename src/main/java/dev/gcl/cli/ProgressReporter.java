@@ -84,8 +84,9 @@ public final class ProgressReporter implements TrainingListener, AutoCloseable {
                 Double.isNaN(s.testMetric()) ? "" : String.format(Locale.ROOT, ", test AUC %.4f", s.testMetric()));
     }
 
+    /** Synchronized: the runs of a sweep with --jobs N share one reporter for their warnings. */
     @Override
-    public void onMessage(String message) {
+    public synchronized void onMessage(String message) {
         if (message.startsWith("warning")) {
             if (!warningsShown.add(message)) return;  // a sweep's runs repeat the same warning: show it once
             closeBar();

@@ -8,7 +8,10 @@ import dev.gcl.io.AtomicDirectory;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.model.CheckpointFiles;
 import dev.gcl.sweep.SweepLock;
+import dev.gcl.sweep.SweepJobs;
 import dev.gcl.sweep.SweepManifest;
+import dev.gcl.sweep.ConcurrentRuns;
+import dev.gcl.sweep.RunTally;
 import dev.gcl.sweep.SweepPlan;
 import dev.gcl.sweep.SweepResults;
 import dev.gcl.sweep.SweepRun;
@@ -77,6 +80,12 @@ final class SweepCommand implements Callable<Integer> {
             description = "Also checkpoint each run every N iterations or N epochs (a stop by SIGTERM or Ctrl-C always writes one).")
     String checkpointEvery;
 
+    @Option(names = "--jobs", paramLabel = "N|auto", defaultValue = "1", description = {
+            "Runs at once in this process, sharing the loaded data (default ${DEFAULT-VALUE}); each on --threads"
+                    + " threads, or cores / N. auto: one single-threaded run per core when batches are small,"
+                    + " else one run on every core (docs/cli.md)."})
+    String jobs;
+
     @Option(names = "--save-models", description = "Keep each run's model (off: run.json only).")
     boolean saveModels;
 
@@ -108,9 +117,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         List<SweepRun> mine = shard == null ? plan : SweepPlan.shard(plan, shard);
         FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);
-        ProgressReporter progress = new ProgressReporter(verbose ? ProgressReporter.modeFor(false)
-                : ProgressReporter.Mode.QUIET, System.out, System.err);
-        BackendChoice.Resolved backends = backendOptions.resolve(stdout::println);
+        String backendKind = backendOptions.resolve(note -> { }).kind();  // the kind alone: threads come with --jobs
 
         Path scratch = null;
         try {
@@ -136,6 +143,16 @@ final class SweepCommand implements Callable<Integer> {
                 allConfigs.put(r, ConfigKeys.toMap(c));
                 if (mine.contains(r)) configs.put(r, c);
             }
+            SweepJobs jobPlan = jobs(backendKind, configs, ds, SweepResults.completed(out));
+            BackendChoice.Resolved backends = BackendChoice.resolve(backendOptions.backend, jobPlan.threadsPerRun(),
+                    BackendChoice.precision(backendOptions.precision), stdout::println);
+            stdout.println(String.format(Locale.ROOT, "%d run%s at once, %d thread%s each (%s)", jobPlan.jobs(),
+                    jobPlan.jobs() == 1 ? "" : "s", jobPlan.threadsPerRun(), jobPlan.threadsPerRun() == 1 ? "" : "s",
+                    jobPlan.why()));
+            boolean oneAtATime = jobPlan.jobs() == 1;
+            if (verbose && !oneAtATime) stdout.println("--verbose: each run's training progress shows with --jobs 1 only");
+            ProgressReporter progress = new ProgressReporter(verbose && oneAtATime ? ProgressReporter.modeFor(false)
+                    : ProgressReporter.Mode.QUIET, System.out, System.err);
             String fingerprint = DataFingerprint.of(ds.train());
             SweepManifest wanted = new SweepManifest(SweepManifest.planId(allConfigs), fingerprint, shardSpec[0],
                     shardSpec[1], plan.size(), mine.stream().map(SweepRun::id).toList(), List.of());
@@ -151,7 +168,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 Files.createDirectories(out.resolve("runs"));
                 wanted.write(out);
-                return runAll(configs, ds, source, fingerprint, every, backends, progress, stdout);
+                return runAll(configs, ds, source, fingerprint, every, backends, jobPlan.jobs(), progress, stdout);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -167,71 +184,142 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs this folder's runs in order: finished ones are skipped, one with a checkpoint continues from it.
-     * SIGTERM (Slurm's scancel and requeue) or Ctrl-C checkpoints the run in progress and ends with 130.
+     * Runs this folder's runs, {@code jobs} at a time on their own threads, on the one loaded data set: finished
+     * ones are skipped, one with a checkpoint continues from it, one that fails is recorded and the others go on.
+     * SIGTERM (Slurm's scancel and requeue) or Ctrl-C checkpoints every run in progress, starts no other, and ends
+     * with 130 once all of them have written their checkpoints.
      */
     private int runAll(Map<SweepRun, GclConfig> configs, Dataset ds, String source, String fingerprint,
-                       FileCheckpoints.Interval every, BackendChoice.Resolved backends, ProgressReporter progress,
-                       PrintWriter stdout) {
+                       FileCheckpoints.Interval every, BackendChoice.Resolved backends, int jobs,
+                       ProgressReporter progress, PrintWriter stdout) {
         Set<String> done = SweepResults.completed(out);
-        int failed = 0, skipped = 0, k = 0;
+        List<PendingRun> pending = new ArrayList<>();
+        int k = 0;
         for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
-            SweepRun r = e.getKey();
             k++;
-            Path checkpoint = out.resolve(CHECKPOINTS).resolve(r.id());
+            Path checkpoint = out.resolve(CHECKPOINTS).resolve(e.getKey().id());
             AtomicDirectory.settle(checkpoint);  // under the lock: what a killed task left beside it
-            if (done.contains(r.id())) {
-                skipped++;
+            if (done.contains(e.getKey().id())) {
                 // a task killed after the run finished and before (or while) its checkpoint was removed
                 if (CheckpointFiles.exists(checkpoint)) deleteQuietly(checkpoint);
                 continue;
             }
-            String head = String.format(Locale.ROOT, "run %d/%d %s", k, configs.size(), r.id());
-            TrainerState resumeFrom = resumeState(checkpoint, e.getValue(), fingerprint);
-            if (resumeFrom != null) {
-                stdout.println(head + ": continuing from its checkpoint (before iteration "
-                        + resumeFrom.position().globalIteration() + ")");
-            }
-            StopSignal stop = StopSignal.install();
-            FileCheckpoints policy = new FileCheckpoints(checkpoint, every, e.getValue(), source, fingerprint,
-                    Map.of("sweep_id", r.id(), "sweep_dir", out.toAbsolutePath().normalize().toString()), stop,
-                    progress::onMessage, resumeFrom == null ? 0 : resumeFrom.history().size());
-            try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
-                RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
-                stop.trainingStarted();
-                RunWriter.Summary s = w.train(dir.path(), ds, source, e.getValue(), backends, rep -> describe(rep, r),
-                        new TrainingSession.Controls(policy, NanPolicy.STOP, resumeFrom));
-                dir.commit();
-                deleteQuietly(checkpoint);  // the run is complete (deleted in one step: no half checkpoint)
-                stdout.println(head + ": " + (s.metrics() == null ? "no test split"
-                        : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
-                        s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s)", s.seconds()));
-            } catch (TrainingStoppedException stopped) {
-                stdout.println(head + ": interrupted: wrote the checkpoint " + checkpoint
-                        + "; the same command (or a requeued task) continues it");
+            // every checkpoint is checked before any run starts: a bad one stops the sweep with nothing begun
+            pending.add(new PendingRun(e.getKey(), e.getValue(), String.format(Locale.ROOT, "run %d/%d %s", k,
+                    configs.size(), e.getKey().id()), checkpoint, resumeState(checkpoint, e.getValue(), fingerprint)));
+        }
+        int skipped = configs.size() - pending.size();
+        RunTally tally = new RunTally(configs.size(), skipped);
+        StopSignal stop = StopSignal.install();
+        try {
+            stop.trainingStarted();
+            ConcurrentRuns.run(pending, jobs, stop::requested, run -> runOne(run, ds, source, fingerprint, every,
+                    backends, jobs, progress, stop, tally, stdout));
+            if (tally.interrupted() > 0 || stop.requested()) {  // a stop between iterations also starts no other run
+                stdout.println("interrupted: " + tally.interrupted() + " run" + (tally.interrupted() == 1 ? "" : "s")
+                        + " checkpointed; the same command (or a requeued task) continues " + (tally.interrupted() == 1
+                        ? "it" : "them"));
                 stdout.flush();
                 return Main.INTERRUPTED;
-            } catch (RuntimeException ex) {
-                if (dev.gcl.io.DiskFull.causes(ex)) throw ex;  // not this run's fault: stop, keep its checkpoint
-                failed++;
-                recordFailure(r, e.getValue(), ex);
-                stdout.println(head + ": FAILED: " + ex.getMessage());
-                if (debug) ex.printStackTrace();
-            } finally {
-                stop.done();
             }
+            stop.done();  // training is over: from here a signal ends the JVM at once, as between runs before
+            deleteEmpty(out.resolve(CHECKPOINTS));
+            if (skipped > 0) stdout.println("skipped " + skipped + " runs already complete in " + out);
+            List<SweepResults.Group> groups = SweepResults.writeAll(out);
+            stdout.print(SweepResults.format(groups));
+            stdout.println("wrote " + out.resolve("results.csv") + ", results.jsonl, summary.csv"
+                    + (groups.isEmpty() ? "" : ", boxplot.png"));
+            if (tally.failed() > 0) {
+                stdout.println(tally.failed() + " of " + configs.size() + " runs failed; their errors are in results.jsonl");
+                return Main.INTERNAL_ERROR;
+            }
+            return Main.OK;
+        } finally {
+            stdout.flush();
+            stop.done();
         }
-        deleteEmpty(out.resolve(CHECKPOINTS));
-        if (skipped > 0) stdout.println("skipped " + skipped + " runs already complete in " + out);
-        List<SweepResults.Group> groups = SweepResults.writeAll(out);
-        stdout.print(SweepResults.format(groups));
-        stdout.println("wrote " + out.resolve("results.csv") + ", results.jsonl, summary.csv"
-                + (groups.isEmpty() ? "" : ", boxplot.png"));
-        if (failed > 0) {
-            stdout.println(failed + " of " + configs.size() + " runs failed; their errors are in results.jsonl");
-            return Main.INTERNAL_ERROR;
+    }
+
+    /** A run still to do: its plan entry, config, the "run k/n id" head of its lines, checkpoint folder and state. */
+    private record PendingRun(SweepRun run, GclConfig config, String head, Path checkpoint, TrainerState resumeFrom) {}
+
+    /** One run on a worker thread: trains, writes its folder, removes its checkpoint; a failure is recorded. */
+    private void runOne(PendingRun p, Dataset ds, String source, String fingerprint, FileCheckpoints.Interval every,
+                        BackendChoice.Resolved backends, int jobs, ProgressReporter progress, StopSignal stop,
+                        RunTally tally, PrintWriter stdout) {
+        SweepRun r = p.run();
+        tally.started();
+        if (p.resumeFrom() != null) {
+            stdout.println(p.head() + ": continuing from its checkpoint (before iteration "
+                    + p.resumeFrom().position().globalIteration() + ")");
+        } else if (jobs > 1) {
+            stdout.println(p.head() + ": started; " + tally.line());
         }
-        return Main.OK;
+        stdout.flush();
+        FileCheckpoints policy = new FileCheckpoints(p.checkpoint(), every, p.config(), source, fingerprint,
+                Map.of("sweep_id", r.id(), "sweep_dir", out.toAbsolutePath().normalize().toString()), stop,
+                progress::onMessage, p.resumeFrom() == null ? 0 : p.resumeFrom().history().size());
+        try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
+            RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
+            RunWriter.Summary s = w.train(dir.path(), ds, source, p.config(), backends, rep -> describe(rep, r),
+                    new TrainingSession.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
+            dir.commit();
+            deleteQuietly(p.checkpoint());  // the run is complete (deleted in one step: no half checkpoint)
+            tally.finished();
+            stdout.println(p.head() + ": " + (s.metrics() == null ? "no test split"
+                    : String.format(Locale.ROOT, "AUC %.4f, AP %.4f", s.metrics().rocAuc(),
+                    s.metrics().averagePrecision())) + String.format(Locale.ROOT, " (%.1f s); ", s.seconds())
+                    + tally.line());
+        } catch (TrainingStoppedException stopped) {
+            tally.interruptedOne();
+            stdout.println(p.head() + ": interrupted: wrote the checkpoint " + p.checkpoint()
+                    + "; the same command (or a requeued task) continues it");
+        } catch (RuntimeException | OutOfMemoryError ex) {
+            // not this run's fault: stop the sweep (no further run starts), keep its checkpoint
+            if (dev.gcl.io.DiskFull.causes(ex)) throw ex;
+            // an OutOfMemoryError of one run leaves the others their memory once its buffers are gone
+            tally.failedOne();
+            recordFailure(r, p.config(), ex);
+            stdout.println(p.head() + ": FAILED: " + ex.getMessage() + "; " + tally.line());
+            if (debug) ex.printStackTrace();
+        } finally {
+            stdout.flush();
+        }
+    }
+
+    /** --jobs and --threads resolved for the runs of this folder still to do, on this data ({@link SweepJobs}). */
+    private SweepJobs jobs(String backendKind, Map<SweepRun, GclConfig> configs, Dataset ds, Set<String> complete) {
+        int rows = ds.train().rows(), dim = ds.train().dim();
+        long batchFloats = 0, bytesPerRun = 0;
+        int runs = 0;
+        for (Map.Entry<SweepRun, GclConfig> e : configs.entrySet()) {
+            if (complete.contains(e.getKey().id())) continue;
+            runs++;
+            GclConfig c = e.getValue();
+            batchFloats = Math.max(batchFloats, (long) Math.min(c.batchSize(), rows) * dim);
+            bytesPerRun = Math.max(bytesPerRun, bytesPerRun(c, rows, dim));
+        }
+        Runtime rt = Runtime.getRuntime();
+        long memory = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        try {
+            return SweepJobs.choose(jobs, backendOptions.threads, new SweepJobs.Workload(backendKind,
+                    rt.availableProcessors(), runs, batchFloats, bytesPerRun, memory));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage() + "; nothing written", e);
+        }
+    }
+
+    /**
+     * What one run holds besides the shared data, in bytes: weights, gradients and the two RMSprop states of both
+     * networks, activations and their gradients for a batch, and the trainer's batch-sized buffers.
+     */
+    static long bytesPerRun(GclConfig c, int rows, int dim) {
+        long batch = Math.min(c.batchSize(), rows), params = 0, widths = 0;
+        for (int[] net : new int[][] {c.generatorDims(dim), c.discriminatorDims(dim)}) {
+            for (int l = 0; l + 1 < net.length; l++) params += (long) net[l + 1] * (net[l] + 1);
+            for (int w : net) widths += w;
+        }
+        return 4 * (4 * params + 2 * batch * widths + 6 * batch * dim);
     }
 
     /** The state to continue from when the run left a checkpoint (a stop or a requeue), else null. */
@@ -289,7 +377,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** A failed run's run.json: status failed and the error, so results list it and a re-run retries it. */
-    private void recordFailure(SweepRun r, GclConfig config, RuntimeException ex) {
+    private void recordFailure(SweepRun r, GclConfig config, Throwable ex) {
         ObjectNode report = RunReport.create("sweep");
         report.put("status", "failed");
         report.put("error", String.valueOf(ex.getMessage()));

@@ -60,7 +60,7 @@ class VerifyCommandTest {
             if (name.equals("dense_forward") || name.startsWith("dense_backward dW")) {
                 assertTrue(op.get("product_rtol").asDouble() > 0, "GEMMs carry the FP32 bound: " + op);
                 someGemmDiffers |= op.get("max_abs").asDouble() > 0;
-            } else if (!name.startsWith("dense_backward dIn")) {
+            } else if (!name.startsWith("dense_backward dIn") && !name.startsWith("rmsprop")) {  // RMSprop: FP32
                 assertEquals(0.0, op.get("max_abs").asDouble(), name + " repeats the reference's arithmetic");
             }
         }

@@ -14,8 +14,10 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
  * The process's one OpenBLAS: every call goes through here. OpenBLAS has one thread pool per process, sized by a
  * global setting, so calls are grouped by the pool size they need, under one read-write lock:
  * <ul>
- *   <li>pool products ({@link #gemmNT} and its siblings, the training backend's): the whole pool of
- *       {@code threads}, one product at a time (write lock), so nothing oversubscribes the cores;</li>
+ *   <li>pool products ({@link #gemmNT} and its siblings, the training backend's) of {@code threads} > 1: the
+ *       whole pool of {@code threads}, one product at a time (write lock), so nothing oversubscribes the cores;
+ *       of one thread: a single-threaded section (below), so that single-threaded training runs in one process
+ *       (a sweep's {@code --jobs}) multiply at the same time, each on its own thread;</li>
  *   <li>single-threaded sections ({@link #enterSingleThreaded}): pool size 1, each product on its caller's thread;
  *       any number of such sections run at once (read lock): single rows scored by many service threads;</li>
  *   <li>exclusive single-threaded sections ({@link #enterExclusiveSingleThreaded}): pool size 1 and nothing else
@@ -74,6 +76,17 @@ final class Blas {
         POOL.writeLock().unlock();
     }
 
+    /** A pool product's section: one thread shares the pool at size 1 with other such callers, more take it whole. */
+    private static void begin(int threads) {
+        if (threads == 1) enterSingleThreaded();
+        else lock(threads);
+    }
+
+    private static void end(int threads) {
+        if (threads == 1) exitSingleThreaded();
+        else unlock();
+    }
+
     /**
      * Starts a section in which the calling thread runs products with the {@code *OnCallerThread} methods, beside
      * other such sections; end it with {@link #exitSingleThreaded} in a finally block. Allocates nothing.
@@ -123,35 +136,35 @@ final class Blas {
     /** c (m, n) = a (m, k) · b (n, k)ᵀ: the forward product in · wᵀ. */
     static void gemmNT(int threads, int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c) {
         if (m == 0 || n == 0) return;
-        lock(threads);
+        begin(threads);
         try {
             openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1f, a, Math.max(1, k), b,
                     Math.max(1, k), 0f, c, n);
         } finally {
-            unlock();
+            end(threads);
         }
     }
 
     /** c (m, n) = a (m, k) · b (k, n): dIn = dz · w. */
     static void gemmNN(int threads, int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c) {
         if (m == 0 || n == 0) return;
-        lock(threads);
+        begin(threads);
         try {
             openblas.cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1f, a, Math.max(1, k), b, n,
                     0f, c, n);
         } finally {
-            unlock();
+            end(threads);
         }
     }
 
     /** c (m, n) = a (k, m)ᵀ · b (k, n): dW = dzᵀ · in. */
     static void gemmTN(int threads, int m, int n, int k, FloatPointer a, FloatPointer b, FloatPointer c) {
         if (m == 0 || n == 0) return;
-        lock(threads);
+        begin(threads);
         try {
             openblas.cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, k, 1f, a, m, b, n, 0f, c, n);
         } finally {
-            unlock();
+            end(threads);
         }
     }
 }

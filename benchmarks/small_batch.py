@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""A single small-batch run, ours beside PyTorch CPU, alternating, on the same data and thread count.
+
+The sweep-size case of issue 19: gcl-b with the paper's networks (G [D, 1024, 512, 256, 512, 1024, D],
+D [D, 512, 32, 1]), RMSprop (lr 2e-5, alpha 0.99, eps 1e-8, momentum 0.6), B = 64, every epoch a fresh shuffle,
+the last batch of fewer than 2 rows skipped, on an .npz with X (rows x D float32) and y, by default 615 x 768
+(generated here when missing: the shape of 20news BERT embeddings). Each round runs ours (`gcl train --backend blas
+--threads T`, a fresh JVM; the training time is run.json's `seconds`) and then the same loop in PyTorch
+(eager, torch.set_num_threads(T), timed around the epochs only). Ratios are PyTorch's / ours (> 1: ours faster),
+of training wall time, and of CPU time: our whole command's (JVM start, JIT, loading, per-epoch evaluation and
+writing included) against PyTorch's training loop alone; CPU time moves less than wall time on a shared machine.
+With --steady each round also runs both sides for one epoch and compares the CPU time of epochs 2..E (the
+difference), where start-up, JIT warm-up, loading, evaluation and writing cancel out.
+
+    mvn -q -DskipTests package                              # in the repository root: target/gcl.jar
+    /usr/bin/python3 benchmarks/small_batch.py --threads 1 --rounds 3
+
+Written from docs/algorithm.md (the cooperative step), not from the Java code. Needs python3-torch, python3-numpy.
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+LR, ALPHA, EPS, MOMENTUM = 2e-5, 0.99, 1e-8, 0.6
+K_G = K_D = 1.0
+
+
+def make_data(path, rows, dim, seed=0):
+    r = np.random.default_rng(seed)
+    y = (r.random(rows) < 0.1).astype(np.int64)
+    x = r.normal(0, 1, (rows, dim)).astype(np.float32)
+    x[y == 1] += 0.5 * r.normal(0, 1, (1, dim)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    np.savez(path, X=x, y=y)
+
+
+def network(dims, sigmoid):
+    layers = []
+    for a, b in zip(dims, dims[1:]):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    layers.pop()
+    if sigmoid:
+        layers.append(torch.nn.Sigmoid())
+    return torch.nn.Sequential(*layers)
+
+
+def torch_run(x, batch, epochs, threads, seed=0):
+    torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    dim = x.shape[1]
+    g = network([dim, 1024, 512, 256, 512, 1024, dim], False)
+    d = network([dim, 512, 32, 1], True)
+    opt_g = torch.optim.RMSprop(g.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    opt_d = torch.optim.RMSprop(d.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    bce = torch.nn.BCELoss()
+    n = x.shape[0]
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    for _ in range(epochs):
+        perm = torch.randperm(n)
+        for start in range(0, n, batch):
+            idx = perm[start:start + batch]
+            if idx.numel() < 2:
+                break
+            xb = x[idx]
+            recon = g(xb)
+            err = ((recon.detach() - xb) ** 2).mean(dim=1)
+            l_g = (err > err.mean() + K_G * err.std()).float()
+            p = d(xb).squeeze(1)
+            loss_d = bce(p, l_g)
+            opt_d.zero_grad()
+            loss_d.backward()
+            opt_d.step()
+            with torch.no_grad():
+                p2 = d(xb).squeeze(1)
+                l_d = p2 > p2.mean() + K_D * p2.std()
+                target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
+            loss_g = ((recon - target) ** 2).mean()
+            opt_g.zero_grad()
+            loss_g.backward()
+            opt_g.step()
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def ours_run(gcl, data, batch, epochs, threads):
+    with tempfile.TemporaryDirectory() as out:
+        c0 = children_cpu()
+        t0 = time.perf_counter()
+        subprocess.run([gcl, "train", "--data", data, "--variant", "gcl-b", "--batch", str(batch), "--epochs",
+                        str(epochs), "--backend", "blas", "--threads", str(threads), "--out", out + "/run"],
+                       check=True, capture_output=True)
+        wall = time.perf_counter() - t0
+        cpu = children_cpu() - c0
+        with open(os.path.join(out, "run", "run.json")) as f:
+            return json.load(f)["seconds"], wall, cpu
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--data", default=os.path.join(here, "target", "small-batch", "news615.npz"))
+    ap.add_argument("--gcl", default=os.path.join(here, "..", "gcl"))
+    ap.add_argument("--torch-only", action="store_true", help="time PyTorch alone (no JVM)")
+    ap.add_argument("--steady", action="store_true", help="also the CPU time of epochs 2..E (a 1-epoch run of each"
+                    " side subtracted)")
+    a = ap.parse_args()
+    if not os.path.exists(a.data):
+        os.makedirs(os.path.dirname(a.data), exist_ok=True)
+        make_data(a.data, 615, 768)
+    x = torch.from_numpy(np.load(a.data)["X"])
+    print(f"torch {torch.__version__}, {a.threads} threads, {x.shape[0]} x {x.shape[1]}, B {a.batch}, "
+          f"{a.epochs} epochs; {a.rounds} alternating rounds")
+    ratios, cpu_ratios, steady = [], [], []
+    for r in range(a.rounds):
+        ours, wall, cpu = ((float("nan"),) * 3 if a.torch_only
+                           else ours_run(a.gcl, a.data, a.batch, a.epochs, a.threads))
+        theirs, theirs_cpu = torch_run(x, a.batch, a.epochs, a.threads)
+        ratios.append(theirs / ours)
+        cpu_ratios.append(theirs_cpu / cpu)
+        line = (f"round {r + 1}: training s ours {ours:.2f} torch {theirs:.2f}, ratio torch / ours {theirs / ours:.3f};"
+                f" CPU s ours (whole command) {cpu:.2f} torch (training loop) {theirs_cpu:.2f}, ratio "
+                f"{theirs_cpu / cpu:.3f}; our command {wall:.2f} s wall")
+        if a.steady and not a.torch_only:
+            # CPU of epochs 2..E: the same command with 1 epoch subtracted on both sides (start, JIT, loading,
+            # evaluation and writing cancel out)
+            _, _, cpu1 = ours_run(a.gcl, a.data, a.batch, 1, a.threads)
+            _, theirs_cpu1 = torch_run(x, a.batch, 1, a.threads)
+            steady.append((theirs_cpu - theirs_cpu1) / (cpu - cpu1))
+            line += (f"; CPU s of epochs 2-{a.epochs}: ours {cpu - cpu1:.2f} torch {theirs_cpu - theirs_cpu1:.2f},"
+                     f" ratio {steady[-1]:.3f}")
+        print(line, flush=True)
+    if not a.torch_only:
+        print(f"median ratio torch / ours: training time {statistics.median(ratios):.3f} "
+              f"(rounds: {', '.join(f'{v:.3f}' for v in ratios)}); CPU time {statistics.median(cpu_ratios):.3f} "
+              f"(rounds: {', '.join(f'{v:.3f}' for v in cpu_ratios)})"
+              + (f"; CPU time of epochs 2-{a.epochs} {statistics.median(steady):.3f} "
+                 f"(rounds: {', '.join(f'{v:.3f}' for v in steady)})" if steady else ""))
+
+
+if __name__ == "__main__":
+    main()
