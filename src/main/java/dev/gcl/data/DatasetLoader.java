@@ -27,6 +27,7 @@ import dev.gcl.io.FeatureFormat;
 import dev.gcl.io.FeatureMatrix;
 import dev.gcl.io.FeatureSet;
 import dev.gcl.io.FeatureSetLoader;
+import dev.gcl.io.LoadProgress;
 import dev.gcl.io.NonFinitePolicy;
 import dev.gcl.io.NonFiniteRows;
 import dev.gcl.io.NpzTable;
@@ -78,8 +79,13 @@ public final class DatasetLoader {
 
     /** Loads {@code file}: an .npz table or a dataset description. */
     public static Dataset load(Path file) {
+        return load(file, LoadProgress.NONE);
+    }
+
+    /** {@link #load(Path)}, telling progress how loading the training features goes. */
+    public static Dataset load(Path file, LoadProgress progress) {
         if (file.getFileName().toString().toLowerCase().endsWith(".npz")) return fromNpz(file);
-        return fromSpec(parse(file), file);
+        return fromSpec(parse(file), file, progress);
     }
 
     /** Parses a description, mapping every problem to a one-line error naming the file and the key. */
@@ -166,6 +172,11 @@ public final class DatasetLoader {
 
     /** The dataset {@code spec} describes; relative paths resolve against {@code specFile}'s folder. */
     public static Dataset fromSpec(DatasetSpec spec, Path specFile) {
+        return fromSpec(spec, specFile, LoadProgress.NONE);
+    }
+
+    /** {@link #fromSpec(DatasetSpec, Path)}, telling progress how loading the training features goes. */
+    public static Dataset fromSpec(DatasetSpec spec, Path specFile, LoadProgress progress) {
         Path base = specFile.toAbsolutePath().getParent();
         if (spec.npz() != null) {
             if (spec.features() != null || spec.train() != null || spec.test() != null || spec.groundTruth() != null) {
@@ -196,9 +207,12 @@ public final class DatasetLoader {
         DatasetSpec.Split trainSplit = require(spec.train(), "train", specFile);
         Path trainList = existingFile(base, require(trainSplit.list(), "train.list", specFile), "train.list", specFile);
         List<FeatureSetLoader.VideoFile> trainFiles = match(readList(trainList, suffixes), files, trainList, dir);
-        FeatureSet set = FeatureSetLoader.load(trainFiles, format, crops, policy);
+        Path cache = fs.cache() == null ? null : resolve(base, fs.cache(), "features.cache", specFile);
+        FeatureSet set = FeatureSetLoader.load(trainFiles, format, crops, policy,
+                new FeatureSetLoader.Options(cache, progress));
         if (set.droppedRows() > 0) notes.add("dropped " + set.droppedRows() + " training rows holding NaN or infinity");
-        TrainingData train = TrainingData.videos(set.x(), set.dim(), set.offsets());
+        notes.add("training features: " + set.rows() + " rows x D " + set.dim() + ", " + set.storage());
+        TrainingData train = TrainingData.videos(set.features(), set.offsets());
         if (trainSplit.labels() != null) {
             train = train.withVideoLabels(readLabels(existingFile(base, trainSplit.labels(), "train.labels", specFile),
                     set.names(), suffixes));
