@@ -224,20 +224,32 @@ public final class DatasetLoader {
         GroundTruthSource gt = new GroundTruthSource(require(spec.groundTruth(), "ground_truth", specFile), base,
                 specFile, segmentFrames);
         List<TestVideo> test = new ArrayList<>();
+        progress.start("loading test features", testFiles.size());
+        try {
+            loadTest(testFiles, format, set.dim(), gt, segmentFrames, mapping, test, progress);
+        } finally {
+            progress.finish();
+        }
+        notes.addAll(gt.notes());
+        String name = specFile.getFileName().toString().replaceAll("\\.(ya?ml|json)$", "");
+        return new Dataset(name, train, test, segmentFrames, mapping, notes);
+    }
+
+    private static void loadTest(List<FeatureSetLoader.VideoFile> testFiles, FeatureFormat format, int dim,
+                                 GroundTruthSource gt, int segmentFrames, SegmentMapping mapping, List<TestVideo> test,
+                                 LoadProgress progress) {
         for (FeatureSetLoader.VideoFile f : testFiles) {
             FeatureMatrix m = FeatureFiles.read(f.file(), format, CropMode.AVERAGE);
-            if (m.dim() != set.dim()) {
+            if (m.dim() != dim) {
                 throw new DataFormatException(f.file(), "has D = " + m.dim() + ", the training videos have D = "
-                        + set.dim());
+                        + dim);
             }
             NonFiniteRows.check(f.file(), m.data(), 0, m.rows(), m.dim(), NonFinitePolicy.FAIL);
             VideoGroundTruth truth = gt.truth(f.name(), m.rows());
             checkCoverage(f.file(), f.name(), m.rows(), truth.frames(), segmentFrames, mapping);
             test.add(new TestVideo(f.name(), m, truth));
+            progress.fileDone();
         }
-        notes.addAll(gt.notes());
-        String name = specFile.getFileName().toString().replaceAll("\\.(ya?ml|json)$", "");
-        return new Dataset(name, train, test, segmentFrames, mapping, notes);
     }
 
     /** A frame count must reach into the last segment; see {@link dev.gcl.eval.FrameExpansion}. */
