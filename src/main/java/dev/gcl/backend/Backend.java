@@ -1,5 +1,6 @@
 package dev.gcl.backend;
 
+import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 
 /**
@@ -160,6 +161,28 @@ public interface Backend extends AutoCloseable {
      * src is (anything, cols), dst is (rows, cols), (=).
      */
     void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst, int rows, int cols);
+
+    /**
+     * The training batch from host memory: dst[r, :] = source row {@code indices[indexOffset + r]}, r in [0, rows);
+     * dst is (rows, source.dim()), (=). The source may be memory-mapped and larger than 2^31 elements; the rows go
+     * straight into dst where the backend's memory is host memory (the CPU backends), no copy of the data set is
+     * made. Default: gathered into a heap array, then uploaded (a device backend streaming each batch).
+     */
+    default void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
+        int dim = source.dim();
+        float[] staging = new float[Math.multiplyExact(rows, dim)];
+        for (int r = 0; r < rows; r++) source.copyRow(indices[indexOffset + r], staging, r * dim);
+        upload(staging, 0, dst, 0, staging.length);
+    }
+
+    /**
+     * The feature rows copied once into this backend's memory, to be read by {@link #gatherRows}, or null when
+     * batches are better gathered from host memory by {@link #gatherHostRows}: the CPU backends (their memory is
+     * the host's, a copy would only double it) and a device the rows do not fit. Default null.
+     */
+    default DeviceFloats residentRows(FeatureRows source) {
+        return null;
+    }
 
     // ---------------------------------------------------------------- random numbers (kernels/philox.cu)
 

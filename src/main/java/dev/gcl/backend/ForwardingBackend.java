@@ -1,5 +1,6 @@
 package dev.gcl.backend;
 
+import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 
 /**
@@ -26,6 +27,7 @@ public class ForwardingBackend implements Backend {
     @Override public DeviceFloats allocFloats(int length) { return inner.allocFloats(length); }
     @Override public DeviceInts allocInts(int length) { return inner.allocInts(length); }
     @Override public DeviceFloats share(float[] host) { return inner.share(host); }
+    @Override public DeviceFloats residentRows(FeatureRows source) { return inner.residentRows(source); }
     @Override public void upload(float[] src, int so, DeviceFloats dst, int dof, int n) { inner.upload(src, so, dst, dof, n); }
     @Override public void upload(int[] src, int so, DeviceInts dst, int dof, int n) { inner.upload(src, so, dst, dof, n); }
     @Override public void download(DeviceFloats src, int so, float[] dst, int dof, int n) { inner.download(src, so, dst, dof, n); }
@@ -82,6 +84,11 @@ public class ForwardingBackend implements Backend {
     @Override
     public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst, int rows, int cols) {
         inner.gatherRows(src, indices, indexOffset, dst, rows, cols);
+    }
+
+    @Override
+    public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
+        inner.gatherHostRows(source, indices, indexOffset, dst, rows);
     }
 
     @Override public void philoxUniform(RandomStream s, long start, DeviceFloats out, int n) { inner.philoxUniform(s, start, out, n); }

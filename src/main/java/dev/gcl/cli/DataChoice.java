@@ -4,6 +4,7 @@ import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
 import dev.gcl.io.CrashPoint;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.io.LoadProgress;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 
@@ -29,9 +30,14 @@ final class DataChoice {
 
     /** Loads --data; a missing file is bad input. */
     static Dataset load(Path path) {
+        return load(path, LoadProgress.NONE);
+    }
+
+    /** {@link #load(Path)}, showing how loading the training feature files goes. */
+    static Dataset load(Path path, LoadProgress progress) {
         if (!Files.exists(path)) throw new BadInputException(path + ": no such file");
         String name = path.getFileName().toString().toLowerCase();
-        Dataset ds = name.endsWith(".npz") ? DatasetLoader.fromNpz(path) : DatasetLoader.load(path);
+        Dataset ds = name.endsWith(".npz") ? DatasetLoader.fromNpz(path) : DatasetLoader.load(path, progress);
         if (ds.train().rows() < 2) {
             throw new DataFormatException(path, "holds " + ds.train().rows() + " training segment"
                     + (ds.train().rows() == 1 ? "" : "s") + "; training needs at least 2");

@@ -80,11 +80,18 @@ final class EvalCommand implements Callable<Integer> {
         if (ds.test().isEmpty()) throw new BadInputException(data + ": the dataset has no test split to evaluate on");
         GclModel model = null;
         FrameEvaluation evaluation;
+        // the segment scores of the model's own source, kept for the pictures (scored once)
+        java.util.List<float[]> ownScores = new java.util.ArrayList<>();
         if (source.model != null) {
             model = ModelFiles.load(source.model).model();
             GclModel m = model;
             ScoreSource by = parseSource(scoreBy);
-            evaluation = ds.evaluation(fm -> ScoreCommand.score(m, by, fm, data.toString()));
+            boolean own = by == ScoreSource.AUTO || by == model.scoreSource();
+            evaluation = ds.evaluation(fm -> {
+                float[] s = ScoreCommand.score(m, by, fm, data.toString());
+                if (own) ownScores.add(s);
+                return s;
+            });
         } else {
             Map<String, float[]> scores = readScores(source.scores, ds.test());
             evaluation = ds.evaluation(fm -> scores.get(nameOf(ds, fm)));
@@ -116,7 +123,11 @@ final class EvalCommand implements Callable<Integer> {
                 if (threshold != null) ModelFiles.putNumber(report, "false_alarm_rate", far);
                 RunReport.putData(report, data.toString(), DataFingerprint.of(ds.train()), ds.train().rows(),
                         ds.test().size());
-                if (model != null) report.putPOJO("pictures", RunPictures.write(dir.path(), ds, model));
+                if (model != null) {
+                    TrainingSession.TestScores scores = ownScores.size() == ds.test().size()
+                            ? new TrainingSession.TestScores(ownScores) : TrainingSession.score(ds, model);
+                    report.putPOJO("pictures", RunPictures.write(dir.path(), ds, model, scores));
+                }
                 RunReport.write(report, dir.path().resolve("run.json"));
                 dir.commit();
             }

@@ -26,10 +26,14 @@ final class RunPictures {
 
     private RunPictures() {}
 
-    /** Writes the PNGs into dir; returns their file names. */
-    static List<String> write(Path dir, Dataset data, GclModel model) {
+    /**
+     * Writes the PNGs into dir; returns their file names. scores are the run's own (its scorer, the model's score
+     * source): the ROC, the timelines and that source's histogram are drawn from them; model (with the run's scorer)
+     * scores the test split once more only for the other source's histogram.
+     */
+    static List<String> write(Path dir, Dataset data, GclModel model, TrainingSession.TestScores scores) {
         List<String> written = new ArrayList<>();
-        FrameScores main = frameScores(data, model, model.scoreSource());
+        FrameScores main = frameScores(data, scores.segments());
         Charts.roc(RocCurve.of(main.scores, main.labels), "ROC over " + main.labels.length + " test frames ("
                 + model.variant().cliName() + ")", dir.resolve("roc.png"));
         written.add("roc.png");
@@ -53,10 +57,10 @@ final class RunPictures {
             offset += frames;
         }
 
-        histogram(dir, data, model, ScoreSource.RECONSTRUCTION, "histogram-reconstruction-error.png",
+        histogram(dir, source(data, model, ScoreSource.RECONSTRUCTION, main), "histogram-reconstruction-error.png",
                 "Reconstruction error of test frames", "mean squared reconstruction error", written);
         if (model.discriminator() != null) {
-            histogram(dir, data, model, ScoreSource.DISCRIMINATOR, "histogram-discriminator.png",
+            histogram(dir, source(data, model, ScoreSource.DISCRIMINATOR, main), "histogram-discriminator.png",
                     "Discriminator score of test frames", "P(anomalous)", written);
         }
 
@@ -71,9 +75,20 @@ final class RunPictures {
         return written;
     }
 
-    private static void histogram(Path dir, Dataset data, GclModel model, ScoreSource source, String file,
-                                  String title, String axis, List<String> written) {
-        FrameScores fs = frameScores(data, model, source);
+    /** The run's scores when source is the model's own, else the test split scored by source. */
+    private static FrameScores source(Dataset data, GclModel model, ScoreSource source, FrameScores main) {
+        if (source == model.scoreSource()) return main;
+        List<float[]> segments = new ArrayList<>(data.test().size());
+        for (TestVideo v : data.test()) {
+            float[] seg = new float[v.segments()];
+            model.score(source, v.features().data(), v.segments(), seg);
+            segments.add(seg);
+        }
+        return frameScores(data, segments);
+    }
+
+    private static void histogram(Path dir, FrameScores fs, String file, String title, String axis,
+                                  List<String> written) {
         int anomalous = 0;
         for (int l : fs.labels) anomalous += l;
         float[] a = new float[anomalous], n = new float[fs.labels.length - anomalous];
@@ -89,16 +104,16 @@ final class RunPictures {
     private record FrameScores(float[] scores, int[] labels) {}
 
     /** Scores of every test frame (segment scores expanded by the dataset's mapping) and the frame labels. */
-    private static FrameScores frameScores(Dataset data, GclModel model, ScoreSource source) {
+    private static FrameScores frameScores(Dataset data, List<float[]> segmentScores) {
         long total = 0;
         for (TestVideo v : data.test()) total += v.frames();
         float[] scores = new float[Math.toIntExact(total)];
         int[] labels = new int[scores.length];
         int p = 0;
-        for (TestVideo v : data.test()) {
-            float[] seg = new float[v.segments()];
-            model.score(source, v.features().data(), v.segments(), seg);
-            float[] frames = FrameExpansion.expand(data.mapping(), v.name(), seg, data.segmentFrames(), v.frames());
+        for (int i = 0; i < data.test().size(); i++) {
+            TestVideo v = data.test().get(i);
+            float[] frames = FrameExpansion.expand(data.mapping(), v.name(), segmentScores.get(i), data.segmentFrames(),
+                    v.frames());
             byte[] gt = v.groundTruth().labels();
             for (int f = 0; f < frames.length; f++) {
                 scores[p + f] = frames[f];

@@ -21,7 +21,8 @@ import java.util.Map;
  * variant, seed, backend, precision, auc_roc, auc_pr, seconds, segments_per_second, epochs, config (keys as on the command
  * line), versions (library, java, git commit when known), data (source, fingerprint, sizes), test (frames,
  * anomalous frames, videos, per-video AUC), history (per epoch: losses, fractions pseudo-labelled, test AUC),
- * warnings (what the run warned about, e.g. too few iterations per epoch).
+ * warnings (what the run warned about, e.g. too few iterations per epoch), phases (wall seconds of load,
+ * fingerprint, train, evaluate, report).
  */
 final class RunReport {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -79,6 +80,16 @@ final class RunReport {
         t.put("videos", m.videos());
         ObjectNode per = t.putObject("per_video_auc");
         for (Map.Entry<String, Double> e : m.perVideoAuc().entrySet()) ModelFiles.putNumber(per, e.getKey(), e.getValue());
+    }
+
+    /**
+     * phases: wall seconds of each phase of the run (load, fingerprint, train, evaluate, report; those that ran).
+     * train is the training alone; evaluate every scoring of the test split (per epoch and final); report the
+     * model files and pictures.
+     */
+    static void putPhases(ObjectNode r, Map<String, Double> seconds) {
+        ObjectNode p = r.putObject("phases");
+        seconds.forEach((k, v) -> ModelFiles.putNumber(p, k, v));
     }
 
     /** Writes the report atomically and durably ({@link dev.gcl.io.Durable#writeFile}). */

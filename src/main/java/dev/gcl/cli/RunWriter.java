@@ -23,6 +23,7 @@ final class RunWriter {
     private final String command;
     private final ProgressReporter progress;
     private final boolean epochAuc, pictures, saveModel;
+    private PhaseClock clock;
 
     RunWriter(String command, ProgressReporter progress, boolean epochAuc, boolean pictures, boolean saveModel) {
         this.command = command;
@@ -30,6 +31,15 @@ final class RunWriter {
         this.epochAuc = epochAuc;
         this.pictures = pictures;
         this.saveModel = saveModel;
+    }
+
+    /**
+     * The clock of the run that timed what came before it (loading the data, its fingerprint); the phases this
+     * writer runs are added to it. Without one, run.json's phases start at the fingerprint.
+     */
+    RunWriter withClock(PhaseClock clock) {
+        this.clock = clock;
+        return this;
     }
 
     /** What one run printed at its end. */
@@ -57,13 +67,18 @@ final class RunWriter {
     Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
                   Consumer<ObjectNode> extra, TrainingSession.Controls controls) {
         for (String note : ds.notes()) progress.onMessage(note);
-        String fingerprint = DataFingerprint.of(ds.train());
+        PhaseClock phases = clock != null ? clock : new PhaseClock();
+        // computed once per data and process: free here when the caller (checkpoints, a sweep) needed it first
+        String fingerprint = phases.time("fingerprint", () -> DataFingerprint.of(ds.train()));
         TrainingSession.Outcome o;
         WarningLog warnings = new WarningLog(progress);
         try (progress) {
             o = TrainingSession.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), warnings,
                     epochAuc, controls);
         }
+        phases.add("train", o.seconds());
+        phases.add("evaluate", o.evaluateSeconds());
+        long reportStart = System.nanoTime();
         ObjectNode report = RunReport.create(command);
         report.put("status", "ok");
         extra.accept(report);
@@ -82,9 +97,12 @@ final class RunWriter {
                     fingerprint, metrics), dir.resolve("model"), false);
         }
         if (pictures && o.metrics() != null) {
-            List<String> written = RunPictures.write(dir, ds, o.model());
+            List<String> written = RunPictures.write(dir, ds, o.model().withScorer(backends.scorer(),
+                    backends.threads()), o.scores());
             report.putPOJO("pictures", written);
         }
+        phases.add("report", (System.nanoTime() - reportStart) / 1e9);
+        RunReport.putPhases(report, phases.seconds());
         RunReport.write(report, dir.resolve("run.json"));
         return new Summary(config.variant().cliName(), o.metrics(), o.seconds(), ds.train().hasTimeAxis());
     }

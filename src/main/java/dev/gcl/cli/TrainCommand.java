@@ -91,13 +91,14 @@ final class TrainCommand implements Callable<Integer> {
         FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);
         if (resume != null) return resumeRun(given, nanPolicy, every, backends, progress, stdout);
         if (data != null) {
-            Dataset ds = DataChoice.load(data);
+            PhaseClock clock = new PhaseClock();
+            Dataset ds = clock.time("load", () -> DataChoice.load(data, progress));
             GclConfig config = resolveConfig(given, ds, Map.of(), progress);
             Path dir = out != null ? out : defaultOut(config);
             Path checkpoints = checkpointDir != null ? checkpointDir : siblingCheckpoint(dir);
             TrainerState from = force ? null : continuing(checkpoints, dir, config, ds, stdout);
             return trainWithCheckpoints(ds, data.toAbsolutePath().normalize().toString(), config, dir, checkpoints,
-                    every, nanPolicy, from, backends, progress, stdout);
+                    every, nanPolicy, from, backends, progress, stdout, clock);
         }
         if (checkpointEvery != null || checkpointDir != null) {
             throw new BadInputException("--checkpoint-every and --checkpoint-dir need --data (the demo is two short runs)");
@@ -109,15 +110,19 @@ final class TrainCommand implements Callable<Integer> {
         try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
             scratch = Files.createTempDirectory("gcl-demo");
             progress.onMessage("built-in demo 1/2: a generated video dataset (dev.gcl.synth, seed 1, 200 + 60 videos, D = 64)");
-            Dataset generated = DataChoice.generatedDemo(scratch.resolve("generated"), 1);
+            Path generatedDir = scratch.resolve("generated");
+            PhaseClock clock1 = new PhaseClock();
+            Dataset generated = clock1.time("load", () -> DataChoice.generatedDemo(generatedDir, 1));
             GclConfig c1 = resolveConfig(given, generated, DemoSettings.GENERATED, progress);
-            RunWriter.Summary s1 = writer(progress).train(run.path().resolve("generated"), generated,
+            RunWriter.Summary s1 = writer(progress).withClock(clock1).train(run.path().resolve("generated"), generated,
                     "built-in generated demo (seed 1)", c1, backends);
             progress.onMessage("built-in demo 2/2: the real UCF-Crime C3D sample (10 test videos, 32 x 4096 each;"
                     + " unsupervised, trained on the same videos without labels)");
-            Dataset c3d = DataChoice.c3dSample(scratch.resolve("ucf-crime-c3d"));
+            Path c3dDir = scratch.resolve("ucf-crime-c3d");
+            PhaseClock clock2 = new PhaseClock();
+            Dataset c3d = clock2.time("load", () -> DataChoice.c3dSample(c3dDir));
             GclConfig c2 = resolveConfig(given, c3d, DemoSettings.C3D_SAMPLE, progress);
-            RunWriter.Summary s2 = writer(progress).train(run.path().resolve("ucf-crime-c3d-sample"), c3d,
+            RunWriter.Summary s2 = writer(progress).withClock(clock2).train(run.path().resolve("ucf-crime-c3d-sample"), c3d,
                     "bundled UCF-Crime C3D sample", c2, backends);
             run.commit();
             stdout.println(s1.line(dir.resolve("generated")));
@@ -154,8 +159,9 @@ final class TrainCommand implements Callable<Integer> {
      */
     private int trainWithCheckpoints(Dataset ds, String source, GclConfig config, Path dir, Path checkpoints,
                                      FileCheckpoints.Interval every, NanPolicy nanPolicy, TrainerState resumeState,
-                                     BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout) {
-        String fingerprint = DataFingerprint.of(ds.train());
+                                     BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout,
+                                     PhaseClock clock) {
+        String fingerprint = clock.time("fingerprint", () -> DataFingerprint.of(ds.train()));
         Map<String, String> runOptions = new LinkedHashMap<>();
         runOptions.put("out", dir.toAbsolutePath().normalize().toString());
         runOptions.put("epoch_auc", Boolean.toString(!noEpochAuc));
@@ -171,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
                 progress::onMessage, resumeState == null ? 0 : resumeState.history().size());
         try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
             stop.trainingStarted();
-            RunWriter.Summary s = writer(progress).train(run.path(), ds, source, config, backends, r -> { },
+            RunWriter.Summary s = writer(progress).withClock(clock).train(run.path(), ds, source, config, backends, r -> { },
                     new TrainingSession.Controls(policy, nanPolicy, resumeState));
             run.commit();
             stdout.println(s.line(dir));
@@ -230,8 +236,9 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println(dir + ": the run of this checkpoint had finished; removed the checkpoint " + resume);
             return Main.OK;
         }
-        Dataset ds = DataChoice.load(Path.of(c.dataSource()));
-        String fingerprint = DataFingerprint.of(ds.train());
+        PhaseClock clock = new PhaseClock();
+        Dataset ds = clock.time("load", () -> DataChoice.load(Path.of(c.dataSource()), progress));
+        String fingerprint = clock.time("fingerprint", () -> DataFingerprint.of(ds.train()));
         if (!fingerprint.equals(c.dataFingerprint())) {
             throw new BadInputException(c.dataSource() + ": the data changed since the checkpoint (fingerprint "
                     + fingerprint + ", the checkpoint has " + c.dataFingerprint() + ")");
@@ -256,7 +263,7 @@ final class TrainCommand implements Callable<Integer> {
                     backends.threads()) + " (--backend, --threads or --precision choose another)");
         }
         return trainWithCheckpoints(ds, c.dataSource(), c.config(), dir, resume, schedule, nanPolicy, c.state(),
-                backends, progress, stdout);
+                backends, progress, stdout, clock);
     }
 
     /** Whether dir is the finished run of checkpoint c: its run.json has c's settings and data fingerprint. */

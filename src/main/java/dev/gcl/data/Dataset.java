@@ -34,6 +34,15 @@ public record Dataset(String name, TrainingData train, List<TestVideo> test, int
         return e;
     }
 
+    /** Evaluates segment scores computed before: one array per test video, in {@link #test()}'s order. */
+    public FrameEvaluation evaluationOf(List<float[]> segmentScores) {
+        if (segmentScores.size() != test.size()) {
+            throw new IllegalArgumentException(segmentScores.size() + " score arrays for " + test.size() + " test videos");
+        }
+        java.util.Iterator<float[]> next = segmentScores.iterator();
+        return evaluation(fm -> next.next());
+    }
+
     /** {@link #evaluation}'s metrics. */
     public FrameEvaluation.Result evaluate(Function<FeatureMatrix, float[]> segmentScorer) {
         return evaluation(segmentScorer).result();

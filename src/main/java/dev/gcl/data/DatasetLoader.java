@@ -27,6 +27,7 @@ import dev.gcl.io.FeatureFormat;
 import dev.gcl.io.FeatureMatrix;
 import dev.gcl.io.FeatureSet;
 import dev.gcl.io.FeatureSetLoader;
+import dev.gcl.io.LoadProgress;
 import dev.gcl.io.NonFinitePolicy;
 import dev.gcl.io.NonFiniteRows;
 import dev.gcl.io.NpzTable;
@@ -78,8 +79,13 @@ public final class DatasetLoader {
 
     /** Loads {@code file}: an .npz table or a dataset description. */
     public static Dataset load(Path file) {
+        return load(file, LoadProgress.NONE);
+    }
+
+    /** {@link #load(Path)}, telling progress how loading the training features goes. */
+    public static Dataset load(Path file, LoadProgress progress) {
         if (file.getFileName().toString().toLowerCase().endsWith(".npz")) return fromNpz(file);
-        return fromSpec(parse(file), file);
+        return fromSpec(parse(file), file, progress);
     }
 
     /** Parses a description, mapping every problem to a one-line error naming the file and the key. */
@@ -166,6 +172,11 @@ public final class DatasetLoader {
 
     /** The dataset {@code spec} describes; relative paths resolve against {@code specFile}'s folder. */
     public static Dataset fromSpec(DatasetSpec spec, Path specFile) {
+        return fromSpec(spec, specFile, LoadProgress.NONE);
+    }
+
+    /** {@link #fromSpec(DatasetSpec, Path)}, telling progress how loading the training features goes. */
+    public static Dataset fromSpec(DatasetSpec spec, Path specFile, LoadProgress progress) {
         Path base = specFile.toAbsolutePath().getParent();
         if (spec.npz() != null) {
             if (spec.features() != null || spec.train() != null || spec.test() != null || spec.groundTruth() != null) {
@@ -196,9 +207,12 @@ public final class DatasetLoader {
         DatasetSpec.Split trainSplit = require(spec.train(), "train", specFile);
         Path trainList = existingFile(base, require(trainSplit.list(), "train.list", specFile), "train.list", specFile);
         List<FeatureSetLoader.VideoFile> trainFiles = match(readList(trainList, suffixes), files, trainList, dir);
-        FeatureSet set = FeatureSetLoader.load(trainFiles, format, crops, policy);
+        Path cache = fs.cache() == null ? null : resolve(base, fs.cache(), "features.cache", specFile);
+        FeatureSet set = FeatureSetLoader.load(trainFiles, format, crops, policy,
+                new FeatureSetLoader.Options(cache, progress));
         if (set.droppedRows() > 0) notes.add("dropped " + set.droppedRows() + " training rows holding NaN or infinity");
-        TrainingData train = TrainingData.videos(set.x(), set.dim(), set.offsets());
+        notes.add("training features: " + set.rows() + " rows x D " + set.dim() + ", " + set.storage());
+        TrainingData train = TrainingData.videos(set.features(), set.offsets());
         if (trainSplit.labels() != null) {
             train = train.withVideoLabels(readLabels(existingFile(base, trainSplit.labels(), "train.labels", specFile),
                     set.names(), suffixes));
@@ -210,20 +224,32 @@ public final class DatasetLoader {
         GroundTruthSource gt = new GroundTruthSource(require(spec.groundTruth(), "ground_truth", specFile), base,
                 specFile, segmentFrames);
         List<TestVideo> test = new ArrayList<>();
+        progress.start("loading test features", testFiles.size());
+        try {
+            loadTest(testFiles, format, set.dim(), gt, segmentFrames, mapping, test, progress);
+        } finally {
+            progress.finish();
+        }
+        notes.addAll(gt.notes());
+        String name = specFile.getFileName().toString().replaceAll("\\.(ya?ml|json)$", "");
+        return new Dataset(name, train, test, segmentFrames, mapping, notes);
+    }
+
+    private static void loadTest(List<FeatureSetLoader.VideoFile> testFiles, FeatureFormat format, int dim,
+                                 GroundTruthSource gt, int segmentFrames, SegmentMapping mapping, List<TestVideo> test,
+                                 LoadProgress progress) {
         for (FeatureSetLoader.VideoFile f : testFiles) {
             FeatureMatrix m = FeatureFiles.read(f.file(), format, CropMode.AVERAGE);
-            if (m.dim() != set.dim()) {
+            if (m.dim() != dim) {
                 throw new DataFormatException(f.file(), "has D = " + m.dim() + ", the training videos have D = "
-                        + set.dim());
+                        + dim);
             }
             NonFiniteRows.check(f.file(), m.data(), 0, m.rows(), m.dim(), NonFinitePolicy.FAIL);
             VideoGroundTruth truth = gt.truth(f.name(), m.rows());
             checkCoverage(f.file(), f.name(), m.rows(), truth.frames(), segmentFrames, mapping);
             test.add(new TestVideo(f.name(), m, truth));
+            progress.fileDone();
         }
-        notes.addAll(gt.notes());
-        String name = specFile.getFileName().toString().replaceAll("\\.(ya?ml|json)$", "");
-        return new Dataset(name, train, test, segmentFrames, mapping, notes);
     }
 
     /** A frame count must reach into the last segment; see {@link dev.gcl.eval.FrameExpansion}. */

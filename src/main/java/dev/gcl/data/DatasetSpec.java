@@ -14,6 +14,8 @@ import java.util.List;
  *   format: npy              # npy ([T, D] or [T, crops, D]) | c3d-text (official UCF-Crime C3D release)
  *   crops: average           # average | separate-rows (training only; test crops are always averaged)
  *   suffixes: [_i3d, _c3d]   # removed from file names before matching list entries (this is the default)
+ *   cache: features-f32.npy  # optional: where training features that cannot be memory-mapped as they are
+ *                            # (crops averaged, not float32, text) are converted once, then mapped from
  * train:
  *   list: train.txt          # one video per line: a name, a path (Windows or POSIX), with or without extension
  *   labels: train_labels.txt # optional, "name label" lines (0 normal, 1 anomalous) for gcl-occ and gcl-ws
@@ -45,7 +47,7 @@ public record DatasetSpec(
         @JsonProperty("non_finite") NonFinite nonFinite,
         @JsonProperty("ground_truth") GroundTruth groundTruth) {
 
-    public record Features(String dir, Format format, Crops crops, List<String> suffixes) {}
+    public record Features(String dir, Format format, Crops crops, List<String> suffixes, String cache) {}
 
     public record Split(String list, String labels) {}
 

@@ -41,4 +41,27 @@ public final class NonFiniteRows {
         }
         return bad == 0 ? rows : kept;
     }
+
+    /**
+     * Checks rows [first, first + rows) of mapped (or any) feature rows in place, without moving them: under
+     * {@link NonFinitePolicy#FAIL} a bad value throws as {@link #check} does; otherwise returns whether any row holds
+     * one (the caller then copies the rows to drop them).
+     */
+    public static boolean scan(Path file, FeatureRows x, int first, int rows, NonFinitePolicy policy) {
+        int dim = x.dim();
+        float[] row = new float[dim];
+        for (int r = 0; r < rows; r++) {
+            x.copyRow(first + r, row, 0);
+            for (int j = 0; j < dim; j++) {
+                if (!Float.isFinite(row[j])) {
+                    if (policy == NonFinitePolicy.DROP_ROWS) return true;
+                    // the message counts every bad value of the file, as the heap check's does
+                    float[] block = new float[Math.multiplyExact(rows, dim)];
+                    for (int k = 0; k < rows; k++) x.copyRow(first + k, block, k * dim);
+                    check(file, block, 0, rows, dim, NonFinitePolicy.FAIL);
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -169,7 +169,8 @@ public final class GclTrainer {
 
     private void allocate() {
         int n = data.rows();
-        features = backend.share(data.features());
+        // a device may hold the rows once; otherwise each batch is gathered from host (or mapped) memory
+        features = backend.residentRows(data.featureRows());
         order = backend.allocInts(n);
         xb = backend.allocFloats(batch * dim);
         err = backend.allocFloats(batch);
@@ -358,7 +359,8 @@ public final class GclTrainer {
             for (int start = firstStart; start < n; start += batch) {
                 int rows = Math.min(batch, n - start);
                 if (rows < 2) break;
-                backend.gatherRows(features, order, start, xb, rows, dim);
+                if (features != null) backend.gatherRows(features, order, start, xb, rows, dim);
+                else backend.gatherHostRows(data.featureRows(), rowsOrder, start, xb, rows);
                 if (maskAll != null) backend.gatherRows(maskAll, order, start, maskB, rows, 1);
                 acc.skipRest = false;
                 phase.step().run(rows, acc);

@@ -2,6 +2,7 @@ package dev.gcl.train;
 
 import dev.gcl.CleaningRule;
 import dev.gcl.data.TrainingData;
+import dev.gcl.io.FeatureRows;
 
 import java.util.Arrays;
 
@@ -27,18 +28,24 @@ public final class TemporalCleaning {
                     + " flat matrix (use gcl-b, gcl-occ, gcl-ws, ae-all or ae-occ)");
         }
         double[] d = new double[data.rows()];
-        float[] x = data.features();
+        FeatureRows x = data.featureRows();
         int dim = data.dim();
+        float[] prev = new float[dim], cur = new float[dim];
         for (int v = 0; v < data.videos(); v++) {
             int start = data.videoStart(v), end = data.videoEnd(v);
             if (end - start == 1) {
                 d[start] = Double.NaN;
                 continue;
             }
+            x.copyRow(start, cur, 0);
             for (int t = start + 1; t < end; t++) {
+                float[] swap = prev;
+                prev = cur;
+                cur = swap;
+                x.copyRow(t, cur, 0);
                 double s = 0;
                 for (int j = 0; j < dim; j++) {
-                    double diff = (double) x[t * dim + j] - x[(t - 1) * dim + j];
+                    double diff = (double) cur[j] - prev[j];
                     s += diff * diff;
                 }
                 d[t] = Math.sqrt(s);

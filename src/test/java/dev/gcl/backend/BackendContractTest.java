@@ -426,6 +426,32 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void gatherHostRowsCopiesTheIndexedRowsOfHostFeaturesFromAnOffset() {
+        int cols = 7;
+        float[] src = TestArrays.uniform(10 * cols, 0, 1, 12, 0);
+        int[] idx = {9, 9, 3, 0, 5, 2};
+        DeviceFloats dst = poisoned(4 * cols);
+        backend.gatherHostRows(new dev.gcl.io.HeapFeatureRows(src, 10, cols), idx, 2, dst, 4);
+        float[] got = host(dst);
+        for (int r = 0; r < 4; r++) {
+            for (int j = 0; j < cols; j++) assertEquals(src[idx[2 + r] * cols + j], got[r * cols + j]);
+        }
+    }
+
+    @Test
+    void residentRowsWhenGivenHoldTheFeaturesForGatherRows() {
+        int cols = 5;
+        float[] src = TestArrays.uniform(9 * cols, -1, 1, 13, 0);
+        DeviceFloats resident = backend.residentRows(new dev.gcl.io.HeapFeatureRows(src, 9, cols));
+        if (resident == null) {   // the CPU backends gather from host memory: nothing to hold
+            assertNotEquals("cuda", backend.name(), "a device holds rows that fit it");
+            return;
+        }
+        assertEquals(src.length, resident.length());
+        assertArrayEquals(src, host(resident));
+    }
+
+    @Test
     void philoxFillsEqualTheJavaStreams() {
         RandomStream s = new RandomStream(123, Purpose.NOISE, 4);
         int n = 1031;

@@ -128,6 +128,13 @@ class CliTest {
         assertEquals(report.get("auc_roc").asDouble(), last.get("test_auc").asDouble(), 1e-12,
                 "the last epoch's test AUC is the final AUC");
         assertEquals(6, report.get("history").size(), "2 + 2 + 2 epochs");
+        List<String> phases = new java.util.ArrayList<>();
+        report.get("phases").fieldNames().forEachRemaining(phases::add);
+        assertEquals(List.of("load", "fingerprint", "train", "evaluate", "report"), phases);
+        for (String p : phases) assertTrue(report.get("phases").get(p).asDouble() >= 0, p);
+        assertTrue(report.get("phases").get("train").asDouble() > 0);
+        assertEquals(report.get("seconds").asDouble(), report.get("phases").get("train").asDouble(), 1e-9,
+                "seconds is the training alone");
         assertEquals(4, ModelFiles.load(out.resolve("model")).model().seed());
         for (String png : List.of("roc.png", "histogram-discriminator.png", "histogram-reconstruction-error.png",
                 "test-auc-per-epoch.png")) {

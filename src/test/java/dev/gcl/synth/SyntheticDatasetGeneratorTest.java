@@ -39,7 +39,9 @@ class SyntheticDatasetGeneratorTest {
         assertEquals(s.testFrames(), d.test().stream().mapToLong(TestVideo::frames).sum());
         assertEquals(s.anomalousTestFrames(), d.test().stream().mapToLong(v -> v.groundTruth().anomalousFrames()).sum());
         float min = Float.MAX_VALUE;
-        for (float v : d.train().features()) min = Math.min(min, v);
+        for (int r = 0; r < d.train().rows(); r++) {
+            for (int j = 0; j < d.train().dim(); j++) min = Math.min(min, d.train().get(r, j));
+        }
         assertTrue(min >= 0f, "features are non-negative");
 
         // a perfect detector: the event segments above everything else

@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.cpu.CpuBackend;
 import dev.gcl.backend.ForwardingBackend;
+import dev.gcl.io.FeatureRows;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -55,12 +56,20 @@ class ObservingBackend extends ForwardingBackend implements TrainingListener {
     @Override
     public void gatherRows(DeviceFloats src, DeviceInts indices, int off, DeviceFloats dst, int rows, int cols) {
         super.gatherRows(src, indices, off, dst, rows, cols);
-        if (cols == dim) {
-            batchRows = java.util.Arrays.copyOfRange(order, off, off + rows);
-            TreeSet<Integer> seen = rowsSeen.computeIfAbsent(phase, k -> new TreeSet<>());
-            for (int r : batchRows) seen.add(r);
-            lastX = read(dst, rows * cols);
-        }
+        if (cols == dim) observeBatch(java.util.Arrays.copyOfRange(order, off, off + rows), dst, rows);
+    }
+
+    @Override
+    public void gatherHostRows(FeatureRows source, int[] indices, int off, DeviceFloats dst, int rows) {
+        super.gatherHostRows(source, indices, off, dst, rows);
+        observeBatch(java.util.Arrays.copyOfRange(indices, off, off + rows), dst, rows);
+    }
+
+    private void observeBatch(int[] rowsOfBatch, DeviceFloats dst, int rows) {
+        batchRows = rowsOfBatch;
+        TreeSet<Integer> seen = rowsSeen.computeIfAbsent(phase, k -> new TreeSet<>());
+        for (int r : batchRows) seen.add(r);
+        lastX = read(dst, rows * dim);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
+import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -480,6 +481,22 @@ public final class BlasBackend implements Backend {
         int[] idx = i(indices);
         passes.forRange(rows, cols, (from, to) -> {
             for (int r = from; r < to; r++) d.put(r * cols, s, idx[indexOffset + r] * cols, cols);
+        });
+    }
+
+    /** Straight into dst's native memory (direct to direct for mapped rows), rows split across threads. */
+    @Override
+    public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
+        Floats d = buf(dst);
+        if (d.host != null) throw new IllegalArgumentException("shared buffers are read-only");
+        int cols = source.dim();
+        if ((long) rows * cols > d.length) {
+            throw new IllegalArgumentException("gather of " + rows + " rows x " + cols + " exceeds the destination's "
+                    + d.length + " floats");
+        }
+        FloatBuffer out = d.view;
+        passes.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) source.copyRow(indices[indexOffset + r], out, r * cols);
         });
     }
 

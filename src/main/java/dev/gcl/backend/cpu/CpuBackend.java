@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
+import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 
 import java.util.Arrays;
@@ -352,6 +353,22 @@ public final class CpuBackend implements Backend {
         int[] idx = i(indices);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(s, idx[indexOffset + r] * cols, d, r * cols, cols);
+        }
+    }
+
+    /** Straight into dst's heap array, row by row (a copy: the same floats as gatherRows over a shared array). */
+    @Override
+    public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
+        float[] d = f(dst);
+        int cols = source.dim();
+        checkGather(d.length, rows, cols);
+        for (int r = 0; r < rows; r++) source.copyRow(indices[indexOffset + r], d, r * cols);
+    }
+
+    static void checkGather(int dstLength, int rows, int cols) {
+        if ((long) rows * cols > dstLength) {
+            throw new IllegalArgumentException("gather of " + rows + " rows x " + cols + " exceeds the destination's "
+                    + dstLength + " floats");
         }
     }
 

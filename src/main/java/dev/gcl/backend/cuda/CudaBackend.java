@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.Precision;
+import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -474,6 +475,60 @@ public final class CudaBackend implements Backend {
         checkRange("gather indices", indexOffset, rows, indices.length());
         launch("gather_rows", rowBlocks(rows), 1, THREADS, 1,
                 f(src), i(indices), indexOffset, f(dst), rows, cols);
+    }
+
+    // ---------------------------------------------------------------- training rows from host memory
+
+    /** Device memory left free beside resident feature rows, for the networks and batches. */
+    private static final long RESIDENT_HEADROOM_BYTES = 512L << 20;
+    /** Host rows per upload while copying feature rows to the device. */
+    private static final int RESIDENT_UPLOAD_FLOATS = 4 << 20;
+    /** The batch gathered on the host before its upload, reused across batches. */
+    private float[] hostRows = new float[0];
+
+    /**
+     * Uploads the rows once when they fit one buffer and leave {@link #RESIDENT_HEADROOM_BYTES} free; otherwise
+     * null, and each batch is streamed by {@link #gatherHostRows}.
+     */
+    @Override
+    public DeviceFloats residentRows(FeatureRows source) {
+        enter();
+        if (source.elements() > Integer.MAX_VALUE - 8) return null;
+        DeviceFloats d;
+        try {
+            d = allocFloats((int) source.elements());
+        } catch (IllegalStateException tooLarge) {
+            return null;
+        }
+        try {
+            op("residentRows", () -> {
+                CUdeviceptr probe = deviceAlloc(RESIDENT_HEADROOM_BYTES);
+                cuMemFree(probe);
+                return null;
+            });
+        } catch (IllegalStateException noHeadroom) {
+            free(d);
+            return null;
+        }
+        int dim = source.dim();
+        int rowsPerUpload = Math.max(1, RESIDENT_UPLOAD_FLOATS / dim);
+        float[] block = new float[rowsPerUpload * dim];
+        for (int r = 0; r < source.rows(); r += rowsPerUpload) {
+            int n = Math.min(rowsPerUpload, source.rows() - r);
+            for (int k = 0; k < n; k++) source.copyRow(r + k, block, k * dim);
+            upload(block, 0, d, r * dim, n * dim);
+        }
+        return d;
+    }
+
+    /** Gathers on the host into one reused array, then one upload (the streaming path for rows too large to keep). */
+    @Override
+    public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
+        int dim = source.dim();
+        int n = Math.multiplyExact(rows, dim);
+        if (hostRows.length < n) hostRows = new float[n];
+        for (int r = 0; r < rows; r++) source.copyRow(indices[indexOffset + r], hostRows, r * dim);
+        upload(hostRows, 0, dst, 0, n);
     }
 
     // ---------------------------------------------------------------- random numbers (kernels/philox.cu)

@@ -1,0 +1,41 @@
+package dev.gcl.cli;
+
+import dev.gcl.EpochStats;
+import dev.gcl.GclConfig;
+import dev.gcl.Scorer;
+import dev.gcl.TrainingListener;
+import dev.gcl.Variant;
+import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.data.Dataset;
+import dev.gcl.data.DatasetLoader;
+import dev.gcl.synth.SyntheticConfig;
+import dev.gcl.synth.SyntheticDatasetGenerator;
+import dev.gcl.testing.SmallRuns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainingSessionTest {
+    @Test
+    void theTestSplitIsScoredOnceByTheRunsScorerAndTheMetricsComeFromThoseScores(@TempDir Path tmp) {
+        new SyntheticDatasetGenerator(SyntheticConfig.small(3)).write(tmp.resolve("d"));
+        Dataset ds = DatasetLoader.load(tmp.resolve("d/dataset.yaml"));
+        GclConfig config = SmallRuns.fastConfig().variant(Variant.GCL_PT).build();
+        TrainingSession.Outcome o = TrainingSession.run(ds, config, () -> new CpuBackend(1), Scorer.REFERENCE, 1,
+                TrainingListener.NONE, true, TrainingSession.Controls.NONE);
+        List<EpochStats> history = o.model().history();
+        // the last epoch's evaluation scored the final weights: its scores are the run's, not computed again
+        assertEquals(history.get(history.size() - 1).testMetric(), o.metrics().rocAuc(), 0.0);
+        TrainingSession.TestScores again = TrainingSession.score(ds, o.model().withScorer(Scorer.REFERENCE, 1));
+        assertEquals(ds.test().size(), o.scores().segments().size());
+        for (int v = 0; v < ds.test().size(); v++) {
+            assertArrayEquals(again.segments().get(v), o.scores().segments().get(v), "video " + v);
+        }
+        assertEquals(o.metrics().rocAuc(), ds.evaluationOf(again.segments()).result().rocAuc(), 0.0);
+        assertTrue(o.evaluateSeconds() > 0 && o.seconds() > 0);
+    }
+}
