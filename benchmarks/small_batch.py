@@ -26,8 +26,15 @@ import subprocess
 import tempfile
 import time
 
-import numpy as np
-import torch
+import sys
+
+# Debian's PyTorch multiplies through OpenBLAS, whose pool is sized by the environment at load time, not by
+# torch.set_num_threads: without this a "1-thread" PyTorch runs its products on every core.
+if "--threads" in sys.argv[:-1] and "OPENBLAS_NUM_THREADS" not in os.environ:
+    os.environ["OPENBLAS_NUM_THREADS"] = sys.argv[sys.argv.index("--threads") + 1]
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 LR, ALPHA, EPS, MOMENTUM = 2e-5, 0.99, 1e-8, 0.6
 K_G = K_D = 1.0
