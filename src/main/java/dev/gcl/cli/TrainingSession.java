@@ -104,6 +104,7 @@ final class TrainingSession {
         for (TestVideo v : data.test()) {
             float[] s = new float[v.segments()];
             model.score(ScoreSource.AUTO, v.features().data(), v.segments(), s);
+            dev.gcl.io.CrashPoint.reached("evaluated-video");
             out.add(s);
         }
         return new TestScores(out);
