@@ -125,7 +125,11 @@ final class SweepCommand implements Callable<Integer> {
             Map<String, String> base = new LinkedHashMap<>();
             String source;
             if (data != null) {
-                ds = DataChoice.load(data);
+                // loading 1,610 feature files takes a while: the same progress as train's (bar on a terminal)
+                try (ProgressReporter loading = new ProgressReporter(ProgressReporter.modeFor(false), System.out,
+                        System.err)) {
+                    ds = DataChoice.load(data, loading);
+                }
                 source = data.toAbsolutePath().normalize().toString();
             } else {
                 scratch = Files.createTempDirectory("gcl-sweep-data");

@@ -7,8 +7,8 @@ import dev.gcl.backend.DeviceFloats;
  * A fully connected network living on a backend: parameters, gradients, RMSprop state and the activations of the
  * last forward pass, sized for batches of up to {@code maxRows} rows.
  *
- * <p>Lifecycle: create from {@link NetworkWeights}; per step call {@link #forward}, then {@link #backward} with the
- * gradient of the loss w.r.t. the output, then {@link #rmspropStep}; {@link #download()} reads the weights back;
+ * <p>Lifecycle: create from {@link NetworkWeights}; per step call {@link #forward}, then {@link #backwardAndStep}
+ * with the gradient of the loss w.r.t. the output; {@link #download()} reads the weights back;
  * {@link #close()} frees the buffers. Not thread-safe.
  */
 public final class Network implements AutoCloseable {
@@ -126,9 +126,15 @@ public final class Network implements AutoCloseable {
 
     /**
      * Gradients of all parameters from dOutput (rows, dims[L]) = d loss / d output, using the activations of the
-     * last {@link #forward} (which must have been on the same input and row count).
+     * last {@link #forward} (which must have been on the same input and row count), and one RMSprop step on each
+     * layer as soon as its gradients are complete, top layer first.
+     *
+     * <p>Stepping layer l before back-propagating into layer l - 1 changes no value: the step is element-wise,
+     * and layer l's weights were already used (for dIn) by the time they change. It keeps a layer's weights,
+     * gradients and optimiser state in cache for its update (at small batches the update streams as many bytes as
+     * the products: 4 arrays of every parameter).
      */
-    public void backward(DeviceFloats input, DeviceFloats dOutput, int rows) {
+    public void backwardAndStep(DeviceFloats input, DeviceFloats dOutput, int rows, RmsPropConfig c) {
         if (input != lastInput || rows != lastRows) {
             throw new IllegalStateException("backward must follow a forward on the same input and rows");
         }
@@ -138,15 +144,9 @@ public final class Network implements AutoCloseable {
             DeviceFloats dIn = l == 0 ? null : grad[l - 1];
             backend.denseBackward(in, w[l], act[l], dOut, dIn, dW[l], dB[l], rows, dims[l], dims[l + 1],
                     shape.activation(l));
-            dOut = dIn;
-        }
-    }
-
-    /** One RMSprop step on every parameter with the gradients of the last {@link #backward}. */
-    public void rmspropStep(RmsPropConfig c) {
-        for (int l = 0; l < layers; l++) {
             backend.rmsprop(w[l], dW[l], vW[l], mW[l], w[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
             backend.rmsprop(b[l], dB[l], vB[l], mB[l], b[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
+            dOut = dIn;
         }
     }
 

@@ -517,8 +517,7 @@ public final class GclTrainer {
             nonFiniteLoss("G", l, acc);
             return;
         }
-        g.backward(xb, dRecon, rows);
-        g.rmspropStep(rms);
+        g.backwardAndStep(xb, dRecon, rows, rms);
         recordG(acc, l);
     }
 
@@ -550,8 +549,7 @@ public final class GclTrainer {
             nonFiniteLoss("D", l, acc);
             return;
         }
-        d.backward(xb, dProb, rows);
-        d.rmspropStep(rms);
+        d.backwardAndStep(xb, dProb, rows, rms);
         acc.dLoss += l;
         acc.lastD = l;
         acc.hasD = true;

@@ -145,6 +145,8 @@ class SweepJobsCliTest {
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the child ends after the signal");
         assertEquals(Main.INTERRUPTED, p.exitValue(), seen.toString());
         assertTrue(seen.toString().contains("interrupted: 2 runs checkpointed"), seen.toString());
+        // loading many feature files shows its progress, as train's does (plain lines: no terminal here)
+        assertTrue(seen.toString().contains("checking training features: 24 of 24 files in "), seen.toString());
         for (String id : new String[] {"gcl-pt_seed0", "gcl-b_seed0"}) {
             assertTrue(Files.isRegularFile(out.resolve("checkpoints").resolve(id).resolve("state.json")), id);
             assertFalse(Files.exists(out.resolve("runs").resolve(id)), "an interrupted run has no result: " + id);
