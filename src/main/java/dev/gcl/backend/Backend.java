@@ -176,6 +176,14 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * A hint: the next {@link #gatherHostRows} will very likely ask for these rows (the next batch), so a device
+     * backend may gather and copy them while it computes on the current batch. The next gather returns the rows it
+     * is asked for whatever was hinted. Default: nothing.
+     */
+    default void prefetchHostRows(FeatureRows source, int[] indices, int indexOffset, int rows) {
+    }
+
+    /**
      * The feature rows copied once into this backend's memory, to be read by {@link #gatherRows}, or null when
      * batches are better gathered from host memory by {@link #gatherHostRows}: the CPU backends (their memory is
      * the host's, a copy would only double it) and a device the rows do not fit. Default null.

@@ -91,6 +91,11 @@ public class ForwardingBackend implements Backend {
         inner.gatherHostRows(source, indices, indexOffset, dst, rows);
     }
 
+    @Override
+    public void prefetchHostRows(FeatureRows source, int[] indices, int indexOffset, int rows) {
+        inner.prefetchHostRows(source, indices, indexOffset, rows);
+    }
+
     @Override public void philoxUniform(RandomStream s, long start, DeviceFloats out, int n) { inner.philoxUniform(s, start, out, n); }
     @Override public void philoxNormal(RandomStream s, long start, float mean, float std, DeviceFloats out, int n) { inner.philoxNormal(s, start, mean, std, out, n); }
     @Override public void close() { inner.close(); }

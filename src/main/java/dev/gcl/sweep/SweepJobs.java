@@ -15,11 +15,17 @@ import java.util.Locale;
  *   <li>larger iterations: one run at a time on every core (large products use the cores themselves);</li>
  *   <li>never more runs than the sweep (or shard) has, nor more than fit in half the memory given for them.</li>
  * </ul>
- * On the CUDA backend {@code auto} is 1 and N > 1 is refused: runs would share the device's one stream.
+ * On the CUDA backend each run has its own stream and all share one copy of the data on the device; {@code auto}
+ * there: small iterations, {@link #CUDA_SMALL_BATCH_RUNS} runs at once (at most the sweep's runs and the cores,
+ * since each run's host thread launches its kernels and waits for its losses), else one at a time. That number is
+ * a choice not yet measured on a GPU (a small iteration's kernels leave most of the device idle between launches;
+ * several streams fill it).
  */
 public record SweepJobs(int jobs, int threadsPerRun, String why) {
     /** A batch of at most this many floats (rows × features) makes a small iteration. */
     public static final long SMALL_BATCH_FLOATS = 1L << 20;
+    /** Runs at once of {@code auto} on the CUDA backend when the iterations are small. */
+    public static final int CUDA_SMALL_BATCH_RUNS = 4;
 
     /** What the auto rule looks at, for one sweep on one machine. */
     public record Workload(String backendKind, int cores, int runs, long batchFloats, long bytesPerRun,
@@ -34,7 +40,7 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
         String s = spec == null ? "1" : spec.trim().toLowerCase(Locale.ROOT);
         boolean cuda = w.backendKind().equals("cuda");
         if (s.equals("auto")) {
-            if (cuda) return new SweepJobs(1, threadsOr(threads, w.cores()), "auto: one run at a time on the cuda backend");
+            if (cuda) return autoCuda(threads, w);
             return auto(threads, w);
         }
         int n;
@@ -44,10 +50,6 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
             throw new IllegalArgumentException("--jobs must be a number of runs at once or auto, got '" + spec + "'");
         }
         if (n < 1) throw new IllegalArgumentException("--jobs must be >= 1, got " + n);
-        if (cuda && n > 1) {
-            throw new IllegalArgumentException("--jobs " + n + " needs a CPU backend: runs on the cuda backend would"
-                    + " share the device's one stream (use --jobs 1, or shards on several devices)");
-        }
         return new SweepJobs(n, threadsOr(threads, Math.max(1, w.cores() / n)), "--jobs " + n);
     }
 
@@ -68,6 +70,17 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
         return new SweepJobs(jobs, perRun, String.format(Locale.ROOT,
                 "auto: small batches (%,d floats), %d run%s at once on %d thread%s each (%s)", w.batchFloats(), jobs,
                 jobs == 1 ? "" : "s", perRun, perRun == 1 ? "" : "s", limit));
+    }
+
+    private static SweepJobs autoCuda(Integer threads, Workload w) {
+        if (w.batchFloats() > SMALL_BATCH_FLOATS) {
+            return new SweepJobs(1, threadsOr(threads, w.cores()), String.format(Locale.ROOT,
+                    "auto: batches of %,d floats keep the device busy inside one run", w.batchFloats()));
+        }
+        int jobs = Math.max(1, Math.min(CUDA_SMALL_BATCH_RUNS, Math.min(Math.max(1, w.runs()), w.cores())));
+        return new SweepJobs(jobs, threadsOr(threads, 1), String.format(Locale.ROOT,
+                "auto: small batches (%,d floats), %d run%s at once on the device, each on its own stream",
+                w.batchFloats(), jobs, jobs == 1 ? "" : "s"));
     }
 
     private static int threadsOr(Integer threads, int otherwise) {

@@ -360,7 +360,11 @@ public final class GclTrainer {
                 int rows = Math.min(batch, n - start);
                 if (rows < 2) break;
                 if (features != null) backend.gatherRows(features, order, start, xb, rows, dim);
-                else backend.gatherHostRows(data.featureRows(), rowsOrder, start, xb, rows);
+                else {
+                    backend.gatherHostRows(data.featureRows(), rowsOrder, start, xb, rows);
+                    int nextRows = Math.min(batch, n - (start + batch));
+                    if (nextRows >= 2) backend.prefetchHostRows(data.featureRows(), rowsOrder, start + batch, nextRows);
+                }
                 if (maskAll != null) backend.gatherRows(maskAll, order, start, maskB, rows, 1);
                 acc.skipRest = false;
                 phase.step().run(rows, acc);

@@ -439,6 +439,35 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void gatherHostRowsReturnsTheRowsAskedForWhateverWasPrefetched() {
+        int cols = 6;
+        float[] src = TestArrays.uniform(12 * cols, 0, 1, 14, 0);
+        dev.gcl.io.FeatureRows rows = new dev.gcl.io.HeapFeatureRows(src, 12, cols);
+        int[] idx = {11, 4, 7, 0, 3, 3, 8, 1};
+        DeviceFloats dst = poisoned(3 * cols);
+        // prefetched and asked for: the same rows
+        backend.prefetchHostRows(rows, idx, 1, 3);
+        backend.gatherHostRows(rows, idx, 1, dst, 3);
+        assertRows(src, cols, new int[] {4, 7, 0}, host(dst), "prefetched batch");
+        // prefetched, then other rows asked for: those
+        backend.prefetchHostRows(rows, idx, 4, 3);
+        backend.gatherHostRows(rows, idx, 5, dst, 3);
+        assertRows(src, cols, new int[] {3, 8, 1}, host(dst), "a batch other than the prefetched one");
+        // the index array rewritten after the prefetch (a new epoch's order): the new rows
+        backend.prefetchHostRows(rows, idx, 0, 2);
+        idx[0] = 2;
+        idx[1] = 9;
+        backend.gatherHostRows(rows, idx, 0, dst, 2);
+        assertRows(src, cols, new int[] {2, 9}, java.util.Arrays.copyOf(host(dst), 2 * cols), "indices rewritten");
+    }
+
+    private static void assertRows(float[] src, int cols, int[] rows, float[] got, String what) {
+        for (int r = 0; r < rows.length; r++) {
+            for (int j = 0; j < cols; j++) assertEquals(src[rows[r] * cols + j], got[r * cols + j], what);
+        }
+    }
+
+    @Test
     void residentRowsWhenGivenHoldTheFeaturesForGatherRows() {
         int cols = 5;
         float[] src = TestArrays.uniform(9 * cols, -1, 1, 13, 0);

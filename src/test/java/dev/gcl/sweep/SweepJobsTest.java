@@ -49,11 +49,16 @@ class SweepJobsTest {
     }
 
     @Test
-    void cudaTrainsOneRunAtATime() {
-        SweepJobs.Workload gpu = new SweepJobs.Workload("cuda", 8, 8, 1000, MIB, 4096 * MIB);
-        assertEquals(1, SweepJobs.choose("auto", null, gpu).jobs());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepJobs.choose("2", null, gpu));
-        assertTrue(e.getMessage().contains("--jobs 2 needs a CPU backend"), e.getMessage());
+    void cudaTrainsSmallRunsSideBySideOnStreamsAndLargeOnesOneAtATime() {
+        SweepJobs.Workload small = new SweepJobs.Workload("cuda", 8, 8, 1000, MIB, 4096 * MIB);
+        SweepJobs j = SweepJobs.choose("auto", null, small);
+        assertEquals(SweepJobs.CUDA_SMALL_BATCH_RUNS, j.jobs());
+        assertTrue(j.why().contains("each on its own stream"), j.why());
+        assertEquals(2, SweepJobs.choose("auto", null, new SweepJobs.Workload("cuda", 8, 2, 1000, MIB,
+                4096 * MIB)).jobs(), "no more runs than the sweep has");
+        assertEquals(1, SweepJobs.choose("auto", null, new SweepJobs.Workload("cuda", 8, 8, 8192L * 2048, MIB,
+                4096 * MIB)).jobs(), "large batches: one run at a time");
+        assertEquals(3, SweepJobs.choose("3", null, small).jobs(), "--jobs N is taken as given");
     }
 
     @Test

@@ -12,23 +12,30 @@ import dev.gcl.rng.RandomStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
 
-import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
-import static jcuda.driver.JCudaDriver.cuMemsetD32;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 /**
  * The GPU backend of GCL (Zaheer, Mahmood, Khan, Segu, Yu, Lee: "Generative Cooperative Learning for
  * Unsupervised Video Anomaly Detection", CVPR 2022): every {@link Backend} op is one or a few launches of the
  * hand-written kernels in {@code kernels/*.cu}, through JCuda's driver API, on device 0's primary context.
  *
- * <p>Ops launch asynchronously on the context's default stream and never synchronise; {@link #download} does
- * (cuMemcpyDtoH waits for the work before it). Launch failures therefore surface at the next synchronising call;
- * with {@code -Dgcl.cuda.sync=true} every launch is followed by a synchronise, so a failure names its op.
+ * <p>Each backend has its own stream (non-blocking: backends of one process, such as the runs of
+ * {@code gcl sweep --jobs N}, run side by side on the device), and every op of it is queued there in call order.
+ * Ops never synchronise but {@link #download}, {@link #upload} (through page-locked staging memory, so the copy is
+ * ordered after the kernels before it) and {@link #synchronize}. Launch failures therefore surface at the next
+ * synchronising call; with {@code -Dgcl.cuda.sync=true} every launch is followed by a synchronise, so a failure
+ * names its op. Feature rows that fit the device are uploaded once per process and shared by every backend
+ * training on them ({@link #residentRows}); otherwise each batch is streamed from host memory, the next one
+ * gathered and copied while the device trains on the current one ({@link #prefetchHostRows}).
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
@@ -54,6 +61,9 @@ public final class CudaBackend implements Backend {
     private final Precision precision;
     private final DenseGemmPlan.Planner gemmPlanner;
     private final LiveBuffers live = new LiveBuffers();
+    private final CUstream stream = new CUstream();
+    private final PinnedStaging staging = new PinnedStaging();
+    private HostRowStreamer rowStreamer;  // made when a batch is first streamed from host memory
 
     // scratch, grown on demand, freed on close
     private final Scratch dz = new Scratch(Float.BYTES);            // (rows, outDim) of denseBackward
@@ -89,6 +99,8 @@ public final class CudaBackend implements Backend {
         this.runtime = probe.runtime();
         this.precision = precision;
         this.gemmPlanner = gemmPlanner;
+        runtime.makeCurrent();
+        op("stream", () -> cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING));
     }
 
     /** The precision of the dense-layer GEMMs. */
@@ -111,7 +123,13 @@ public final class CudaBackend implements Backend {
     private final class Floats implements DeviceFloats {
         final CUdeviceptr ptr;
         final int length;
-        Floats(CUdeviceptr ptr, int length) { this.ptr = ptr; this.length = length; }
+        final CudaRuntime.Resident shared;  // feature rows shared with other backends, else null
+        Floats(CUdeviceptr ptr, int length) { this(ptr, length, null); }
+        Floats(CUdeviceptr ptr, int length, CudaRuntime.Resident shared) {
+            this.ptr = ptr;
+            this.length = length;
+            this.shared = shared;
+        }
         @Override public int length() { return length; }
         @Override public String toString() { return "cuda floats[" + length + "]"; }
     }
@@ -141,7 +159,10 @@ public final class CudaBackend implements Backend {
         }
 
         void release() {
-            if (ptr != null) cuMemFree(ptr);
+            if (ptr != null) {
+                cuStreamSynchronize(stream);  // no queued kernel may still use it
+                cuMemFree(ptr);
+            }
             ptr = null;
             capacity = 0;
         }
@@ -182,7 +203,7 @@ public final class CudaBackend implements Backend {
         live.checkNew(length);
         return op("allocFloats", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Float.BYTES);
-            if (length > 0) cuMemsetD32(p, 0, length);
+            if (length > 0) cuMemsetD32Async(p, 0, length, stream);
             return live.add(new Floats(p, length));
         });
     }
@@ -193,7 +214,7 @@ public final class CudaBackend implements Backend {
         live.checkNew(length);
         return op("allocInts", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Integer.BYTES);
-            if (length > 0) cuMemsetD32(p, 0, length);
+            if (length > 0) cuMemsetD32Async(p, 0, length, stream);
             return live.add(new Ints(p, length));
         });
     }
@@ -205,8 +226,7 @@ public final class CudaBackend implements Backend {
         checkRange("upload source", srcOffset, n, src.length);
         checkRange("upload destination", dstOffset, n, dst.length());
         if (n == 0) return;
-        run("upload", () -> cuMemcpyHtoD(d.withByteOffset((long) dstOffset * Float.BYTES),
-                Pointer.to(src).withByteOffset((long) srcOffset * Float.BYTES), (long) n * Float.BYTES));
+        run("upload", () -> staging.upload(src, srcOffset, d, (long) dstOffset * Float.BYTES, n, stream));
     }
 
     @Override
@@ -216,8 +236,7 @@ public final class CudaBackend implements Backend {
         checkRange("upload source", srcOffset, n, src.length);
         checkRange("upload destination", dstOffset, n, dst.length());
         if (n == 0) return;
-        run("upload", () -> cuMemcpyHtoD(d.withByteOffset((long) dstOffset * Integer.BYTES),
-                Pointer.to(src).withByteOffset((long) srcOffset * Integer.BYTES), (long) n * Integer.BYTES));
+        run("upload", () -> staging.upload(src, srcOffset, d, (long) dstOffset * Integer.BYTES, n, stream));
     }
 
     @Override
@@ -227,8 +246,7 @@ public final class CudaBackend implements Backend {
         checkRange("download source", srcOffset, n, src.length());
         checkRange("download destination", dstOffset, n, dst.length);
         if (n == 0) return;
-        run("download", () -> cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
-                s.withByteOffset((long) srcOffset * Float.BYTES), (long) n * Float.BYTES));
+        run("download", () -> staging.download(s, (long) srcOffset * Float.BYTES, dst, dstOffset, n, stream));
     }
 
     @Override
@@ -236,15 +254,22 @@ public final class CudaBackend implements Backend {
         enter();
         CUdeviceptr p = f(buffer);
         if (buffer.length() == 0) return;
-        run("fill", () -> cuMemsetD32(p, Float.floatToRawIntBits(value), buffer.length()));
+        run("fill", () -> cuMemsetD32Async(p, Float.floatToRawIntBits(value), buffer.length(), stream));
     }
 
     @Override
     public void free(DeviceFloats buffer) {
         enter();
-        CUdeviceptr p = f(buffer);
+        Floats x = live.get(buffer, Floats.class);
         live.remove(buffer);
-        run("free", () -> cuMemFree(p));
+        run("free", () -> release(x));
+    }
+
+    /** Frees a buffer once the kernels queued before are done; shared feature rows lose one user. */
+    private void release(Floats x) {
+        cuStreamSynchronize(stream);
+        if (x.shared != null) runtime.releaseResident(x.shared);
+        else cuMemFree(x.ptr);
     }
 
     @Override
@@ -252,7 +277,10 @@ public final class CudaBackend implements Backend {
         enter();
         CUdeviceptr p = i(buffer);
         live.remove(buffer);
-        run("free", () -> cuMemFree(p));
+        run("free", () -> {
+            cuStreamSynchronize(stream);
+            cuMemFree(p);
+        });
     }
 
     /** Number of buffers allocated and not yet freed (for leak tests). */
@@ -263,7 +291,7 @@ public final class CudaBackend implements Backend {
     /** Waits for every launched op to finish (benchmarks time with it). */
     public void synchronize() {
         enter();
-        run("synchronize", () -> cuCtxSynchronize());
+        run("synchronize", () -> cuStreamSynchronize(stream));
     }
 
     @Override
@@ -271,12 +299,16 @@ public final class CudaBackend implements Backend {
         if (live.closed()) return;
         runtime.makeCurrent();
         try {
-            // the frees wait for work still queued on these buffers
+            if (rowStreamer != null) rowStreamer.close();
+            cuStreamSynchronize(stream);
             for (Object b : live.close()) {
-                cuMemFree(b instanceof Floats ? ((Floats) b).ptr : ((Ints) b).ptr);
+                if (b instanceof Floats) release((Floats) b);
+                else cuMemFree(((Ints) b).ptr);
             }
             for (Scratch s : new Scratch[] {dz, partials, normalRows, normalCount, rowLoss, lossScale,
                     biasPartials}) s.release();
+            staging.close();
+            cuStreamDestroy(stream);
         } catch (CudaException e) {
             throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
         }
@@ -483,31 +515,33 @@ public final class CudaBackend implements Backend {
     private static final long RESIDENT_HEADROOM_BYTES = 512L << 20;
     /** Host rows per upload while copying feature rows to the device. */
     private static final int RESIDENT_UPLOAD_FLOATS = 4 << 20;
-    /** The batch gathered on the host before its upload, reused across batches. */
-    private float[] hostRows = new float[0];
 
     /**
-     * Uploads the rows once when they fit one buffer and leave {@link #RESIDENT_HEADROOM_BYTES} free; otherwise
-     * null, and each batch is streamed by {@link #gatherHostRows}.
+     * The rows on the device, uploaded by the first backend of this process that asks for these rows and shared by
+     * every backend training on them until the last one frees them (a sweep's runs: one copy of the data on the
+     * device); null when they do not fit one buffer with {@link #RESIDENT_HEADROOM_BYTES} left free, and each batch
+     * is then streamed by {@link #gatherHostRows}.
      */
     @Override
     public DeviceFloats residentRows(FeatureRows source) {
         enter();
         if (source.elements() > Integer.MAX_VALUE - 8) return null;
-        DeviceFloats d;
+        CudaRuntime.Resident r = runtime.acquireResident(source, this::uploadResident);
+        return r == null ? null : live.add(new Floats(r.ptr, r.length, r));
+    }
+
+    /** A new device copy of source, or null when it does not fit; called by the runtime under its lock. */
+    private CUdeviceptr uploadResident(FeatureRows source) {
+        int length = (int) source.elements();
+        CUdeviceptr d;
         try {
-            d = allocFloats((int) source.elements());
-        } catch (IllegalStateException tooLarge) {
-            return null;
-        }
-        try {
+            d = op("residentRows", () -> deviceAlloc((long) length * Float.BYTES));
             op("residentRows", () -> {
                 CUdeviceptr probe = deviceAlloc(RESIDENT_HEADROOM_BYTES);
                 cuMemFree(probe);
                 return null;
             });
-        } catch (IllegalStateException noHeadroom) {
-            free(d);
+        } catch (IllegalStateException tooLarge) {
             return null;
         }
         int dim = source.dim();
@@ -516,19 +550,33 @@ public final class CudaBackend implements Backend {
         for (int r = 0; r < source.rows(); r += rowsPerUpload) {
             int n = Math.min(rowsPerUpload, source.rows() - r);
             for (int k = 0; k < n; k++) source.copyRow(r + k, block, k * dim);
-            upload(block, 0, d, r * dim, n * dim);
+            long at = (long) r * dim * Float.BYTES;
+            run("residentRows", () -> staging.upload(block, 0, d, at, n * dim, stream));
         }
         return d;
     }
 
-    /** Gathers on the host into one reused array, then one upload (the streaming path for rows too large to keep). */
+    /** Streamed from host memory: the prefetched batch when it is this one (see {@link HostRowStreamer}). */
     @Override
     public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
-        int dim = source.dim();
-        int n = Math.multiplyExact(rows, dim);
-        if (hostRows.length < n) hostRows = new float[n];
-        for (int r = 0; r < rows; r++) source.copyRow(indices[indexOffset + r], hostRows, r * dim);
-        upload(hostRows, 0, dst, 0, n);
+        enter();
+        CUdeviceptr d = f(dst);
+        checkRange("gatherHostRows indices", indexOffset, rows, indices.length);
+        checkRange("gatherHostRows destination", 0, Math.multiplyExact(rows, source.dim()), dst.length());
+        run("gatherHostRows", () -> rowStreamer().gather(source, indices, indexOffset, rows, d));
+    }
+
+    /** Starts gathering and copying the next batch while the device trains on this one. */
+    @Override
+    public void prefetchHostRows(FeatureRows source, int[] indices, int indexOffset, int rows) {
+        enter();
+        checkRange("prefetchHostRows indices", indexOffset, rows, indices.length);
+        run("prefetchHostRows", () -> rowStreamer().prefetch(source, indices, indexOffset, rows));
+    }
+
+    private HostRowStreamer rowStreamer() {
+        if (rowStreamer == null) rowStreamer = new HostRowStreamer(runtime, stream);
+        return rowStreamer;
     }
 
     // ---------------------------------------------------------------- random numbers (kernels/philox.cu)
@@ -575,9 +623,9 @@ public final class CudaBackend implements Backend {
         Pointer[] params = new Pointer[args.length];
         for (int k = 0; k < args.length; k++) params[k] = parameter(args[k]);
         run(kernel, () -> {
-            cuLaunchKernel(runtime.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, null,
+            cuLaunchKernel(runtime.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, stream,
                     Pointer.to(params), null);
-            if (SYNC_EACH_LAUNCH) cuCtxSynchronize();
+            if (SYNC_EACH_LAUNCH) cuStreamSynchronize(stream);
         });
     }
 

@@ -1,24 +1,30 @@
 package dev.gcl.backend.cuda;
 
+import dev.gcl.io.FeatureRows;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 /**
  * What every {@link CudaBackend} of this process shares, set up once by {@link CudaProbe}: device 0, its primary
  * context (retained for the life of the process; it is the context cuBLAS would share), the kernel module loaded
- * from the bundled image, and every kernel's CUfunction resolved once.
+ * from the bundled image, every kernel's CUfunction resolved once, and the feature rows kept on the device, one
+ * copy per data set whatever the number of backends training on it.
  */
 final class CudaRuntime {
     /** Every entry point of kernels/*.cu, by the names the Backend docs give. */
@@ -38,6 +44,20 @@ final class CudaRuntime {
     final CUcontext context;
     final String imageKind;
     private final Map<String, CUfunction> functions;
+    /** Feature rows on the device, by the identity of their host rows. */
+    private final Map<FeatureRows, Resident> resident = new IdentityHashMap<>();
+
+    /** One device copy of a data set's feature rows and the number of backends holding it. */
+    static final class Resident {
+        final CUdeviceptr ptr;
+        final int length;
+        private int users;
+
+        private Resident(CUdeviceptr ptr, int length) {
+            this.ptr = ptr;
+            this.length = length;
+        }
+    }
 
     /** Retains the primary context, loads the module and resolves every kernel; throws on any failure. */
     CudaRuntime(CUdevice device, KernelImage image) {
@@ -66,5 +86,33 @@ final class CudaRuntime {
         CUfunction fn = functions.get(name);
         if (fn == null) throw new IllegalArgumentException("no kernel " + name);
         return fn;
+    }
+
+    /**
+     * The device copy of source, made by upload (null: it does not fit) when no backend holds one; each call is
+     * one more user. Backends asking at once wait for the one upload.
+     */
+    synchronized Resident acquireResident(FeatureRows source, Function<FeatureRows, CUdeviceptr> upload) {
+        Resident r = resident.get(source);
+        if (r == null) {
+            CUdeviceptr p = upload.apply(source);
+            if (p == null) return null;
+            r = new Resident(p, (int) source.elements());
+            resident.put(source, r);
+        }
+        r.users++;
+        return r;
+    }
+
+    /** One user fewer; the last one frees the copy (the caller has synchronised its stream). */
+    synchronized void releaseResident(Resident r) {
+        if (--r.users > 0) return;
+        resident.values().remove(r);
+        cuMemFree(r.ptr);
+    }
+
+    /** How many data sets' rows are on the device now (tests). */
+    synchronized int residentSets() {
+        return resident.size();
     }
 }

@@ -35,6 +35,28 @@ class CudaBackendTest extends BackendContractTest {
     }
 
     @Test
+    void backendsTrainingOnTheSameRowsShareOneCopyOnTheDevice() {
+        CudaBackend cuda = (CudaBackend) backend;
+        CudaRuntime runtime = CudaProbe.get().runtime();
+        int before = runtime.residentSets();
+        float[] src = dev.gcl.testing.TestArrays.uniform(6 * 5, -1, 1, 15, 0);
+        dev.gcl.io.FeatureRows rows = new dev.gcl.io.HeapFeatureRows(src, 6, 5);
+        try (CudaBackend other = new CudaBackend()) {
+            DeviceFloats mine = cuda.residentRows(rows), theirs = other.residentRows(rows);
+            assertEquals(before + 1, runtime.residentSets(), "one copy for both backends");
+            other.free(theirs);
+            float[] got = new float[src.length];
+            cuda.download(mine, 0, got, 0, got.length);
+            assertArrayEquals(src, got, "still there for the backend that holds it");
+            DeviceFloats again = other.residentRows(rows);
+            assertEquals(before + 1, runtime.residentSets());
+            cuda.free(mine);
+            other.free(again);
+            assertEquals(before, runtime.residentSets(), "the last user frees the copy");
+        }
+    }
+
+    @Test
     void buffersOfAnotherBackendAreRefused() {
         try (CudaBackend other = new CudaBackend()) {
             DeviceFloats foreign = other.allocFloats(4);

@@ -88,4 +88,55 @@ class CudaTrainingTest {
         assertTrue(a.model().discriminator().bitEquals(b.model().discriminator()), "discriminator weights differ");
         assertEquals(a.iterations(), b.iterations(), "every iteration's losses and label counts");
     }
+
+    /** The rows streamed batch by batch from host memory (what data too large for the device gets), prefetched. */
+    private static final class StreamingCuda extends dev.gcl.backend.ForwardingBackend {
+        int prefetches;
+
+        StreamingCuda() {
+            super(new CudaBackend());
+        }
+
+        @Override
+        public dev.gcl.backend.DeviceFloats residentRows(dev.gcl.io.FeatureRows source) {
+            return null;
+        }
+
+        @Override
+        public void prefetchHostRows(dev.gcl.io.FeatureRows source, int[] indices, int indexOffset, int rows) {
+            prefetches++;
+            super.prefetchHostRows(source, indices, indexOffset, rows);
+        }
+    }
+
+    @Test
+    void batchesStreamedFromHostMemoryTrainBitIdenticallyToResidentRows() {
+        GclConfig config = SmallRuns.fastConfig().variant(Variant.GCL_PT).nlTarget(NlTarget.RANDOM_NORMAL).build();
+        Run resident = fit(config, true);
+        StreamingCuda[] made = new StreamingCuda[1];
+        GclModel streamed = new Gcl(config).withBackend(() -> made[0] = new StreamingCuda()).fit(data);
+        assertTrue(made[0].prefetches > 0, "the trainer names each next batch");
+        assertTrue(resident.model().generator().bitEquals(streamed.generator()), "generator weights differ");
+        assertTrue(resident.model().discriminator().bitEquals(streamed.discriminator()),
+                "discriminator weights differ");
+    }
+
+    @Test
+    void runsOnTwoThreadsAtOnceEqualTheSameRunsOneAfterAnother() throws Exception {
+        GclConfig a = SmallRuns.fastConfig().variant(Variant.GCL_PT).seed(1).build();
+        GclConfig b = SmallRuns.fastConfig().variant(Variant.GCL_B).seed(2).nlTarget(NlTarget.GAUSSIAN).build();
+        GclModel aAlone = fit(a, true).model(), bAlone = fit(b, true).model();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = pool.submit(() -> fit(a, true).model());
+            var fb = pool.submit(() -> fit(b, true).model());
+            GclModel aTogether = fa.get(), bTogether = fb.get();
+            assertTrue(aAlone.generator().bitEquals(aTogether.generator()), "run a's generator");
+            assertTrue(aAlone.discriminator().bitEquals(aTogether.discriminator()), "run a's discriminator");
+            assertTrue(bAlone.generator().bitEquals(bTogether.generator()), "run b's generator");
+            assertTrue(bAlone.discriminator().bitEquals(bTogether.discriminator()), "run b's discriminator");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

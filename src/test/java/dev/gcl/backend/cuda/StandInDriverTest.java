@@ -4,6 +4,9 @@ import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +16,18 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemAllocHost;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
@@ -94,6 +109,41 @@ class StandInDriverTest {
         assertCudaError("CUDA_ERROR_NOT_FOUND", () -> cuModuleGetFunction(new CUfunction(), module, "dense_fwd"));
         CUfunction known = new CUfunction();
         cuModuleGetFunction(known, module, "dense_forward");
+    }
+
+    @Test
+    void streamsEventsAndPageLockedCopiesWorkAndDeadHandlesAreRefused() {
+        CUstream stream = new CUstream();
+        cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+        CUevent done = new CUevent();
+        cuEventCreate(done, 0);
+        Pointer pinned = new Pointer();
+        cuMemAllocHost(pinned, 8L * Float.BYTES);
+        java.nio.FloatBuffer view = pinned.getByteBuffer(0, 8L * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int k = 0; k < 8; k++) view.put(k, k + 0.5f);
+        CUdeviceptr src = alloc(8 * Float.BYTES), dst = alloc(8 * Float.BYTES), indices = alloc(4);
+        cuMemcpyHtoDAsync(src, pinned, 8L * Float.BYTES, stream);
+        cuEventRecord(done, stream);
+        cuStreamWaitEvent(stream, done, 0);
+        cuMemsetD32(indices, 0, 1);
+        Pointer params = Pointer.to(Pointer.to(src), Pointer.to(indices), Pointer.to(new int[] {0}),
+                Pointer.to(dst), Pointer.to(new int[] {1}), Pointer.to(new int[] {8}));
+        cuLaunchKernel(runtime.function("gather_rows"), 1, 1, 1, 32, 1, 1, 0, stream, params, null);
+        for (int k = 0; k < 8; k++) view.put(k, -1f);
+        cuMemcpyDtoHAsync(pinned, dst, 8L * Float.BYTES, stream);
+        cuStreamSynchronize(stream);
+        cuEventSynchronize(done);
+        for (int k = 0; k < 8; k++) assertEquals(k + 0.5f, view.get(k), "element " + k + " went there and back");
+        cuEventDestroy(done);
+        cuStreamDestroy(stream);
+        assertCudaError("CUDA_ERROR_INVALID_HANDLE", () -> cuStreamSynchronize(stream));
+        assertCudaError("CUDA_ERROR_INVALID_HANDLE", () -> cuEventRecord(done, null));
+        assertCudaError("CUDA_ERROR_INVALID_HANDLE",
+                () -> cuLaunchKernel(runtime.function("gather_rows"), 1, 1, 1, 32, 1, 1, 0, stream, params, null));
+        cuMemFreeHost(pinned);
+        assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> cuMemFreeHost(pinned));
+        for (CUdeviceptr p : new CUdeviceptr[] {src, dst, indices}) cuMemFree(p);
     }
 
     /** gather_rows with 1 row of `cols` columns from src row 0: the kernel reads src[0 .. cols). */
