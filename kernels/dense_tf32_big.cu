@@ -19,7 +19,7 @@
 //
 // Pipeline: 3 shared stages per operand. Global → shared copies are cp.async (no registers in between), one
 // commit group per slice; before multiplying slice s a thread waits until at most its newest group (slice s + 1)
-// is pending (cp.async.wait_group 1), then the block meets at one barrier, which (a) makes every thread's copies
+// is pending (cp.async.wait_group 1), rounds its own chunks of slice s to tf32, then the block meets at one barrier, which (a) makes every thread's copies
 // of slice s visible and (b) proves every thread has finished slice s - 1, whose stage (s + 2) % 3 is then
 // refilled with slice s + 2 while slice s is multiplied. The prologue issues slices 0 and 1; a group is committed
 // every iteration, empty past the last slice, so the wait count stays 1. One barrier per slice.
@@ -47,8 +47,12 @@
 //   A (16×8, row):  a0 = A(g, t)   a1 = A(g + 8, t)   a2 = A(g, t + 4)   a3 = A(g + 8, t + 4)
 //   B (8×8, col):   b0 = B(t, g)   b1 = B(t + 4, g)
 //   C (16×8):       c0 = C(g, 2t)  c1 = C(g, 2t + 1)  c2 = C(g + 8, 2t)  c3 = C(g + 8, 2t + 1)
-// Each value is read from shared memory as the FP32 the copy brought and rounded with cvt.rna.tf32.f32 at that
-// moment (dense_tf32.cu rounds before storing to shared memory: the same values reach the mma).
+// Conversion once per stage: after its wait, each thread rounds the 2 chunks per operand it copied itself in place
+// with cvt.rna.tf32.f32 (tb_round), before the slice's one barrier; the fragment loads then read tf32 bits as
+// they are. Every element is converted once per block, not once per warp that reads it (A by 4 warps, B by 2),
+// and no cvt is left in the mma loop. dense_tf32.cu rounds before storing to shared memory: the same values
+// reach the mma. (Safe before the barrier: no thread reads this stage between its refill, two slices ago, and
+// this slice's barrier.)
 //
 // Determinism: each C element belongs to one thread of one warp and is accumulated from 0 by one mma per 8-deep
 // k group, the groups in ascending k (k = 0..7, 8..15, ...), eight products per mma in the hardware's fixed
@@ -100,9 +104,17 @@ struct TbFragments {
     }
 };
 
-// Issues this thread's cp.async copies of one operand's slice [k0, k0 + 16) into the shared tile s: 512 chunks
-// of 4 floats, 2 per thread, consecutive threads on consecutive global chunks. The operand is X(r, k), r in
-// [r0, r0 + 128): K_CONTIGUOUS: x[r·ld + k], else x[k·ld + r]; elements with r >= rows or k >= kEnd are zeros.
+// Chunk l (0 or 1) of this thread's 2 chunks of an operand's 16-deep slice (512 chunks of 4 floats, consecutive
+// threads on consecutive global chunks): K_CONTIGUOUS: row id / 4, k quad id % 4; else k row id / 32, r quad
+// id % 32, id = t + 256·l. Its place in a stage: the offset of its first float.
+template <bool K_CONTIGUOUS>
+__device__ __forceinline__ int tb_chunk_offset(int id) {
+    return K_CONTIGUOUS ? tb_k_major(id >> 2, 4 * (id & 3)) : tb_mn_major(id >> 5, 4 * (id & 31));
+}
+
+// Issues this thread's cp.async copies of one operand's slice [k0, k0 + 16) into the shared tile s (its 2 chunks,
+// tb_chunk_offset). The operand is X(r, k), r in [r0, r0 + 128): K_CONTIGUOUS: x[r·ld + k], else x[k·ld + r];
+// elements with r >= rows or k >= kEnd are zeros.
 template <bool K_CONTIGUOUS>
 __device__ __forceinline__ void tb_load(float* s, const float* __restrict__ x, long long ld, int r0, int rows,
                                         int k0, int kEnd, bool vec, int t) {
@@ -111,18 +123,16 @@ __device__ __forceinline__ void tb_load(float* s, const float* __restrict__ x, l
         const int id = t + TB_THREADS * l;
         int n;             // elements of this chunk inside the matrix (a prefix of the 4)
         long long offset;  // of the chunk's first element in x, when n > 0
-        float* dst;
-        if (K_CONTIGUOUS) {  // chunk (row id / 4, k quad id % 4)
-            const int rr = id >> 2, c = id & 3, r = r0 + rr, k = k0 + 4 * c;
+        if (K_CONTIGUOUS) {
+            const int r = r0 + (id >> 2), k = k0 + 4 * (id & 3);
             n = r < rows ? min(max(kEnd - k, 0), 4) : 0;
             offset = (long long)r * ld + k;
-            dst = s + tb_k_major(rr, 4 * c);
-        } else {  // chunk (k row id / 32, r quad id % 32)
-            const int kk = id >> 5, c = id & 31, k = k0 + kk, r = r0 + 4 * c;
+        } else {
+            const int k = k0 + (id >> 5), r = r0 + 4 * (id & 31);
             n = k < kEnd ? min(max(rows - r, 0), 4) : 0;
             offset = (long long)k * ld + r;
-            dst = s + tb_mn_major(kk, 4 * c);
         }
+        float* dst = s + tb_chunk_offset<K_CONTIGUOUS>(id);
         const float* src = n > 0 ? x + offset : x;  // nothing is read when n is 0; x is a valid, aligned address
         if (vec) {
             gcl_cp_async16(dst, src, 4 * n);
@@ -131,6 +141,14 @@ __device__ __forceinline__ void tb_load(float* s, const float* __restrict__ x, l
             for (int i = 0; i < 4; i++) gcl_cp_async4(dst + i, i < n ? src + i : x, i < n ? 4 : 0);
         }
     }
+}
+
+// Rounds this thread's own 2 chunks of a landed stage to tf32 in place (the chunks tb_load copied: after this
+// thread's wait they are its to touch; the barrier that follows publishes the rounded values to every warp).
+template <bool K_CONTIGUOUS>
+__device__ __forceinline__ void tb_round(float* s, int t) {
+#pragma unroll
+    for (int l = 0; l < TB_TILE / 4 / TB_THREADS; l++) gcl_round_tf32_chunk(s + tb_chunk_offset<K_CONTIGUOUS>(t + TB_THREADS * l));
 }
 
 // C tile of C(m, n) = Σ_{k in [kBegin, kEnd)} A(m, k)·B(k, n) for block (blockIdx.y, blockIdx.x). Layouts:
@@ -177,26 +195,28 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
     }
     for (int kt = 0; kt < kTiles; kt++) {
         gcl_cp_async_wait<TB_STAGES - 2>();  // this thread's copies of slice kt have landed
+        tb_round<A_K_CONTIGUOUS>(As[kt % TB_STAGES], t);    // ... and are rounded to tf32 by it, once per block
+        tb_round<!B_N_CONTIGUOUS>(Bs[kt % TB_STAGES], t);
         __syncthreads();                     // everyone's have; everyone is done with slice kt - 1
         const int next = kt + TB_STAGES - 1;
         if (next < kTiles) load(next % TB_STAGES, next);  // into the stage slice kt - 1 used
         gcl_cp_async_commit();
-        const float* sa = As[kt % TB_STAGES];
-        const float* sb = Bs[kt % TB_STAGES];
+        const uint32_t* sa = reinterpret_cast<const uint32_t*>(As[kt % TB_STAGES]);  // tf32 bits
+        const uint32_t* sb = reinterpret_cast<const uint32_t*>(Bs[kt % TB_STAGES]);
 #pragma unroll
         for (int ks = 0; ks < TB_BK / 8; ks++) {  // k = 8·ks .. 8·ks + 7: chunks cc = 2·ks (k + q), 2·ks + 1 (k + q + 4)
             uint32_t fa[4][4], fb[4][2];
 #pragma unroll
             for (int i = 0; i < 4; i++) {  // rows wm + 16·i + g (p = 2i) and + 8 (p = 2i + 1)
-                fa[i][0] = gcl_to_tf32(sa[fragA.at(2 * i, 2 * ks)]);
-                fa[i][1] = gcl_to_tf32(sa[fragA.at(2 * i + 1, 2 * ks)]);
-                fa[i][2] = gcl_to_tf32(sa[fragA.at(2 * i, 2 * ks + 1)]);
-                fa[i][3] = gcl_to_tf32(sa[fragA.at(2 * i + 1, 2 * ks + 1)]);
+                fa[i][0] = sa[fragA.at(2 * i, 2 * ks)];
+                fa[i][1] = sa[fragA.at(2 * i + 1, 2 * ks)];
+                fa[i][2] = sa[fragA.at(2 * i, 2 * ks + 1)];
+                fa[i][3] = sa[fragA.at(2 * i + 1, 2 * ks + 1)];
             }
 #pragma unroll
             for (int j = 0; j < 4; j++) {  // columns wn + 8·j + g (p = j)
-                fb[j][0] = gcl_to_tf32(sb[fragB.at(j, 2 * ks)]);
-                fb[j][1] = gcl_to_tf32(sb[fragB.at(j, 2 * ks + 1)]);
+                fb[j][0] = sb[fragB.at(j, 2 * ks)];
+                fb[j][1] = sb[fragB.at(j, 2 * ks + 1)];
             }
 #pragma unroll
             for (int i = 0; i < 4; i++)

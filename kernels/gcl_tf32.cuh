@@ -18,6 +18,24 @@ __device__ __forceinline__ uint32_t gcl_to_tf32(float x) {
 #endif
 }
 
+// Rounds the 4 floats of a 16-byte aligned shared chunk to tf32 in place (cvt.rna.tf32.f32 on each): the stage
+// then holds the bits the mma reads, and the fragment loads need no conversion.
+__device__ __forceinline__ void gcl_round_tf32_chunk(float* p) {
+#if defined(GCL_HOST_EMULATION)
+    for (int i = 0; i < 4; i++) {
+        const uint32_t r = gcl_emu::cvt_rna_tf32(p[i]);
+        std::memcpy(p + i, &r, 4);
+    }
+#else
+    float4 v = *reinterpret_cast<float4*>(p);
+    v.x = __uint_as_float(gcl_to_tf32(v.x));
+    v.y = __uint_as_float(gcl_to_tf32(v.y));
+    v.z = __uint_as_float(gcl_to_tf32(v.z));
+    v.w = __uint_as_float(gcl_to_tf32(v.w));
+    *reinterpret_cast<float4*>(p) = v;
+#endif
+}
+
 // d += a·b for one 16×8×8 tile (mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32).
 __device__ __forceinline__ void gcl_mma_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
 #if defined(GCL_HOST_EMULATION)
