@@ -86,6 +86,14 @@ void cp_async_commit_group();
 // cp.async.wait_group n: every group of this thread except the newest n is complete (its copies land, oldest
 // first). Uncommitted copies stay pending. cp.async.wait_all is commit_group + wait_group 0.
 void cp_async_wait_group(int n);
+// ldmatrix.sync.aligned.m8n8.x{1,2,4}.shared.b16 (PTX ISA 6.5, sm_75; "Warp-level matrix load instruction:
+// ldmatrix"): the warp loads `matrices` (1, 2 or 4) 8×8 matrices of 16-bit elements, each row 16 contiguous bytes
+// anywhere in shared memory. Lanes 8i .. 8i + 7 supply the row addresses of matrix i (rows 0..7; the other lanes'
+// addresses are ignored: lanes 8..31 for .x1, 16..31 for .x2); lane l receives in its register i row l / 4 of
+// matrix i, elements 2·(l % 4) and 2·(l % 4) + 1 (the 32 bits at byte 4·(l % 4) of that row). A row address not
+// 16-byte aligned fails the launch ("misaligned address"). Every lane of the warp must take part (.sync.aligned):
+// the lanes meet, then each reads its registers through the addresses the others supplied.
+void ldmatrix_b16(uint32_t* d, int matrices, const void* row_address);
 }  // namespace gcl_emu
 
 inline void __syncthreads() { gcl_emu::syncthreads(); }

@@ -347,6 +347,25 @@ void cp_async_wait_group(int n) {
     if ((unsigned long long)n < q.committed) cp_async_land(running, q.committed - (unsigned long long)n);
 }
 
+void ldmatrix_b16(uint32_t* d, int matrices, const void* row_address) {
+    if (matrices != 1 && matrices != 2 && matrices != 4) trap("ldmatrix with a matrix count other than 1, 2 or 4");
+    const void** slots = static_cast<const void**>(warp_slots());  // 16-byte slots: one pointer per lane
+    const int lane = lane_id();
+    warp_sync();  // the slots are free: every lane is done with the previous exchange
+    slots[2 * lane] = row_address;
+    warp_sync();  // every lane has supplied its row address
+    for (int i = 0; i < matrices; i++) {
+        const unsigned char* row = static_cast<const unsigned char*>(slots[2 * (8 * i + lane / 4)]);
+        if ((uintptr_t)row % 16 != 0) {
+            char why[160];
+            std::snprintf(why, sizeof why, "ldmatrix: misaligned address (row %d of matrix %d at 0x%llx)", lane / 4,
+                          i, (unsigned long long)(uintptr_t)row);
+            trap(why);
+        }
+        std::memcpy(&d[i], row + 4 * (lane % 4), 4);
+    }
+}
+
 // The tf32 value of an operand register: the tensor core reads the sign, the exponent and the top 10 mantissa bits
 // and ignores the low 13 (cvt.rna.tf32.f32 leaves them zero; a raw float would be truncated).
 static float tf32_value(uint32_t bits) {
