@@ -84,24 +84,40 @@ __device__ __forceinline__ int tb_mn_major(int k, int r) {
     return k * TB_BM + ((((r >> 2) ^ ((k & 3) << 1))) << 2) + (r & 3);
 }
 
-// Where this thread's fragment elements lie in a stage of an operand tile, as 4 per-thread offsets plus
-// constants. The elements are (r, k) with r = w0 + 8·p + g (p = 0..7, w0 a multiple of 32) and k = 4·cc + t
-// (cc = 0..3), g = lane / 4, t = lane % 4:
-//   K_MAJOR:  r·16 + ((cc XOR (r/2)%4)·4) + t,  (r/2)%4 = (g/2)%4     = off[cc] + 128·p
-//   MN_MAJOR: k·128 + ((r/4 XOR 2t)·4) + r%4,   r/4 XOR 2t = w0/4 + g/4 + 8·(p/4) + 2·((p%4) XOR t)
-//                                                                     = off[p % 4] + 512·cc + 32·(p / 4)
+// Where this thread's fragment elements of an m/n-contiguous operand (MN_MAJOR) lie in a stage, read with 32-bit
+// loads, as 4 per-thread offsets plus constants. The elements are (r, k) with r = w0 + 8·p + g (p = 0..7, w0 a
+// multiple of 32) and k = 4·cc + t (cc = 0..3), g = lane / 4, t = lane % 4:
+//   k·128 + ((r/4 XOR 2t)·4) + r%4,   r/4 XOR 2t = w0/4 + g/4 + 8·(p/4) + 2·((p%4) XOR t)
+//                                                = off[p % 4] + 512·cc + 32·(p / 4)
 // so that after unrolling every address is one of 4 per-thread offsets plus a compile-time constant.
-template <bool K_MAJOR>
-struct TbFragments {
+struct TbMnFragments {
     int off[4];
-    __device__ __forceinline__ TbFragments(int w0, int g, int t) {
+    __device__ __forceinline__ TbMnFragments(int w0, int g, int t) {
 #pragma unroll
-        for (int v = 0; v < 4; v++) off[v] = K_MAJOR ? (w0 + g) * TB_BK + t + ((v ^ ((g >> 1) & 3)) << 2)
-                                                     : t * TB_BM + w0 + g + 8 * (v ^ t);
+        for (int v = 0; v < 4; v++) off[v] = t * TB_BM + w0 + g + 8 * (v ^ t);
     }
-    __device__ __forceinline__ int at(int p, int cc) const {
-        return K_MAJOR ? off[cc] + 128 * p : off[p & 3] + 512 * cc + 32 * (p >> 2);
+    __device__ __forceinline__ int at(int p, int cc) const { return off[p & 3] + 512 * cc + 32 * (p >> 2); }
+};
+
+// The row address this lane supplies to ldmatrix.x4 for a k-contiguous operand (K_MAJOR): matrix mi = lane / 8,
+// its row lane % 8. Matrix mi covers rows w0 + 8·rowGroup(mi) + 0..7 and the chunk 2·ks + chunkStep(mi) (k =
+// 8·ks + 4·chunkStep .. + 3). For A (a0..a3 of an m16 tile): rowGroup = mi % 2, chunkStep = mi / 2; for B (b0, b1
+// of two n8 tiles): rowGroup = mi / 2, chunkStep = mi % 2. Row r = w0 + 8·x + lane % 8 has (r/2)%4 = (lane%8)/2
+// (w0 a multiple of 8), so the offset is one per-thread value per ks plus a constant per tile (16 rows = 256
+// floats): at(ks) + 256·i for A's m16 tile i, + 128·j for B's n8 tiles j, j + 1.
+// Bank check (ldmatrix reads each matrix's 8 rows of 16 bytes as one wavefront): rows r0..r0+7 sit at 16-byte
+// units 4·(r%2) + (chunk XOR (r/2)%4) mod 8, 8 distinct values: conflict-free.
+struct TbLdmatrixRows {
+    int off[TB_BK / 8];
+    __device__ __forceinline__ TbLdmatrixRows(int w0, int lane, bool bOperand) {
+        const int mi = lane >> 3, row = lane & 7;
+        const int rowGroup = bOperand ? mi >> 1 : mi & 1, chunkStep = bOperand ? mi & 1 : mi >> 1;
+#pragma unroll
+        for (int ks = 0; ks < TB_BK / 8; ks++) {
+            off[ks] = (w0 + 8 * rowGroup + row) * TB_BK + (((2 * ks + chunkStep) ^ (row >> 1)) << 2);
+        }
     }
+    __device__ __forceinline__ int at(int ks) const { return off[ks]; }
 };
 
 // Chunk l (0 or 1) of this thread's 2 chunks of an operand's 16-deep slice (512 chunks of 4 floats, consecutive
@@ -177,8 +193,10 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
         tb_load<A_K_CONTIGUOUS>(As[stage], a, lda, m0, M, k0, kEnd, vecA, t);
         tb_load<!B_N_CONTIGUOUS>(Bs[stage], b, ldb, n0, N, k0, kEnd, vecB, t);
     };
-    const TbFragments<A_K_CONTIGUOUS> fragA(wm, g, q);   // A(wm + 8·p + g, 4·cc + q)
-    const TbFragments<!B_N_CONTIGUOUS> fragB(wn, g, q);  // B(4·cc + q, wn + 8·p + g)
+    const TbMnFragments mnA(wm, g, q);          // A(wm + 8·p + g, 4·cc + q), when A is m-contiguous
+    const TbMnFragments mnB(wn, g, q);          // B(4·cc + q, wn + 8·p + g), when B is n-contiguous
+    const TbLdmatrixRows ldA(wm, lane, false);  // when A is k-contiguous
+    const TbLdmatrixRows ldB(wn, lane, true);   // when B is k-contiguous
 
     float acc[4][4][4];  // [m16 tile][n8 tile][c0..c3]
 #pragma unroll
@@ -201,22 +219,40 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
         const int next = kt + TB_STAGES - 1;
         if (next < kTiles) load(next % TB_STAGES, next);  // into the stage slice kt - 1 used
         gcl_cp_async_commit();
-        const uint32_t* sa = reinterpret_cast<const uint32_t*>(As[kt % TB_STAGES]);  // tf32 bits
-        const uint32_t* sb = reinterpret_cast<const uint32_t*>(Bs[kt % TB_STAGES]);
+        const float* sa = As[kt % TB_STAGES];  // tf32 bits
+        const float* sb = Bs[kt % TB_STAGES];
+        const uint32_t* ua = reinterpret_cast<const uint32_t*>(sa);
+        const uint32_t* ub = reinterpret_cast<const uint32_t*>(sb);
 #pragma unroll
         for (int ks = 0; ks < TB_BK / 8; ks++) {  // k = 8·ks .. 8·ks + 7: chunks cc = 2·ks (k + q), 2·ks + 1 (k + q + 4)
             uint32_t fa[4][4], fb[4][2];
 #pragma unroll
             for (int i = 0; i < 4; i++) {  // rows wm + 16·i + g (p = 2i) and + 8 (p = 2i + 1)
-                fa[i][0] = sa[fragA.at(2 * i, 2 * ks)];
-                fa[i][1] = sa[fragA.at(2 * i + 1, 2 * ks)];
-                fa[i][2] = sa[fragA.at(2 * i, 2 * ks + 1)];
-                fa[i][3] = sa[fragA.at(2 * i + 1, 2 * ks + 1)];
+                if (A_K_CONTIGUOUS) {
+                    gcl_ldmatrix<4>(fa[i], sa + ldA.at(ks) + 256 * i);
+                } else {
+                    fa[i][0] = ua[mnA.at(2 * i, 2 * ks)];
+                    fa[i][1] = ua[mnA.at(2 * i + 1, 2 * ks)];
+                    fa[i][2] = ua[mnA.at(2 * i, 2 * ks + 1)];
+                    fa[i][3] = ua[mnA.at(2 * i + 1, 2 * ks + 1)];
+                }
             }
 #pragma unroll
-            for (int j = 0; j < 4; j++) {  // columns wn + 8·j + g (p = j)
-                fb[j][0] = sb[fragB.at(j, 2 * ks)];
-                fb[j][1] = sb[fragB.at(j, 2 * ks + 1)];
+            for (int j = 0; j < 4; j += 2) {  // columns wn + 8·j + g (p = j) and wn + 8·(j + 1) + g
+                if (!B_N_CONTIGUOUS) {
+                    uint32_t pair[4];  // b0, b1 of n8 tile j, then of j + 1
+                    gcl_ldmatrix<4>(pair, sb + ldB.at(ks) + 128 * j);
+                    fb[j][0] = pair[0];
+                    fb[j][1] = pair[1];
+                    fb[j + 1][0] = pair[2];
+                    fb[j + 1][1] = pair[3];
+                } else {
+#pragma unroll
+                    for (int jj = j; jj < j + 2; jj++) {
+                        fb[jj][0] = ub[mnB.at(jj, 2 * ks)];
+                        fb[jj][1] = ub[mnB.at(jj, 2 * ks + 1)];
+                    }
+                }
             }
 #pragma unroll
             for (int i = 0; i < 4; i++)
