@@ -42,6 +42,10 @@ void* warp_slots();
 // The mma fragments of a warp: lane l's A, B and C, gathered before one lane-parallel product.
 struct MmaExchange { uint32_t a[32][4]; uint32_t b[32][2]; float c[32][4]; };
 MmaExchange* warp_mma();
+// The block's dynamic shared memory (extern __shared__ on the device): cuLaunchKernel's sharedMemBytes, 16-byte
+// aligned, ending exactly against a PROT_NONE guard page (an access past its end faults: illegal address), filled
+// with 0xff bytes (NaN) at each launch, not cleared between blocks. nullptr when the launch asked for none.
+void* dynamic_shared();
 // The index of this thread's lane in its warp (threads are numbered x fastest, then y, then z).
 int lane_id();
 

@@ -257,6 +257,47 @@ class StandInDriverTest {
         ldmatrixProbe(4);  // the driver still works
     }
 
+    /** dense_forward_tf32_big on a 1 × 100 · (100 × 1)ᵀ product (4 k slices: every stage is used). */
+    private static void tf32BigForward(CUfunction kernel, int sharedBytes) {
+        CUdeviceptr in = alloc(100 * 4), w = alloc(100 * 4), b = alloc(4), out = alloc(4);
+        try {
+            Pointer params = Pointer.to(Pointer.to(in), Pointer.to(w), Pointer.to(b), Pointer.to(out),
+                    Pointer.to(new int[] {1}), Pointer.to(new int[] {100}), Pointer.to(new int[] {1}),
+                    Pointer.to(new int[] {0}));
+            cuLaunchKernel(kernel, 1, 1, 1, 128, 1, 1, sharedBytes, null, params, null);
+        } finally {
+            for (CUdeviceptr p : new CUdeviceptr[] {in, w, b, out}) cuMemFree(p);
+        }
+    }
+
+    /**
+     * Dynamic shared memory above 48 KB needs the function's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES raised
+     * first (at most the device's opt-in limit, sm_80's 163 KB); a kernel given less than it uses faults past the
+     * end, as on the device (where compute-sanitizer's memcheck reports it).
+     */
+    @Test
+    void dynamicSharedMemoryAbove48KbNeedsTheAttribute() {
+        int shared = CudaRuntime.TF32_BIG_SHARED_BYTES;
+        assertTrue(shared > 48 * 1024, "the big TF32 tile's stages need more than 48 KB");
+        CUmodule module = new CUmodule();
+        cuModuleLoadData(module, KernelImage.forDriver(13000).orElseThrow().moduleData());
+        CUfunction fresh = new CUfunction();
+        cuModuleGetFunction(fresh, module, "dense_forward_tf32_big");
+        assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> tf32BigForward(fresh, shared));
+        int[] optin = new int[1];
+        jcuda.driver.JCudaDriver.cuDeviceGetAttribute(optin,
+                jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, runtime.device);
+        assertEquals(163 * 1024, optin[0], "sm_80's opt-in limit per block");
+        int attribute = jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
+        assertCudaError("CUDA_ERROR_INVALID_VALUE",
+                () -> jcuda.driver.JCudaDriver.cuFuncSetAttribute(fresh, attribute, optin[0] + 1));
+        jcuda.driver.JCudaDriver.cuFuncSetAttribute(fresh, attribute, shared);
+        tf32BigForward(fresh, shared);
+        assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> tf32BigForward(fresh, shared + 16));
+        assertCudaError("CUDA_ERROR_ILLEGAL_ADDRESS", () -> tf32BigForward(fresh, shared / 2));
+        tf32BigForward(runtime.function("dense_forward_tf32_big"), runtime.dynamicSharedBytes("dense_forward_tf32_big"));
+    }
+
     @Test
     void theDeviceReportsComputeCapability80() {
         CUdevice d = runtime.device;
