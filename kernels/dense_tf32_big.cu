@@ -22,8 +22,7 @@
 //
 // Pipeline: 3 shared stages per operand. Global → shared copies are cp.async (no registers in between), one
 // commit group per slice; before multiplying slice s a thread waits until at most its newest group (slice s + 1)
-// is pending (cp.async.wait_group 1), rounds its own chunks of slice s to tf32, then the block meets at one
-// barrier, which (a) makes every thread's copies of slice s visible and (b) proves every thread has finished
+// is pending (cp.async.wait_group 1), then the block meets at one barrier, which (a) makes every thread's copies of slice s visible and (b) proves every thread has finished
 // slice s - 1, whose stage (s + 2) % 3 is then refilled with slice s + 2 while slice s is multiplied. The
 // prologue issues slices 0 and 1; a group is committed every iteration, empty past the last slice, so the wait
 // count stays 1. One barrier per slice.
@@ -38,8 +37,8 @@
 // (M, N, K) are zero-filled without being read. Otherwise (any other base or stride) the chunk is four 4-byte
 // cp.async.ca, each with src-size 4 or 0. Any M, N, K and any buffer address work; kBegin must be a multiple of 4.
 //
-// Shared layouts (floats, no padding), XOR-swizzled in 16-byte chunks so that the cp.async writes, the in-place
-// rounding and the fragment reads are conflict-free. An operand contiguous in k (A of forward and dIn, B of
+// Shared layouts (floats, no padding), XOR-swizzled in 16-byte chunks so that the cp.async writes and the
+// fragment reads are conflict-free. An operand contiguous in k (A of forward and dIn, B of
 // forward) is stored as 128 rows of 32 k (128 bytes, 8 chunks); one contiguous in m or n (A of dW, B of dIn and
 // dW) as 32 k-rows of 128:
 //   K_MAJOR(r, k)  = r·32  + ((k/4 XOR r%8)·4) + k%4
@@ -49,8 +48,8 @@
 // units: one wavefront per matrix. MN_MAJOR is read with 32-bit loads of rows r = r0 + g (g = 0..7, r0 a multiple
 // of 8) and k = k0 + t (t = 0..3, k0 a multiple of 4): the row start is ≡ 0 (mod 32 words); bank = 4·((r/4 XOR
 // 2t) mod 8) + r%4; r/4 is c or c + 1 (c even), so r/4 XOR 2t mod 8 runs over the 4 even values for one and the
-// 4 odd for the other: 32 distinct banks. cp.async writes and the rounding's 16-byte loads and stores: a warp's 32
-// chunks are 4 whole K_MAJOR rows or one whole MN_MAJOR row (512 bytes), permuted within rows: no conflicts.
+// 4 odd for the other: 32 distinct banks. cp.async writes: a warp's 32 chunks are 4 whole K_MAJOR rows or one
+// whole MN_MAJOR row (512 bytes), permuted within rows: no conflicts.
 //
 // Fragments (PTX ISA, "Matrix Fragments for mma.m16n8k8", .tf32), g = lane / 4, t = lane % 4:
 //   A (16×8, row):  a0 = A(g, t)   a1 = A(g + 8, t)   a2 = A(g, t + 4)   a3 = A(g + 8, t + 4)
@@ -63,12 +62,15 @@
 // m/n-contiguous operands have no ldmatrix form for 32-bit elements (.trans moves 16-bit ones) and are read with
 // 32-bit loads: the same wavefronts, more instructions.
 //
-// Conversion once per stage: after its wait, each thread rounds the 8 chunks per operand it copied itself in place
-// with cvt.rna.tf32.f32 (tb_round), before the slice's one barrier; the fragment loads then read tf32 bits as
-// they are. Every element is converted once per block, not once per warp that reads it, and no cvt is left
-// between the fragment loads and the mma. dense_tf32.cu rounds before storing to shared memory: the same values
-// reach the mma. (Safe before the barrier: no thread reads this stage between its refill, two slices ago, and
-// this slice's barrier.)
+// Conversion in registers: the fragment loads bring the FP32 bits the copy landed and each register is rounded
+// with cvt.rna.tf32.f32 before its mma (one cvt per mma: each element is converted once per warp that reads it,
+// 2 warps with 64×64 warp tiles; 4 and 2 with the 64×32 tiles before). Rounding each stage in place instead (each
+// thread its own chunks after its wait, before the barrier: built and tested on 2026-12-03, commit 21409e0)
+// converts each element once per block, but reads and writes the whole stage once more: 1.0 shared wavefront per
+// mma on top of the 1.0 of the fragment loads and the 0.5 of the cp.async writes, where one cvt per mma costs two
+// issue slots and no shared bandwidth, the resource issue 18 found these kernels bound by (from the instruction
+// counts; no device has measured it). dense_tf32.cu rounds before storing
+// to shared memory: the same values reach the mma.
 //
 // Determinism: each C element belongs to one thread of one warp and is accumulated from 0 by one mma per 8-deep
 // k group, the groups in ascending k (k = 0..7, 8..15, ...), eight products per mma in the hardware's fixed
@@ -81,7 +83,7 @@
 // The epilogue is dense_tf32.cu's: act((double)acc + (double)bias[n]) in double, rounded once, when bias is
 // given, else acc; stores outside (M, N) are skipped.
 #include "gcl_common.cuh"
-#include "gcl_tf32.cuh"  // gcl_round_tf32_chunk, gcl_ldmatrix, gcl_mma_tf32, gcl_cp_async16/4, commit, wait
+#include "gcl_tf32.cuh"  // gcl_to_tf32_bits, gcl_ldmatrix, gcl_mma_tf32, gcl_cp_async16/4, commit, wait
 
 #define TB_BM 128
 #define TB_BN 128
@@ -178,14 +180,6 @@ __device__ __forceinline__ void tb_load(float* s, const float* __restrict__ x, l
     }
 }
 
-// Rounds this thread's own 8 chunks of a landed stage to tf32 in place (the chunks tb_load copied: after this
-// thread's wait they are its to touch; the barrier that follows publishes the rounded values to every warp).
-template <bool K_CONTIGUOUS>
-__device__ __forceinline__ void tb_round(float* s, int t) {
-#pragma unroll
-    for (int l = 0; l < TB_CHUNKS_PER_THREAD; l++) gcl_round_tf32_chunk(s + tb_chunk_offset<K_CONTIGUOUS>(t + TB_THREADS * l));
-}
-
 // C tile of C(m, n) = Σ_{k in [kBegin, kEnd)} A(m, k)·B(k, n) for block (blockIdx.y, blockIdx.x). Layouts:
 //   A_K_CONTIGUOUS: A(m, k) = a[m·lda + k], else A(m, k) = a[k·lda + m]
 //   B_N_CONTIGUOUS: B(k, n) = b[k·ldb + n], else B(k, n) = b[n·ldb + k]
@@ -237,13 +231,11 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
     for (int kt = 0; kt < kTiles; kt++) {
         const int stage = kt % TB_STAGES;
         gcl_cp_async_wait<TB_STAGES - 2>();  // this thread's copies of slice kt have landed
-        tb_round<A_K_CONTIGUOUS>(As + stage * TB_TILE, t);  // ... and are rounded to tf32 by it, once per block
-        tb_round<!B_N_CONTIGUOUS>(Bs + stage * TB_TILE, t);
         __syncthreads();                     // everyone's have; everyone is done with slice kt - 1
         const int next = kt + TB_STAGES - 1;
         if (next < kTiles) load(next % TB_STAGES, next);  // into the stage slice kt - 1 used
         gcl_cp_async_commit();
-        const float* sa = As + stage * TB_TILE;  // tf32 bits
+        const float* sa = As + stage * TB_TILE;  // FP32 bits, rounded to tf32 as fragments
         const float* sb = Bs + stage * TB_TILE;
         const uint32_t* ua = reinterpret_cast<const uint32_t*>(sa);
         const uint32_t* ub = reinterpret_cast<const uint32_t*>(sb);
@@ -254,11 +246,13 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
             for (int i = 0; i < 4; i++) {  // rows wm + 16·i + g (p = 2i) and + 8 (p = 2i + 1)
                 if (A_K_CONTIGUOUS) {
                     gcl_ldmatrix<4>(fa[i], sa + ldA.at(ks) + 512 * i);
+#pragma unroll
+                    for (int r = 0; r < 4; r++) fa[i][r] = gcl_to_tf32_bits(fa[i][r]);
                 } else {
-                    fa[i][0] = ua[mnA.at(2 * i, 2 * ks)];
-                    fa[i][1] = ua[mnA.at(2 * i + 1, 2 * ks)];
-                    fa[i][2] = ua[mnA.at(2 * i, 2 * ks + 1)];
-                    fa[i][3] = ua[mnA.at(2 * i + 1, 2 * ks + 1)];
+                    fa[i][0] = gcl_to_tf32_bits(ua[mnA.at(2 * i, 2 * ks)]);
+                    fa[i][1] = gcl_to_tf32_bits(ua[mnA.at(2 * i + 1, 2 * ks)]);
+                    fa[i][2] = gcl_to_tf32_bits(ua[mnA.at(2 * i, 2 * ks + 1)]);
+                    fa[i][3] = gcl_to_tf32_bits(ua[mnA.at(2 * i + 1, 2 * ks + 1)]);
                 }
             }
 #pragma unroll
@@ -266,15 +260,15 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
                 if (!B_N_CONTIGUOUS) {
                     uint32_t pair[4];  // b0, b1 of n8 tile j, then of j + 1
                     gcl_ldmatrix<4>(pair, sb + ldB.at(ks) + 256 * j);
-                    fb[j][0] = pair[0];
-                    fb[j][1] = pair[1];
-                    fb[j + 1][0] = pair[2];
-                    fb[j + 1][1] = pair[3];
+                    fb[j][0] = gcl_to_tf32_bits(pair[0]);
+                    fb[j][1] = gcl_to_tf32_bits(pair[1]);
+                    fb[j + 1][0] = gcl_to_tf32_bits(pair[2]);
+                    fb[j + 1][1] = gcl_to_tf32_bits(pair[3]);
                 } else {
 #pragma unroll
                     for (int jj = j; jj < j + 2; jj++) {
-                        fb[jj][0] = ub[mnB.at(jj, 2 * ks)];
-                        fb[jj][1] = ub[mnB.at(jj, 2 * ks + 1)];
+                        fb[jj][0] = gcl_to_tf32_bits(ub[mnB.at(jj, 2 * ks)]);
+                        fb[jj][1] = gcl_to_tf32_bits(ub[mnB.at(jj, 2 * ks + 1)]);
                     }
                 }
             }

@@ -18,21 +18,14 @@ __device__ __forceinline__ uint32_t gcl_to_tf32(float x) {
 #endif
 }
 
-// Rounds the 4 floats of a 16-byte aligned shared chunk to tf32 in place (cvt.rna.tf32.f32 on each): the stage
-// then holds the bits the mma reads, and the fragment loads need no conversion.
-__device__ __forceinline__ void gcl_round_tf32_chunk(float* p) {
+// cvt.rna.tf32.f32 of a float held as its bits (a fragment register as ldmatrix or a 32-bit shared load brings it).
+__device__ __forceinline__ uint32_t gcl_to_tf32_bits(uint32_t bits) {
 #if defined(GCL_HOST_EMULATION)
-    for (int i = 0; i < 4; i++) {
-        const uint32_t r = gcl_emu::cvt_rna_tf32(p[i]);
-        std::memcpy(p + i, &r, 4);
-    }
+    float x;
+    std::memcpy(&x, &bits, 4);
+    return gcl_emu::cvt_rna_tf32(x);
 #else
-    float4 v = *reinterpret_cast<float4*>(p);
-    v.x = __uint_as_float(gcl_to_tf32(v.x));
-    v.y = __uint_as_float(gcl_to_tf32(v.y));
-    v.z = __uint_as_float(gcl_to_tf32(v.z));
-    v.w = __uint_as_float(gcl_to_tf32(v.w));
-    *reinterpret_cast<float4*>(p) = v;
+    return gcl_to_tf32(__uint_as_float(bits));
 #endif
 }
 
