@@ -2,7 +2,7 @@
 # Planted-defect drill of the TF32 128x128 kernel under the stand-in: applies one defect at a time to
 # kernels/dense_tf32_big.cu, rebuilds, runs the parity and bit-equality tests of DenseGemmTf32KernelsTest in the
 # stand-in execution, restores the file, and prints whether the tests caught the defect. A defect the tests do
-# not catch makes the script exit 1. By hand (about 1.5 minutes a defect on 2 cores):
+# not catch makes the script exit 1. By hand (1.5 to 3 minutes a defect on 2 cores):
 #
 #   bash native-build/planted-defects.sh [checkout]     # default: this script's checkout
 #
