@@ -14,6 +14,17 @@
 
 #include <stdint.h>
 
+// The block's dynamic shared memory (cuLaunchKernel's sharedMemBytes; above 48 KB only after the host raised the
+// kernel's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES), 16-byte aligned.
+__device__ __forceinline__ float* gcl_dynamic_shared() {
+#if defined(GCL_HOST_EMULATION)
+    return static_cast<float*>(gcl_emu::dynamic_shared());
+#else
+    extern __shared__ __align__(16) float gcl_dynamic_shared_memory[];
+    return gcl_dynamic_shared_memory;
+#endif
+}
+
 // Threads per block of the element-wise and one-block reduction kernels (the Java launchers use the same).
 #define GCL_THREADS 256
 #define GCL_REDUCE_THREADS 1024

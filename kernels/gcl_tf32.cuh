@@ -18,6 +18,17 @@ __device__ __forceinline__ uint32_t gcl_to_tf32(float x) {
 #endif
 }
 
+// cvt.rna.tf32.f32 of a float held as its bits (a fragment register as ldmatrix or a 32-bit shared load brings it).
+__device__ __forceinline__ uint32_t gcl_to_tf32_bits(uint32_t bits) {
+#if defined(GCL_HOST_EMULATION)
+    float x;
+    std::memcpy(&x, &bits, 4);
+    return gcl_emu::cvt_rna_tf32(x);
+#else
+    return gcl_to_tf32(__uint_as_float(bits));
+#endif
+}
+
 // d += a·b for one 16×8×8 tile (mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32).
 __device__ __forceinline__ void gcl_mma_tf32(float (&d)[4], const uint32_t (&a)[4], const uint32_t (&b)[2]) {
 #if defined(GCL_HOST_EMULATION)
@@ -28,6 +39,30 @@ __device__ __forceinline__ void gcl_mma_tf32(float (&d)[4], const uint32_t (&a)[
         "{%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+#endif
+}
+
+// ldmatrix.sync.aligned.m8n8.x{N}.shared.b16: this lane supplies the address of one 16-byte row (lanes 8i ..
+// 8i + 7: rows 0..7 of matrix i) and receives in d[i] the 32 bits at byte 4·(lane % 4) of row lane / 4 of matrix i.
+// For tf32 data, 4 elements a row: an 8×4 tile whose element (lane / 4, lane % 4) lands in this lane, which is the
+// m16n8k8 fragment layout of A (a0..a3 from 4 matrices) and of a k-contiguous B (b0, b1 from 2). Rows 16-byte
+// aligned; every lane of the warp takes part.
+template <int N>
+__device__ __forceinline__ void gcl_ldmatrix(uint32_t (&d)[N], const float* row) {
+    static_assert(N == 1 || N == 2 || N == 4, "ldmatrix loads 1, 2 or 4 matrices");
+#if defined(GCL_HOST_EMULATION)
+    gcl_emu::ldmatrix_b16(d, N, row);
+#else
+    const unsigned s = (unsigned)__cvta_generic_to_shared(row);
+    if constexpr (N == 1) {
+        asm volatile("ldmatrix.sync.aligned.m8n8.x1.shared.b16 {%0}, [%1];\n" : "=r"(d[0]) : "r"(s));
+    } else if constexpr (N == 2) {
+        asm volatile("ldmatrix.sync.aligned.m8n8.x2.shared.b16 {%0, %1}, [%2];\n" : "=r"(d[0]), "=r"(d[1]) : "r"(s));
+    } else {
+        asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                     : "=r"(d[0]), "=r"(d[1]), "=r"(d[2]), "=r"(d[3])
+                     : "r"(s));
+    }
 #endif
 }
 

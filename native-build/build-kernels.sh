@@ -63,19 +63,23 @@ grep -q "^\.version $PTX_VERSION$" "$work/gcl_kernels.ptx" || { echo "build-kern
 "$PTXAS" -arch=sm_80 "$work/gcl_kernels.ptx" -o "$work/check.cubin" \
     || { echo "build-kernels: ptxas rejects the PTX lowered to .version $PTX_VERSION"; exit 1; }
 
-# Registers, spills, static shared memory per kernel and architecture (ptxas -v), and the theoretical occupancy
+# Registers, spills, static shared memory per kernel and architecture (ptxas -v) plus the dynamic shared memory a
+# kernel's source declares on a "gcl-dynamic-shared-bytes BYTES KERNEL..." line, and the theoretical occupancy
 # those give with the kernel's block size (its __launch_bounds__, the PTX's .maxntid): resident warps per SM out of
 # 64, limited by 65,536 registers (allocated per warp in units of 256), shared memory (sm_80: 164 KB, sm_90: 228 KB
 # per SM, 1 KB reserved per block), 32 blocks and 2,048 threads per SM.
+grep -ho 'gcl-dynamic-shared-bytes [0-9]*\( [A-Za-z0-9_]*\)*' "$project"/kernels/*.cu >"$work/dynamic-shared.txt" || true
 awk '
-    FNR == NR && /\.entry/     { match($0, /entry [A-Za-z0-9_]+/); entry = substr($0, RSTART + 6, RLENGTH - 6); next }
-    FNR == NR && /\.maxntid/   { split($0, t, /[ ,]+/); threads[entry] = t[2] * t[3] * t[4]; next }
-    FNR == NR                  { next }
+    FILENAME ~ /dynamic-shared/ { for (i = 3; i <= NF; i++) dynamic[$i] = $2; next }
+    FILENAME ~ /ptx\.orig$/ && /\.entry/     { match($0, /entry [A-Za-z0-9_]+/); entry = substr($0, RSTART + 6, RLENGTH - 6); next }
+    FILENAME ~ /ptx\.orig$/ && /\.maxntid/   { split($0, t, /[ ,]+/); threads[entry] = t[2] * t[3] * t[4]; next }
+    FILENAME ~ /ptx\.orig$/    { next }
     /Compiling entry function/ { match($0, /function .[A-Za-z0-9_]+./); name = substr($0, RSTART + 10, RLENGTH - 11);
                                  match($0, /for .sm_[0-9]+./); arch = substr($0, RSTART + 5, RLENGTH - 6) }
     /spill stores/             { split($0, a, " "); stack = a[1]; stores = a[5]; loads = a[9] }
     /Used [0-9]+ registers/    { match($0, /Used [0-9]+/); regs = substr($0, RSTART + 5, RLENGTH - 5);
                                  smem = 0; if (match($0, /[0-9]+ bytes smem/)) smem = substr($0, RSTART, RLENGTH - 11) + 0;
+                                 if (name in dynamic) smem += dynamic[name];
                                  occ = "?";
                                  if (name in threads) {
                                      warps = int((threads[name] + 31) / 32);
@@ -90,7 +94,7 @@ awk '
                                         name, arch, regs, stack, stores, loads, smem, occ;
                                  if (stores + loads > 0) spilled = 1 }
     END                        { exit spilled }
-' "$work/gcl_kernels.ptx.orig" "$work/ptxas.log" >"$work/summary.txt" && spilled=0 || spilled=1
+' "$work/dynamic-shared.txt" "$work/gcl_kernels.ptx.orig" "$work/ptxas.log" >"$work/summary.txt" && spilled=0 || spilled=1
 echo "build-kernels: $("$NVCC" --version | tail -2 | head -1)"
 sort "$work/summary.txt"
 # a spill in a called function (the "Function properties" blocks) counts too

@@ -5,7 +5,8 @@
 
 For sm_80 and sm_90 it compiles kernels/*.cu as build-kernels.sh does (one translation unit, -std=c++17
 -fmad=false, nvcc 13 and its ptxas), then, per GEMM kernel:
-  - registers and static shared memory (ptxas -v), threads per block (the PTX's .maxntid, from __launch_bounds__)
+  - registers and shared memory (static from ptxas -v, plus the dynamic shared memory a source declares on a
+    "gcl-dynamic-shared-bytes BYTES KERNEL..." line), threads per block (the PTX's .maxntid, from __launch_bounds__)
     and the theoretical occupancy those give (build-kernels.sh's rule: 65,536 registers in 256-register units per
     warp, 164 KB (sm_80) / 228 KB (sm_90) of shared memory with 1 KB reserved per block, 64 warps, 32 blocks);
   - the SASS of its main loop (cuobjdump -sass): the backward branch whose body holds the most HMMA (tensor-core
@@ -14,7 +15,9 @@ For sm_80 and sm_90 it compiles kernels/*.cu as build-kernels.sh does (one trans
     (cvt.rna.tf32.f32 is FSETP.GEU |x|, +INF plus a predicated IADD in SASS: the FSETPs are counted), all
     instructions; then per mma (or per 16 FFMA, one 4x4 thread tile per k) the shared loads and the shared
     wavefronts: bytes one warp instruction moves / 128 (LDS.32 = 1, .64 = 2, .128 = 4; LDSM.x1/.x2/.x4 = 1/2/4;
-    STS likewise; LDGSTS writes .128 = 4, else 1), i.e. without bank conflicts and without broadcast merging.
+    STS likewise; LDGSTS writes .128 = 4, else 1; where a loop has 16-byte LDGSTS, only those: the 4-byte
+    fallback beside them runs for misaligned operands only), i.e. without bank conflicts and without broadcast
+    merging.
     Never-executed padding (@!PT) is skipped.
 
 cuobjdump: CUDA 13's when on the PATH. Otherwise pass an older one with --cuobjdump (CUDA 11.8's from Debian's
@@ -57,6 +60,17 @@ def occupancy(regs, smem, threads, arch):
     if smem > 0:
         blocks = min(blocks, SMEM_PER_SM[arch] // (smem + 1024))
     return blocks, 100 * blocks * warps // 64
+
+
+def dynamic_shared(kernels):
+    """Dynamic shared memory per kernel, from the sources' "gcl-dynamic-shared-bytes BYTES KERNEL..." lines."""
+    sizes = {}
+    for name in sorted(os.listdir(kernels)):
+        if name.endswith(".cu"):
+            for m in re.finditer(r"gcl-dynamic-shared-bytes (\d+)((?: \w+)+)", open(os.path.join(kernels, name)).read()):
+                for entry in m.group(2).split():
+                    sizes[entry] = int(m.group(1))
+    return sizes
 
 
 def compile_arch(kernels, arch, work):
@@ -153,8 +167,8 @@ def main_loop(code, key):
 
 def wavefronts(op):
     base = op.split(".")[0]
-    if base == "LDSM":
-        return 4 if ".X4" in op else 2 if ".X2" in op else 1
+    if base == "LDSM":  # LDSM.16.M88.4 (cuobjdump) = ldmatrix .x4
+        return 4 if (".X4" in op or ".M88.4" in op) else 2 if (".X2" in op or ".M88.2" in op) else 1
     if base in ("LDS", "STS"):
         return 4 if ".128" in op else 2 if ".64" in op else 1
     if base == "LDGSTS":
@@ -176,7 +190,12 @@ def loop_counts(body):
         if base == "FSETP" and "+INF" in instr:
             c["cvt"] += 1
         c["lds_wave"] += wavefronts(op) if base in ("LDS", "LDSM") else 0
-        c["sts_wave"] += wavefronts(op) if base in ("STS", "LDGSTS") else 0
+        c["sts_wave"] += wavefronts(op) if base == "STS" else 0
+        c["ldgsts_wave"] += wavefronts(op) if base == "LDGSTS" else 0
+        c["ldgsts_wave_128"] += wavefronts(op) if base == "LDGSTS" and ".128" in op else 0
+    # a loop with 16-byte cp.async also holds the 4-byte fallback for misaligned operands, which aligned buffers
+    # (every GPU allocation, strides a multiple of 4 floats) never run: count the 16-byte path's stores only
+    c["sts_wave"] += c["ldgsts_wave_128"] if c["ldgsts_wave_128"] else c["ldgsts_wave"]
     return c
 
 
@@ -198,11 +217,13 @@ def main():
         for arch in ARCHS:
             cubin, resources, threads = compile_arch(kernels, arch, work)
             sass = sass_functions(args.cuobjdump, cubin, arch, work)
+            dynamic = dynamic_shared(kernels)
             for family, entries in FAMILIES:
                 for entry in entries:
                     if entry not in resources:
                         continue
                     regs, smem = resources[entry]
+                    smem += dynamic.get(entry, 0)  # static (ptxas) + dynamic (the source's declaration)
                     blocks, occ = occupancy(regs, smem, threads.get(entry, 0), arch)
                     tensor = "tf32" in entry
                     body = main_loop(sass.get(entry, []), "HMMA" if tensor else "FFMA")

@@ -42,6 +42,10 @@ void* warp_slots();
 // The mma fragments of a warp: lane l's A, B and C, gathered before one lane-parallel product.
 struct MmaExchange { uint32_t a[32][4]; uint32_t b[32][2]; float c[32][4]; };
 MmaExchange* warp_mma();
+// The block's dynamic shared memory (extern __shared__ on the device): cuLaunchKernel's sharedMemBytes, 16-byte
+// aligned, ending exactly against a PROT_NONE guard page (an access past its end faults: illegal address), filled
+// with 0xff bytes (NaN) at each launch, not cleared between blocks. nullptr when the launch asked for none.
+void* dynamic_shared();
 // The index of this thread's lane in its warp (threads are numbered x fastest, then y, then z).
 int lane_id();
 
@@ -86,6 +90,14 @@ void cp_async_commit_group();
 // cp.async.wait_group n: every group of this thread except the newest n is complete (its copies land, oldest
 // first). Uncommitted copies stay pending. cp.async.wait_all is commit_group + wait_group 0.
 void cp_async_wait_group(int n);
+// ldmatrix.sync.aligned.m8n8.x{1,2,4}.shared.b16 (PTX ISA 6.5, sm_75; "Warp-level matrix load instruction:
+// ldmatrix"): the warp loads `matrices` (1, 2 or 4) 8×8 matrices of 16-bit elements, each row 16 contiguous bytes
+// anywhere in shared memory. Lanes 8i .. 8i + 7 supply the row addresses of matrix i (rows 0..7; the other lanes'
+// addresses are ignored: lanes 8..31 for .x1, 16..31 for .x2); lane l receives in its register i row l / 4 of
+// matrix i, elements 2·(l % 4) and 2·(l % 4) + 1 (the 32 bits at byte 4·(l % 4) of that row). A row address not
+// 16-byte aligned fails the launch ("misaligned address"). Every lane of the warp must take part (.sync.aligned):
+// the lanes meet, then each reads its registers through the addresses the others supplied.
+void ldmatrix_b16(uint32_t* d, int matrices, const void* row_address);
 }  // namespace gcl_emu
 
 inline void __syncthreads() { gcl_emu::syncthreads(); }

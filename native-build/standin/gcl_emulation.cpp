@@ -102,6 +102,37 @@ struct CpAsyncQueue {
 };
 CpAsyncQueue cp_async_queues[kMaxThreads];
 
+// Dynamic shared memory: one mapping, remade when a launch asks for another size, the data ending against its
+// guard page.
+struct DynamicShared {
+    void* region = nullptr;
+    size_t regionBytes = 0;
+    unsigned char* data = nullptr;
+    size_t bytes = 0;
+};
+DynamicShared dynamic_shared_memory;
+unsigned char* dynamic_shared_now = nullptr;  // the running launch's: nullptr when it asked for none
+
+void prepare_dynamic_shared(size_t bytes) {
+    DynamicShared& d = dynamic_shared_memory;
+    dynamic_shared_now = nullptr;
+    if (bytes == 0) return;
+    if (bytes != d.bytes) {
+        if (d.region != nullptr) munmap(d.region, d.regionBytes);
+        const size_t page = 4096, rounded = (bytes + 15) / 16 * 16;  // a 16-byte aligned start
+        const size_t dataPages = (rounded + page - 1) / page;
+        d.regionBytes = (dataPages + 1) * page;
+        d.region = mmap(nullptr, d.regionBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (d.region == MAP_FAILED) std::abort();
+        unsigned char* guard = static_cast<unsigned char*>(d.region) + dataPages * page;
+        mprotect(guard, page, PROT_NONE);
+        d.data = guard - rounded;
+        d.bytes = bytes;
+    }
+    std::memset(d.data, 0xff, bytes);  // undefined content: NaN in every float
+    dynamic_shared_now = d.data;
+}
+
 sigjmp_buf fault_jump[kMaxThreads];  // sigsetjmp returns 1 for a fault, 2 for a trap (trap_message)
 std::string trap_message;
 volatile sig_atomic_t in_kernel = 0;
@@ -188,7 +219,13 @@ void fiber_main() {
         char where[160];
         std::snprintf(where, sizeof where, "kernel %s, block (%u, %u, %u), thread (%u, %u, %u): ", L.kernel->name,
                       blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y, threadIdx.z);
-        fail(L, std::string(where) + (jumped == 1 ? describe_address(fault_address) : trap_message));
+        const uintptr_t guard = (uintptr_t)dynamic_shared_memory.data + (dynamic_shared_memory.bytes + 15) / 16 * 16;
+        const bool pastShared = dynamic_shared_now != nullptr && (uintptr_t)fault_address >= guard &&
+                                (uintptr_t)fault_address < guard + 4096;
+        const std::string what = jumped == 2 ? trap_message
+                                 : pastShared ? "illegal address: past the end of the launch's dynamic shared memory"
+                                              : describe_address(fault_address);
+        fail(L, std::string(where) + what);
     }
     fibers[running].state = State::Done;
     gcl_emu_switch(&fibers[running].sp, scheduler_sp);  // never resumed
@@ -298,6 +335,10 @@ void warp_sync() {
     in_kernel = 1;
 }
 
+void* dynamic_shared() {
+    return dynamic_shared_now;
+}
+
 void* warp_slots() {
     return warp_slot_memory[running / 32];
 }
@@ -345,6 +386,25 @@ void cp_async_wait_group(int n) {
     CpAsyncQueue& q = cp_async_queues[running];
     if (n < 0) trap("cp.async.wait_group with a negative count");
     if ((unsigned long long)n < q.committed) cp_async_land(running, q.committed - (unsigned long long)n);
+}
+
+void ldmatrix_b16(uint32_t* d, int matrices, const void* row_address) {
+    if (matrices != 1 && matrices != 2 && matrices != 4) trap("ldmatrix with a matrix count other than 1, 2 or 4");
+    const void** slots = static_cast<const void**>(warp_slots());  // 16-byte slots: one pointer per lane
+    const int lane = lane_id();
+    warp_sync();  // the slots are free: every lane is done with the previous exchange
+    slots[2 * lane] = row_address;
+    warp_sync();  // every lane has supplied its row address
+    for (int i = 0; i < matrices; i++) {
+        const unsigned char* row = static_cast<const unsigned char*>(slots[2 * (8 * i + lane / 4)]);
+        if ((uintptr_t)row % 16 != 0) {
+            char why[160];
+            std::snprintf(why, sizeof why, "ldmatrix: misaligned address (row %d of matrix %d at 0x%llx)", lane / 4,
+                          i, (unsigned long long)(uintptr_t)row);
+            trap(why);
+        }
+        std::memcpy(&d[i], row + 4 * (lane % 4), 4);
+    }
 }
 
 // The tf32 value of an operand register: the tensor core reads the sign, the exponent and the top 10 mantissa bits
@@ -449,6 +509,7 @@ std::string run_kernel(const KernelEntry& kernel, const LaunchShape& shape, void
     launch.threads = (int)(shape.block[0] * shape.block[1] * shape.block[2]);
     current = &launch;
     kernel_thread = pthread_self();
+    prepare_dynamic_shared(shape.dynamicSharedBytes);
     blockDim = {shape.block[0], shape.block[1], shape.block[2]};
     gridDim = {shape.grid[0], shape.grid[1], shape.grid[2]};
     for (unsigned int bz = 0; bz < shape.grid[2] && !launch.failed; bz++) {

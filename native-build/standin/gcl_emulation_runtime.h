@@ -42,6 +42,7 @@ extern const int kKernelCount;
 struct LaunchShape {
     unsigned int grid[3];
     unsigned int block[3];
+    unsigned int dynamicSharedBytes;  // cuLaunchKernel's sharedMemBytes
 };
 
 // Runs every block of the grid (one after another, the block's threads concurrently). Returns an empty string,

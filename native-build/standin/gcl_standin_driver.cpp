@@ -12,6 +12,8 @@
 //     CUDA_ERROR_INVALID_HANDLE); work on a stream completes before the call returns, which is one valid order of
 //     the device's (a stream runs its work in order; nothing orders two streams but events and synchronisation)
 //   - page-locked host memory (cuMemAllocHost) is ordinary host memory, checked for life like the rest
+//   - dynamic shared memory up to 48 KB, or up to what cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES) allowed
+//     that function (at most sm_80's opt-in 163 KB); more fails the launch with CUDA_ERROR_INVALID_VALUE
 #include "gcl_emulation_runtime.h"
 
 #include <cstdint>
@@ -47,13 +49,18 @@ enum : int {
 constexpr int kComputeMajor = 8, kComputeMinor = 0;
 constexpr unsigned int kMaxThreadsPerBlock = 1024, kMaxBlockX = 1024, kMaxBlockY = 1024, kMaxBlockZ = 64;
 constexpr unsigned int kMaxGridX = 2147483647u, kMaxGridY = 65535, kMaxGridZ = 65535;
-constexpr unsigned int kMaxSharedPerBlock = 48 * 1024;  // without the opt-in attribute, which is not emulated
+constexpr unsigned int kMaxSharedPerBlock = 48 * 1024;        // without the opt-in attribute
+constexpr unsigned int kMaxSharedPerBlockOptin = 163 * 1024;  // sm_80: 164 KB per SM, 1 KB reserved per block
+constexpr int kFuncAttributeMaxDynamicSharedBytes = 8;        // CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES
 constexpr int kDriverVersion = 13000;                   // CUDA 13.0, like the lent H200: the fatbin is loaded
 constexpr const char* kDeviceName = "CPU emulation (gcl stand-in libcuda.so.1, not a GPU)";
 
 struct Context { int device; };
 struct Module { bool has[256]; };
-struct Function { const gcl_emu::KernelEntry* kernel; };
+struct Function {
+    const gcl_emu::KernelEntry* kernel;
+    unsigned int maxDynamicShared = kMaxSharedPerBlock;  // cuFuncSetAttribute raises it up to the opt-in limit
+};
 
 struct Allocation {
     size_t bytes;       // what was asked for
@@ -204,6 +211,7 @@ int cuDeviceGetAttribute(int* value, int attribute, int device) {
         case 7: *value = (int)kMaxGridZ; return CUDA_SUCCESS;
         case 8: *value = (int)kMaxSharedPerBlock; return CUDA_SUCCESS;
         case 10: *value = 32; return CUDA_SUCCESS;  // warp size
+        case 97: *value = (int)kMaxSharedPerBlockOptin; return CUDA_SUCCESS;  // ..._PER_BLOCK_OPTIN
         case 75: *value = kComputeMajor; return CUDA_SUCCESS;
         case 76: *value = kComputeMinor; return CUDA_SUCCESS;
         default: return CUDA_ERROR_NOT_SUPPORTED;
@@ -258,6 +266,17 @@ int cuModuleGetFunction(Function** function, Module* module, const char* name) {
         }
     }
     return CUDA_ERROR_NOT_FOUND;
+}
+
+// Only the dynamic shared memory limit is emulated: a kernel may then be launched with up to `value` bytes of
+// dynamic shared memory (the device's opt-in limit at most; static shared memory is checked by ptxas, not here).
+int cuFuncSetAttribute(Function* function, int attribute, int value) {
+    if (int e = need_context()) return e;
+    if (function == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (attribute != kFuncAttributeMaxDynamicSharedBytes) return CUDA_ERROR_NOT_SUPPORTED;
+    if (value < 0 || (unsigned int)value > kMaxSharedPerBlockOptin) return CUDA_ERROR_INVALID_VALUE;
+    function->maxDynamicShared = (unsigned int)value;
+    return CUDA_SUCCESS;
 }
 
 int cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
@@ -332,7 +351,7 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
         return CUDA_ERROR_INVALID_VALUE;
     }
     if (gridX > kMaxGridX || gridY > kMaxGridY || gridZ > kMaxGridZ || blockX > kMaxBlockX ||
-        blockY > kMaxBlockY || blockZ > kMaxBlockZ || sharedBytes > kMaxSharedPerBlock) {
+        blockY > kMaxBlockY || blockZ > kMaxBlockZ || sharedBytes > function->maxDynamicShared) {
         return CUDA_ERROR_INVALID_VALUE;
     }
     const unsigned long long threads = (unsigned long long)blockX * blockY * blockZ;
@@ -342,7 +361,7 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
     for (int p = 0; p < k.params; p++) {
         if (params[p] == nullptr) return CUDA_ERROR_INVALID_VALUE;
     }
-    gcl_emu::LaunchShape shape = {{gridX, gridY, gridZ}, {blockX, blockY, blockZ}};
+    gcl_emu::LaunchShape shape = {{gridX, gridY, gridZ}, {blockX, blockY, blockZ}, sharedBytes};
     std::string error;
     {
         std::lock_guard<std::mutex> lock(launch_lock);

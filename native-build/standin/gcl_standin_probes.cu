@@ -34,3 +34,39 @@ gcl_standin_cp_async_probe(const float* __restrict__ src, float* __restrict__ ou
     const int u = (t + 1) % PROBE_THREADS;
     for (int e = 0; e < 8; e++) out[8 * t + e] = stage[e / 4][4 * u + e % 4];
 }
+
+#define LDMATRIX_MISALIGNED 0  // .x4 with lane 9 (row 1 of matrix 1) supplying a row 4 bytes off: the launch fails
+#define LDMATRIX_SENTINEL 0xdeadbeefu
+
+// One warp loads `mode` (1, 2 or 4) 8×8 b16 matrices out of a shared table of 64 rows of 16 bytes, row r holding
+// the words src[4r .. 4r + 3]; lane j supplies the address of row (7·j + 3) % 64 (a permutation, so every lane's
+// address matters) when j < 8·mode, else a misaligned address (ignored by the instruction). Lane l writes its
+// registers to out[4l .. 4l + 3] (LDMATRIX_SENTINEL beyond the matrices loaded). mode LDMATRIX_MISALIGNED: .x4,
+// lane 9's address 4 bytes off. src: 256 words. Grid (1, 1, 1), 32 threads.
+extern "C" __global__ void __launch_bounds__(32)
+gcl_standin_ldmatrix_probe(const unsigned* __restrict__ src, unsigned* __restrict__ out, int mode) {
+    alignas(16) __shared__ float table[64 * 4];
+    const int lane = threadIdx.x;
+    for (int r = 2 * lane; r < 2 * lane + 2; r++) {
+        for (int c = 0; c < 4; c++) std::memcpy(&table[4 * r + c], &src[4 * r + c], 4);
+    }
+    __syncthreads();
+    const int matrices = mode == LDMATRIX_MISALIGNED ? 4 : mode;
+    const float* row = &table[4 * ((7 * lane + 3) % 64)];
+    if (lane >= 8 * matrices) row = &table[1];  // not a row address: must be ignored
+    if (mode == LDMATRIX_MISALIGNED && lane == 9) row += 1;
+    uint32_t d[4] = {LDMATRIX_SENTINEL, LDMATRIX_SENTINEL, LDMATRIX_SENTINEL, LDMATRIX_SENTINEL};
+    if (matrices == 1) {
+        uint32_t r1[1];
+        gcl_ldmatrix<1>(r1, row);
+        d[0] = r1[0];
+    } else if (matrices == 2) {
+        uint32_t r2[2];
+        gcl_ldmatrix<2>(r2, row);
+        d[0] = r2[0];
+        d[1] = r2[1];
+    } else {
+        gcl_ldmatrix<4>(d, row);
+    }
+    for (int i = 0; i < 4; i++) out[4 * lane + i] = d[i];
+}

@@ -623,7 +623,8 @@ public final class CudaBackend implements Backend {
         Pointer[] params = new Pointer[args.length];
         for (int k = 0; k < args.length; k++) params[k] = parameter(args[k]);
         run(kernel, () -> {
-            cuLaunchKernel(runtime.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1, 0, stream,
+            cuLaunchKernel(runtime.function(kernel), gridX, gridY, gridZ, blockX, blockY, 1,
+                    runtime.dynamicSharedBytes(kernel), stream,
                     Pointer.to(params), null);
             if (SYNC_EACH_LAUNCH) cuStreamSynchronize(stream);
         });

@@ -14,17 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 /**
  * What every {@link CudaBackend} of this process shares, set up once by {@link CudaProbe}: device 0, its primary
  * context (retained for the life of the process; it is the context cuBLAS would share), the kernel module loaded
- * from the bundled image, every kernel's CUfunction resolved once, and the feature rows kept on the device, one
- * copy per data set whatever the number of backends training on it.
+ * from the bundled image, every kernel's CUfunction resolved once (with its dynamic shared memory limit raised
+ * where it needs more than 48 KB), and the feature rows kept on the device, one copy per data set whatever the
+ * number of backends training on it.
  */
 final class CudaRuntime {
     /** Every entry point of kernels/*.cu, by the names the Backend docs give. */
@@ -39,6 +42,18 @@ final class CudaRuntime {
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",
             "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
             "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");
+
+    /**
+     * Dynamic shared memory per launch of the kernels that use it (the rest use static shared memory only): the
+     * 3 stages × 2 operands × 128 × 32 floats of kernels/dense_tf32_big.cu (TB_SHARED_BYTES there), above the
+     * 48 KB a block may have unless the kernel's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES is raised first.
+     */
+    static final int TF32_BIG_SHARED_BYTES = 3 * 2 * 128 * 32 * Float.BYTES;
+    static final Map<String, Integer> DYNAMIC_SHARED_BYTES = Map.of(
+            "dense_forward_tf32_big", TF32_BIG_SHARED_BYTES,
+            "dense_backward_input_tf32_big", TF32_BIG_SHARED_BYTES,
+            "dense_backward_weight_tf32_big", TF32_BIG_SHARED_BYTES,
+            "dense_backward_weight_tf32_split128", TF32_BIG_SHARED_BYTES);
 
     final CUdevice device;
     final CUcontext context;
@@ -71,6 +86,10 @@ final class CudaRuntime {
         for (String name : KERNELS) {
             CUfunction fn = new CUfunction();
             cuModuleGetFunction(fn, module, name);
+            Integer shared = DYNAMIC_SHARED_BYTES.get(name);
+            if (shared != null) {  // once per kernel: the launch may then ask for that much
+                cuFuncSetAttribute(fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shared);
+            }
             f.put(name, fn);
         }
         this.functions = Collections.unmodifiableMap(f);
@@ -80,6 +99,11 @@ final class CudaRuntime {
     /** Makes the shared context current on the calling thread (contexts are current per thread). */
     void makeCurrent() {
         cuCtxSetCurrent(context);
+    }
+
+    /** The dynamic shared memory a launch of this kernel needs (0 for most). */
+    int dynamicSharedBytes(String name) {
+        return DYNAMIC_SHARED_BYTES.getOrDefault(name, 0);
     }
 
     CUfunction function(String name) {

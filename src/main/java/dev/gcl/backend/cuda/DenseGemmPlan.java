@@ -30,7 +30,7 @@ import dev.gcl.backend.Precision;
  *       ({@code kernels/dense_tf32.cu}): dW over many rows when its output tiles (128×128 when m and n are both
  *       ≥ 128, else 64×64: D's 512→32→1 layers) are fewer than {@value #TARGET_BLOCKS}; the FP32 split count rule,
  *       k ranges a multiple of 16 rows, then {@code gemm_split_reduce}.</li>
- *   <li>{@link Kernel#TF32_TILE128} ({@code kernels/dense_tf32_big.cu}: 128×128 tiles, 8 warps, a 3-stage
+ *   <li>{@link Kernel#TF32_TILE128} ({@code kernels/dense_tf32_big.cu}: 128×128 tiles, 4 warps, a 3-stage
  *       {@code cp.async} pipeline): m and n ≥ 128 with at least {@value #MIN_BIG_TILES} tiles (TF32 has no
  *       128×64 kernel).</li>
  *   <li>{@link Kernel#TF32_TILE64} ({@code kernels/dense_tf32.cu}: 64×64 tiles, 4 warps): everything else.</li>
@@ -73,10 +73,10 @@ record DenseGemmPlan(Kernel kernel, int splits, int kChunk) {
         TF32_TILE64(64, 128, "_tf32", Precision.TF32),
         /** dense_tf32.cu: thin dW split over k, 64×64 tiles, then gemm_split_reduce. */
         TF32_SPLIT64(64, 128, "_tf32_split64", Precision.TF32),
-        /** dense_tf32_big.cu: 128×128 tiles, 8 warps of 64×32, 16-deep k slices in a 3-stage cp.async pipeline. */
-        TF32_TILE128(128, 256, "_tf32_big", Precision.TF32),
+        /** dense_tf32_big.cu: 128×128 tiles, 4 warps of 64×64, 32-deep k slices in a 3-stage cp.async pipeline. */
+        TF32_TILE128(128, 128, "_tf32_big", Precision.TF32),
         /** dense_tf32_big.cu: dW split over k, 128×128 tiles, then gemm_split_reduce. */
-        TF32_SPLIT128(128, 256, "_tf32_split128", Precision.TF32);
+        TF32_SPLIT128(128, 128, "_tf32_split128", Precision.TF32);
 
         /** Rows (m) and columns (n) of C per block (the BM, BN of the kernels' tile templates). */
         final int tileM, tileN;

@@ -4,12 +4,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,6 +73,36 @@ class KernelResourcesTest {
         String fp32 = ptx.substring(ptx.indexOf(".entry dense_forward("));
         fp32 = fp32.substring(0, fp32.indexOf("\n}\n"));
         assertFalse(fp32.contains("mma.sync"), "the FP32 kernel stays FP32");
+    }
+
+    @Test
+    void bigTf32KernelsLoadFragmentsWithLdmatrixFromDynamicSharedMemory() {
+        String ptx = new String(KernelImage.resource(KernelImage.PTX), StandardCharsets.US_ASCII);
+        String forward = ptx.substring(ptx.indexOf(".entry dense_forward_tf32_big("));
+        forward = forward.substring(0, forward.indexOf("\n}\n"));
+        assertTrue(forward.contains("ldmatrix.sync.aligned.m8n8.x4.shared.b16"), "ldmatrix fragment loads");
+        assertTrue(forward.contains("gcl_dynamic_shared_memory"), "stages in dynamic shared memory");
+        assertFalse(Pattern.compile("\\.shared [^\\n]*gemm_tile_tf32_big").matcher(ptx).find(),
+                "no static shared arrays in the big TF32 tile (they would count against the dynamic limit)");
+    }
+
+    /** The sources' "gcl-dynamic-shared-bytes BYTES KERNEL..." lines (read by the build scripts) and the host agree. */
+    @Test
+    void theHostGivesEachKernelTheDynamicSharedMemoryItsSourceDeclares() throws IOException {
+        Path kernels = Path.of("kernels");
+        Assumptions.assumeTrue(Files.isDirectory(kernels), "no kernels/ sources here (a device bundle)");
+        Map<String, Integer> declared = new TreeMap<>();
+        Pattern marker = Pattern.compile("gcl-dynamic-shared-bytes (\\d+)((?: \\w+)+)");
+        try (DirectoryStream<Path> sources = Files.newDirectoryStream(kernels, "*.cu")) {
+            for (Path source : sources) {
+                Matcher m = marker.matcher(Files.readString(source));
+                while (m.find()) {
+                    for (String kernel : m.group(2).trim().split(" ")) declared.put(kernel, Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        assertFalse(declared.isEmpty(), "dense_tf32_big.cu declares its dynamic shared memory");
+        assertEquals(declared, new TreeMap<>(CudaRuntime.DYNAMIC_SHARED_BYTES));
     }
 
     @Test

@@ -180,14 +180,19 @@ class StandInDriverTest {
             PAST_THE_END = 5;
     private static final int POISON = 0xffffffff;  // what an issued, not yet landed copy leaves in shared memory
 
-    /** The stand-in's own probe kernel, resolved through a PTX text image that names its entry. */
+    /** The stand-in's cp.async probe kernel. */
     private static CUfunction probe() {
+        return standInProbe("gcl_standin_cp_async_probe");
+    }
+
+    /** One of the stand-in's own probe kernels, resolved through a PTX text image that names its entry. */
+    private static CUfunction standInProbe(String entry) {
         String ptx = ".version 7.0\n.target sm_80\n.address_size 64\n"
-                + ".visible .entry gcl_standin_cp_async_probe(\n)\n{\n}\n\0";
+                + ".visible .entry " + entry + "(\n)\n{\n}\n\0";
         CUmodule module = new CUmodule();
         cuModuleLoadData(module, ptx.getBytes(StandardCharsets.US_ASCII));
         CUfunction f = new CUfunction();
-        cuModuleGetFunction(f, module, "gcl_standin_cp_async_probe");
+        cuModuleGetFunction(f, module, entry);
         return f;
     }
 
@@ -253,6 +258,94 @@ class StandInDriverTest {
         assertCudaError("CUDA_ERROR_MISALIGNED_ADDRESS", () -> probe(MISALIGNED));
         assertCudaError("CUDA_ERROR_ILLEGAL_ADDRESS", () -> probe(PAST_THE_END));
         probe(CORRECT);  // the driver still works
+    }
+
+    // gcl_standin_ldmatrix_probe (native-build/standin/gcl_standin_probes.cu): mode = matrices loaded, or 0
+    private static final int LDMATRIX_MISALIGNED = 0, LDMATRIX_SENTINEL = 0xdeadbeef;
+
+    /** The ldmatrix probe over a table of 64 rows of 4 words, word (r, c) = 1000·r + c: out[4l + i] = lane l's d[i]. */
+    private static int[] ldmatrixProbe(int mode) {
+        int[] src = new int[256];
+        for (int k = 0; k < src.length; k++) src[k] = 1000 * (k / 4) + k % 4;
+        CUdeviceptr s = alloc(256L * Integer.BYTES), out = alloc(128L * Integer.BYTES);
+        try {
+            cuMemcpyHtoD(s, Pointer.to(src), 256L * Integer.BYTES);
+            Pointer params = Pointer.to(Pointer.to(s), Pointer.to(out), Pointer.to(new int[] {mode}));
+            cuLaunchKernel(standInProbe("gcl_standin_ldmatrix_probe"), 1, 1, 1, 32, 1, 1, 0, null, params, null);
+            int[] seen = new int[128];
+            cuMemcpyDtoH(Pointer.to(seen), out, 128L * Integer.BYTES);
+            return seen;
+        } finally {
+            cuMemFree(s);
+            cuMemFree(out);
+        }
+    }
+
+    /**
+     * The PTX ISA's ldmatrix fragment layout ("Warp-level matrix load instruction: ldmatrix", .m8n8 .b16): lanes
+     * 8i .. 8i + 7 supply the row addresses of matrix i, and lane l receives of matrix i row l / 4, elements
+     * 2·(l % 4) and 2·(l % 4) + 1, i.e. the 32-bit word l % 4 of that 16-byte row. The probe's lane j points at
+     * table row (7j + 3) % 64; lanes past the loaded matrices supply misaligned addresses that must be ignored.
+     */
+    @Test
+    void ldmatrixDeliversThePtxFragmentLayout() {
+        for (int matrices : new int[] {1, 2, 4}) {
+            int[] seen = ldmatrixProbe(matrices);
+            for (int lane = 0; lane < 32; lane++) {
+                for (int i = 0; i < 4; i++) {
+                    int supplier = 8 * i + lane / 4;
+                    int expected = i < matrices ? 1000 * ((7 * supplier + 3) % 64) + lane % 4 : LDMATRIX_SENTINEL;
+                    assertEquals(expected, seen[4 * lane + i], ".x" + matrices + ", lane " + lane + ", register " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void ldmatrixFromAMisalignedRowFails() {
+        assertCudaError("CUDA_ERROR_MISALIGNED_ADDRESS", () -> ldmatrixProbe(LDMATRIX_MISALIGNED));
+        ldmatrixProbe(4);  // the driver still works
+    }
+
+    /** dense_forward_tf32_big on a 1 × 100 · (100 × 1)ᵀ product (4 k slices: every stage is used). */
+    private static void tf32BigForward(CUfunction kernel, int sharedBytes) {
+        CUdeviceptr in = alloc(100 * 4), w = alloc(100 * 4), b = alloc(4), out = alloc(4);
+        try {
+            Pointer params = Pointer.to(Pointer.to(in), Pointer.to(w), Pointer.to(b), Pointer.to(out),
+                    Pointer.to(new int[] {1}), Pointer.to(new int[] {100}), Pointer.to(new int[] {1}),
+                    Pointer.to(new int[] {0}));
+            cuLaunchKernel(kernel, 1, 1, 1, 128, 1, 1, sharedBytes, null, params, null);
+        } finally {
+            for (CUdeviceptr p : new CUdeviceptr[] {in, w, b, out}) cuMemFree(p);
+        }
+    }
+
+    /**
+     * Dynamic shared memory above 48 KB needs the function's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES raised
+     * first (at most the device's opt-in limit, sm_80's 163 KB); a kernel given less than it uses faults past the
+     * end, as on the device (where compute-sanitizer's memcheck reports it).
+     */
+    @Test
+    void dynamicSharedMemoryAbove48KbNeedsTheAttribute() {
+        int shared = CudaRuntime.TF32_BIG_SHARED_BYTES;
+        assertTrue(shared > 48 * 1024, "the big TF32 tile's stages need more than 48 KB");
+        CUmodule module = new CUmodule();
+        cuModuleLoadData(module, KernelImage.forDriver(13000).orElseThrow().moduleData());
+        CUfunction fresh = new CUfunction();
+        cuModuleGetFunction(fresh, module, "dense_forward_tf32_big");
+        assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> tf32BigForward(fresh, shared));
+        int[] optin = new int[1];
+        jcuda.driver.JCudaDriver.cuDeviceGetAttribute(optin,
+                jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, runtime.device);
+        assertEquals(163 * 1024, optin[0], "sm_80's opt-in limit per block");
+        int attribute = jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
+        assertCudaError("CUDA_ERROR_INVALID_VALUE",
+                () -> jcuda.driver.JCudaDriver.cuFuncSetAttribute(fresh, attribute, optin[0] + 1));
+        jcuda.driver.JCudaDriver.cuFuncSetAttribute(fresh, attribute, shared);
+        tf32BigForward(fresh, shared);
+        assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> tf32BigForward(fresh, shared + 16));
+        assertCudaError("CUDA_ERROR_ILLEGAL_ADDRESS", () -> tf32BigForward(fresh, shared / 2));
+        tf32BigForward(runtime.function("dense_forward_tf32_big"), runtime.dynamicSharedBytes("dense_forward_tf32_big"));
     }
 
     @Test
