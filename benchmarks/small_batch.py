@@ -59,6 +59,26 @@ def network(dims, sigmoid):
     return torch.nn.Sequential(*layers)
 
 
+def cooperative_step(g, d, opt_g, opt_d, bce, xb):
+    """One gcl-b iteration on batch xb, docs/algorithm.md steps 1-6 (negative learning towards ones)."""
+    recon = g(xb)
+    err = ((recon.detach() - xb) ** 2).mean(dim=1)
+    l_g = (err > err.mean() + K_G * err.std()).float()
+    p = d(xb).squeeze(1)
+    loss_d = bce(p, l_g)
+    opt_d.zero_grad()
+    loss_d.backward()
+    opt_d.step()
+    with torch.no_grad():
+        p2 = d(xb).squeeze(1)
+        l_d = p2 > p2.mean() + K_D * p2.std()
+        target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
+    loss_g = ((recon - target) ** 2).mean()
+    opt_g.zero_grad()
+    loss_g.backward()
+    opt_g.step()
+
+
 def torch_run(x, batch, epochs, threads, seed=0):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -77,23 +97,7 @@ def torch_run(x, batch, epochs, threads, seed=0):
             idx = perm[start:start + batch]
             if idx.numel() < 2:
                 break
-            xb = x[idx]
-            recon = g(xb)
-            err = ((recon.detach() - xb) ** 2).mean(dim=1)
-            l_g = (err > err.mean() + K_G * err.std()).float()
-            p = d(xb).squeeze(1)
-            loss_d = bce(p, l_g)
-            opt_d.zero_grad()
-            loss_d.backward()
-            opt_d.step()
-            with torch.no_grad():
-                p2 = d(xb).squeeze(1)
-                l_d = p2 > p2.mean() + K_D * p2.std()
-                target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
-            loss_g = ((recon - target) ** 2).mean()
-            opt_g.zero_grad()
-            loss_g.backward()
-            opt_g.step()
+            cooperative_step(g, d, opt_g, opt_d, bce, x[idx])
     return time.perf_counter() - t0, time.process_time() - c0
 
 

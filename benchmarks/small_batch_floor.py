@@ -2,7 +2,7 @@
 """What one B 64 gcl-b iteration costs in PyTorch, part by part: its products alone, its two RMSprop steps alone,
 and the whole iteration (same loop as small_batch.py), 1 thread, median of many repeats with warm caches.
 
-The products are those of docs/algorithm.md's iteration with the paper's networks (G [768, 1024, 512, 256, 512,
+The iteration is small_batch.py's (imported from it). The products are those of docs/algorithm.md's iteration with the paper's networks (G [768, 1024, 512, 256, 512,
 1024, 768], D [768, 512, 32, 1]): G forward (6), D forward twice (3 + 3), D backward (3 dW + 2 dIn), G backward
 (6 dW + 5 dIn); the same list our IterationProfile (dev.gcl.bench, test sources) times op by op.
 
@@ -14,6 +14,8 @@ import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
+
+from small_batch import cooperative_step, network  # noqa: E402  (same folder; the same loop as there)
 
 torch.set_num_threads(1)
 B = 64
@@ -46,16 +48,6 @@ def products(nets):
                 torch.mm(dy, w)             # dIn
 
 
-def network(dims, sigmoid):
-    mods = []
-    for a, b in zip(dims, dims[1:]):
-        mods += [torch.nn.Linear(a, b), torch.nn.ReLU()]
-    mods.pop()
-    if sigmoid:
-        mods.append(torch.nn.Sigmoid())
-    return torch.nn.Sequential(*mods)
-
-
 def main():
     torch.manual_seed(0)
     g, d = network(G, False), network(D, True)
@@ -71,23 +63,7 @@ def main():
     bce = torch.nn.BCELoss()
 
     def iteration():
-        xb = x[torch.randperm(615)[:B]]
-        recon = g(xb)
-        err = ((recon.detach() - xb) ** 2).mean(dim=1)
-        l_g = (err > err.mean() + err.std()).float()
-        p = d(xb).squeeze(1)
-        loss_d = bce(p, l_g)
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        with torch.no_grad():
-            p2 = d(xb).squeeze(1)
-            l_d = p2 > p2.mean() + p2.std()
-            target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
-        loss_g = ((recon - target) ** 2).mean()
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
+        cooperative_step(g, d, opt_g, opt_d, bce, x[torch.randperm(615)[:B]])
 
     whole = median_ms(iteration)
     print(f"torch {torch.__version__}, 1 thread, B {B}: products alone {prod:.2f} ms, RMSprop steps (G + D) alone "
