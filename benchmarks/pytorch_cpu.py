@@ -26,9 +26,9 @@ import time
 import numpy as np
 import torch
 
+from gcl_torch import ALPHA, EPS, LR, MOMENTUM, cooperative_step  # this folder: small_batch.py's iteration
+
 DIM, BATCH, BATCHES = 2048, 8192, 4
-K_G = K_D = 1.0  # thresholds mean + k·std: the timing does not depend on k
-LR, ALPHA, EPS, MOMENTUM = 2e-5, 0.99, 1e-8, 0.6
 
 
 def network(weights, prefix, dims, sigmoid):
@@ -57,22 +57,7 @@ def torch_round(x, weights, threads):
     for b in range(BATCHES):
         t0 = time.perf_counter()
         xb = x[b * BATCH:(b + 1) * BATCH]
-        recon = g(xb)
-        err = ((recon.detach() - xb) ** 2).mean(dim=1)
-        l_g = (err > err.mean() + K_G * err.std()).float()
-        p = d(xb).squeeze(1)
-        loss_d = bce(p, l_g)
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        with torch.no_grad():
-            p2 = d(xb).squeeze(1)
-            l_d = p2 > p2.mean() + K_D * p2.std()
-            target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
-        loss_g = ((recon - target) ** 2).mean()
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
+        cooperative_step(g, d, opt_g, opt_d, bce, xb)
         times.append(time.perf_counter() - t0)
     it = statistics.median(times[1:])  # the first iteration is the warm-up, as on our side
     out = {"train_iteration_s": it, "train_segments_per_s": BATCH / it}

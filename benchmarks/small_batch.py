@@ -36,8 +36,7 @@ if "--threads" in sys.argv[:-1] and "OPENBLAS_NUM_THREADS" not in os.environ:
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-LR, ALPHA, EPS, MOMENTUM = 2e-5, 0.99, 1e-8, 0.6
-K_G = K_D = 1.0
+from gcl_torch import ALPHA, EPS, LR, MOMENTUM, cooperative_step, network  # noqa: E402  (this folder)
 
 
 def make_data(path, rows, dim, seed=0):
@@ -47,36 +46,6 @@ def make_data(path, rows, dim, seed=0):
     x[y == 1] += 0.5 * r.normal(0, 1, (1, dim)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     np.savez(path, X=x, y=y)
-
-
-def network(dims, sigmoid):
-    layers = []
-    for a, b in zip(dims, dims[1:]):
-        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
-    layers.pop()
-    if sigmoid:
-        layers.append(torch.nn.Sigmoid())
-    return torch.nn.Sequential(*layers)
-
-
-def cooperative_step(g, d, opt_g, opt_d, bce, xb):
-    """One gcl-b iteration on batch xb, docs/algorithm.md steps 1-6 (negative learning towards ones)."""
-    recon = g(xb)
-    err = ((recon.detach() - xb) ** 2).mean(dim=1)
-    l_g = (err > err.mean() + K_G * err.std()).float()
-    p = d(xb).squeeze(1)
-    loss_d = bce(p, l_g)
-    opt_d.zero_grad()
-    loss_d.backward()
-    opt_d.step()
-    with torch.no_grad():
-        p2 = d(xb).squeeze(1)
-        l_d = p2 > p2.mean() + K_D * p2.std()
-        target = torch.where(l_d[:, None], torch.ones_like(xb), xb)
-    loss_g = ((recon - target) ** 2).mean()
-    opt_g.zero_grad()
-    loss_g.backward()
-    opt_g.step()
 
 
 def torch_run(x, batch, epochs, threads, seed=0):

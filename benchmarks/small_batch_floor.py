@@ -2,7 +2,7 @@
 """What one B 64 gcl-b iteration costs in PyTorch, part by part: its products alone, its two RMSprop steps alone,
 and the whole iteration (same loop as small_batch.py), 1 thread, median of many repeats with warm caches.
 
-The iteration is small_batch.py's (imported from it). The products are those of docs/algorithm.md's iteration with the paper's networks (G [768, 1024, 512, 256, 512,
+The iteration is small_batch.py's (gcl_torch.py). The products are those of docs/algorithm.md's iteration with the paper's networks (G [768, 1024, 512, 256, 512,
 1024, 768], D [768, 512, 32, 1]): G forward (6), D forward twice (3 + 3), D backward (3 dW + 2 dIn), G backward
 (6 dW + 5 dIn); the same list our IterationProfile (dev.gcl.bench, test sources) times op by op.
 
@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
-from small_batch import cooperative_step, network  # noqa: E402  (same folder; the same loop as there)
+from gcl_torch import cooperative_step, network  # noqa: E402  (this folder: the loop of small_batch.py)
 
 torch.set_num_threads(1)
 B = 64
