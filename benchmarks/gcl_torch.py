@@ -1,5 +1,5 @@
 """The gcl-b iteration in PyTorch, written from docs/algorithm.md, shared by the side-by-side scripts here
-(small_batch.py, small_batch_floor.py, pytorch_cpu.py): the paper's optimiser settings, eager torch.nn.Sequential
+(small_batch.py, small_batch_floor.py, pytorch_cpu.py, ucf_epoch_pytorch.py): the paper's optimiser settings, eager torch.nn.Sequential
 networks, thresholds mean + k·std (k 1.0 for G and D: the timing does not depend on k), negative learning towards
 ones."""
 import torch
@@ -17,6 +17,15 @@ def network(dims, sigmoid):
     if sigmoid:
         layers.append(torch.nn.Sigmoid())
     return torch.nn.Sequential(*layers)
+
+
+def models(dim):
+    """The paper's networks for features of this dimension and their RMSprop optimisers: g, d, opt_g, opt_d."""
+    g = network([dim, 1024, 512, 256, 512, 1024, dim], False)
+    d = network([dim, 512, 32, 1], True)
+    opt_g = torch.optim.RMSprop(g.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    opt_d = torch.optim.RMSprop(d.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    return g, d, opt_g, opt_d
 
 
 def cooperative_step(g, d, opt_g, opt_d, bce, xb):

@@ -36,7 +36,7 @@ if "--threads" in sys.argv[:-1] and "OPENBLAS_NUM_THREADS" not in os.environ:
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from gcl_torch import ALPHA, EPS, LR, MOMENTUM, cooperative_step, network  # noqa: E402  (this folder)
+from gcl_torch import cooperative_step, models  # noqa: E402  (this folder)
 
 
 def make_data(path, rows, dim, seed=0):
@@ -52,10 +52,7 @@ def torch_run(x, batch, epochs, threads, seed=0):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     dim = x.shape[1]
-    g = network([dim, 1024, 512, 256, 512, 1024, dim], False)
-    d = network([dim, 512, 32, 1], True)
-    opt_g = torch.optim.RMSprop(g.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
-    opt_d = torch.optim.RMSprop(d.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    g, d, opt_g, opt_d = models(dim)
     bce = torch.nn.BCELoss()
     n = x.shape[0]
     c0 = time.process_time()

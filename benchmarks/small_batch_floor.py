@@ -2,9 +2,9 @@
 """What one B 64 gcl-b iteration costs in PyTorch, part by part: its products alone, its two RMSprop steps alone,
 and the whole iteration (same loop as small_batch.py), 1 thread, median of many repeats with warm caches.
 
-The iteration is small_batch.py's (gcl_torch.py). The products are those of docs/algorithm.md's iteration with the paper's networks (G [768, 1024, 512, 256, 512,
-1024, 768], D [768, 512, 32, 1]): G forward (6), D forward twice (3 + 3), D backward (3 dW + 2 dIn), G backward
-(6 dW + 5 dIn); the same list our IterationProfile (dev.gcl.bench, test sources) times op by op.
+The iteration is small_batch.py's (gcl_torch.py). The products are those of docs/algorithm.md's iteration with
+the paper's networks (G [768, 1024, 512, 256, 512, 1024, 768], D [768, 512, 32, 1]): G forward (6), D forward
+twice (3 + 3), D backward (3 dW + 2 dIn), G backward (6 dW + 5 dIn); the same list our IterationProfile (dev.gcl.bench, test sources) times op by op.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 benchmarks/small_batch_floor.py
 """
@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 
-from gcl_torch import cooperative_step, network  # noqa: E402  (this folder: the loop of small_batch.py)
+from gcl_torch import cooperative_step, models  # noqa: E402  (this folder: the loop of small_batch.py)
 
 torch.set_num_threads(1)
 B = 64
@@ -50,11 +50,9 @@ def products(nets):
 
 def main():
     torch.manual_seed(0)
-    g, d = network(G, False), network(D, True)
+    g, d, opt_g, opt_d = models(G[0])
     for p in list(g.parameters()) + list(d.parameters()):
         p.grad = torch.randn_like(p) * 1e-3
-    opt_g = torch.optim.RMSprop(g.parameters(), lr=2e-5, alpha=0.99, eps=1e-8, momentum=0.6)
-    opt_d = torch.optim.RMSprop(d.parameters(), lr=2e-5, alpha=0.99, eps=1e-8, momentum=0.6)
     nets = ((layers(G), 1), (layers(D), 2))
     prod = median_ms(lambda: products(nets))
     rms = median_ms(lambda: (opt_g.step(), opt_d.step()))

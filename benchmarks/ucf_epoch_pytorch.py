@@ -22,18 +22,10 @@ import time
 import numpy as np
 import torch
 
-LR, ALPHA, EPS, MOMENTUM, BATCH, K = 2e-5, 0.99, 1e-8, 0.6, 8192, 1.0
+from gcl_torch import K_G, cooperative_step, models  # this folder: the iteration of the other scripts
+
+BATCH = 8192
 SEGMENT_FRAMES = 16
-
-
-def mlp(dims, sigmoid):
-    layers = []
-    for a, b in zip(dims, dims[1:]):
-        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
-    layers = layers[:-1]
-    if sigmoid:
-        layers.append(torch.nn.Sigmoid())
-    return torch.nn.Sequential(*layers)
 
 
 def read_list(path):
@@ -104,16 +96,13 @@ def main():
     t_load = time.perf_counter() - t0
     dim = x.shape[1]
 
-    g = mlp([dim, 1024, 512, 256, 512, 1024, dim], False)
-    d = mlp([dim, 512, 32, 1], True)
-    opt_g = torch.optim.RMSprop(g.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
-    opt_d = torch.optim.RMSprop(d.parameters(), lr=LR, alpha=ALPHA, eps=EPS, momentum=MOMENTUM)
+    g, d, opt_g, opt_d = models(dim)
     bce = torch.nn.BCELoss()
 
     def g_labels(xb):
         with torch.no_grad():
             err = ((g(xb) - xb) ** 2).mean(dim=1)
-        return (err > err.mean() + K * err.std()).float()
+        return (err > err.mean() + K_G * err.std()).float()
 
     def d_step(xb, y):
         loss = bce(d(xb).squeeze(1), y)
@@ -128,16 +117,7 @@ def main():
         opt_g.step()
 
     def cooperative(xb):
-        recon = g(xb)
-        err = ((recon.detach() - xb) ** 2).mean(dim=1)
-        d_step(xb, (err > err.mean() + K * err.std()).float())
-        with torch.no_grad():
-            p = d(xb).squeeze(1)
-            target = torch.where((p > p.mean() + K * p.std())[:, None], torch.ones_like(xb), xb)
-        loss = ((recon - target) ** 2).mean()
-        opt_g.zero_grad()
-        loss.backward()
-        opt_g.step()
+        cooperative_step(g, d, opt_g, opt_d, bce, xb)
 
     all_rows = torch.arange(len(x))
     t0 = time.perf_counter()
