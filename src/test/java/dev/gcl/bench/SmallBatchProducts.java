@@ -16,7 +16,8 @@ import static org.bytedeco.openblas.global.openblas.cblas_sgemm;
  * caches, the same list as benchmarks/small_batch_floor.py times in PyTorch (paper networks, D 768, B 64: G
  * forward 6, D forward 3 twice, D backward 3 dW + 2 dIn, G backward 6 dW + 5 dIn). Median of 60 iterations.
  *
- * <pre>java -cp target/test-classes:target/classes:'target/lib/*' dev.gcl.bench.SmallBatchProducts [rows 64] [dim 768]</pre>
+ * <pre>java -cp target/test-classes:target/classes:'target/lib/*' \
+ *     dev.gcl.bench.SmallBatchProducts [rows 64] [dim 768]</pre>
  */
 public final class SmallBatchProducts {
     private SmallBatchProducts() {
