@@ -46,7 +46,7 @@ cat "$here/probe.txt" >>"$OUT/machine.txt"
 # this Java runtime runs the contract's code (commons-math included).
 rm -rf "$here/junit-xml"
 timeout $(limit 120) "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
-    --class-path "$cp" --select-package dev.gcl.backend.cuda --select-class dev.gcl.backend.cpu.CpuBackendTest \
+    --class-path "$cp" --select-package dev.gcl.backend.cuda --select-class dev.gcl.backend.reference.ReferenceBackendTest \
     --select-class dev.gcl.cli.VerifyCommandTest \
     --details=tree --disable-banner --disable-ansi-colors --reports-dir "$here/junit-xml" >"$OUT/tests.txt" 2>&1
 tests_status=$?

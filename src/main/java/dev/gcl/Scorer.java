@@ -9,7 +9,7 @@ public enum Scorer {
      * the reference (about 1e-6 relative). The default where OpenBLAS loads.
      */
     FAST,
-    /** The reference arithmetic (double sums in a fixed order, {@code dev.gcl.backend.cpu.DenseMath}): exact, slow. */
+    /** The reference arithmetic (double sums in a fixed order, {@code dev.gcl.backend.reference.DenseMath}): exact, slow. */
     REFERENCE;
 
     /** "fast" or "reference", as on the command line. */

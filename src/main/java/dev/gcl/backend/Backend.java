@@ -5,7 +5,7 @@ import dev.gcl.rng.RandomStream;
 
 /**
  * The op set of GCL: every computation the trainer performs on network data goes through one of these methods,
- * and each method maps one-to-one to a CUDA kernel (named in its doc). {@link dev.gcl.backend.cpu.CpuBackend} is
+ * and each method maps one-to-one to a CUDA kernel (named in its doc). {@link dev.gcl.backend.reference.ReferenceBackend} is
  * the reference implementation; every other backend must agree with it within the tolerances of the parity tests.
  *
  * <p>Conventions. Matrices are row-major float arrays; shapes are written {@code (rows, cols)}. Outputs are

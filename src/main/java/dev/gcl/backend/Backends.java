@@ -2,7 +2,7 @@ package dev.gcl.backend;
 
 import dev.gcl.backend.blas.BlasBackend;
 import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.backend.cuda.CudaBackend;
 import dev.gcl.backend.cuda.CudaProbe;
 
@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * Creates backends by name, in a {@link Precision}:
  * <ul>
- *   <li>{@code "reference"} (alias {@code "cpu"}): {@link CpuBackend}, the spec, double sums, bit-reproducible on
+ *   <li>{@code "reference"} (alias {@code "cpu"}): {@link ReferenceBackend}, the spec, double sums, bit-reproducible on
  *       any machine and thread count; slow.</li>
  *   <li>{@code "blas"}: {@link BlasBackend}, FP32 GEMMs through OpenBLAS, checked against the reference.</li>
  *   <li>{@code "cuda"}: {@link CudaBackend}.</li>
@@ -76,7 +76,7 @@ public final class Backends {
         switch (canonical(kind)) {
             case "reference":
                 requireFp32OnCpu("reference", precision, "");
-                return new CpuBackend(threads);
+                return new ReferenceBackend(threads);
             case "blas":
                 requireFp32OnCpu("blas", precision, "");
                 return new BlasBackend(threads);
@@ -87,7 +87,7 @@ public final class Backends {
                 if (auto.kind().equals("cuda")) return new CudaBackend(precision);
                 requireFp32OnCpu(auto.kind(), precision, " (backend auto: " + auto.why() + ")");
                 logFallback(auto);
-                return auto.kind().equals("blas") ? new BlasBackend(threads) : new CpuBackend(threads);
+                return auto.kind().equals("blas") ? new BlasBackend(threads) : new ReferenceBackend(threads);
             default:
                 throw new IllegalArgumentException("unknown backend '" + kind + "' (expected " + NAMES + ")");
         }

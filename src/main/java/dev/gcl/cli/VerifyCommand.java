@@ -7,7 +7,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.blas.BlasBackend;
 import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.backend.cuda.CudaBackend;
 import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.data.SyntheticVideos;
@@ -135,7 +135,7 @@ final class VerifyCommand implements Callable<Integer> {
         GclConfig config = TrainingParity.config(settings, batch);
         TrainingData rows = TrainingParity.firstRows(all, iterations, batch);
         Verification v = Verification.run(candidateName, candidate, tolerances,
-                "reference (" + referenceThreads + " threads)", () -> new CpuBackend(referenceThreads), p, seed,
+                "reference (" + referenceThreads + " threads)", () -> new ReferenceBackend(referenceThreads), p, seed,
                 dataName, rows, config);
         v.print(stdout);
         Path file = out.resolve("verify.json");

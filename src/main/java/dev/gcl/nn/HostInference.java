@@ -1,6 +1,6 @@
 package dev.gcl.nn;
 
-import dev.gcl.backend.cpu.DenseMath;
+import dev.gcl.backend.reference.DenseMath;
 
 /**
  * Forward passes on the host with the reference arithmetic, for scoring outside training. Stateless apart from the

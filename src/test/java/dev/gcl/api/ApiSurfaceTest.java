@@ -99,7 +99,7 @@ class ApiSurfaceTest {
         Set<String> names = new TreeSet<>();
         for (Class<?> c : mainClasses()) names.add(c.getName());
         assertTrue(names.containsAll(List.of("dev.gcl.nn.NetworkWeights", "dev.gcl.train.TrainerState",
-                "dev.gcl.backend.cpu.CpuBackend", "dev.gcl.GclModel")), names.size() + " classes");
+                "dev.gcl.backend.reference.ReferenceBackend", "dev.gcl.GclModel")), names.size() + " classes");
         List<String> violations = new ArrayList<>();
         check(GclModel.class, "generator", GclModel.class.getMethod("generator").getGenericReturnType(), violations);
         assertEquals(1, violations.size(), "an unmarked NetworkWeights return would be caught");

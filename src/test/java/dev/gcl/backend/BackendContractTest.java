@@ -1,6 +1,6 @@
 package dev.gcl.backend;
 
-import dev.gcl.backend.cpu.RmsPropMath;
+import dev.gcl.backend.reference.RmsPropMath;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 import dev.gcl.testing.TestArrays;

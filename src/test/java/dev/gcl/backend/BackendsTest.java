@@ -15,7 +15,7 @@ class BackendsTest {
         try (Backend a = Backends.create("cpu", 1); Backend b = Backends.create("reference", 1)) {
             assertEquals("reference", a.name());
             assertEquals("reference", b.name());
-            assertInstanceOf(dev.gcl.backend.cpu.CpuBackend.class, a);
+            assertInstanceOf(dev.gcl.backend.reference.ReferenceBackend.class, a);
         }
         assertEquals("reference", Backends.canonical("cpu"));
         assertEquals("blas", Backends.canonical("blas"));

@@ -5,7 +5,7 @@ import dev.gcl.GclConfig;
 import dev.gcl.Scorer;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
 import dev.gcl.synth.SyntheticConfig;
@@ -25,7 +25,7 @@ class TrainingSessionTest {
         new SyntheticDatasetGenerator(SyntheticConfig.small(3)).write(tmp.resolve("d"));
         Dataset ds = DatasetLoader.load(tmp.resolve("d/dataset.yaml"));
         GclConfig config = SmallRuns.fastConfig().variant(Variant.GCL_PT).build();
-        TrainingSession.Outcome o = TrainingSession.run(ds, config, () -> new CpuBackend(1), Scorer.REFERENCE, 1,
+        TrainingSession.Outcome o = TrainingSession.run(ds, config, () -> new ReferenceBackend(1), Scorer.REFERENCE, 1,
                 TrainingListener.NONE, true, TrainingSession.Controls.NONE);
         List<EpochStats> history = o.model().history();
         // the last epoch's evaluation scored the final weights: its scores are the run's, not computed again

@@ -7,7 +7,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.verify.Tf32Emulation;
 import org.junit.jupiter.api.Assumptions;
@@ -84,7 +84,7 @@ class VerifyCommandTest {
     }
 
     @Test
-    void tf32IsRefusedOnTheCpuBackend() {
+    void tf32IsRefusedOnTheReferenceBackend() {
         CliTest.Result r = CliTest.run("train", "--backend", "cpu", "--precision", "tf32", "--quiet", "--out", dir.resolve("run").toString());
         CliTest.assertBadInput(r, "--precision tf32 needs --backend cuda");
         assertFalse(Files.exists(dir.resolve("run")));
@@ -109,7 +109,7 @@ class VerifyCommandTest {
     @Test
     void theCpuAgainstItselfPassesPrintsBothTablesAndWritesVerifyJson() throws IOException {
         Parsed p = parse("--iterations", "3", "--seed", "2", "--out", dir.toString());
-        int code = p.command().verify("cpu (1 thread)", () -> new CpuBackend(1), Precision.FP32, 2);
+        int code = p.command().verify("cpu (1 thread)", () -> new ReferenceBackend(1), Precision.FP32, 2);
         String out = p.out().toString();
         assertEquals(Main.OK, code, out);
         assertTrue(out.contains("dense_forward") && out.contains("philox_normal") && out.contains("max rel"), out);
@@ -135,7 +135,7 @@ class VerifyCommandTest {
     @Test
     void tf32ArithmeticPassesTheTf32Verification() throws IOException {
         Parsed p = parse("--iterations", "3", "--out", dir.toString());
-        Supplier<Backend> tf32 = () -> new Tf32Emulation(new CpuBackend(1), false);
+        Supplier<Backend> tf32 = () -> new Tf32Emulation(new ReferenceBackend(1), false);
         int code = p.command().verify("tf32 emulation", tf32, Precision.TF32, 2);
         assertEquals(Main.OK, code, p.out().toString());
         JsonNode j = verifyJson();
@@ -150,7 +150,7 @@ class VerifyCommandTest {
     @Test
     void aWrongBackendFailsWithExitThreeAndSaysWhere() throws IOException {
         Parsed p = parse("--iterations", "2", "--out", dir.toString());
-        Supplier<Backend> broken = () -> new ForwardingBackend(new CpuBackend(1)) {
+        Supplier<Backend> broken = () -> new ForwardingBackend(new ReferenceBackend(1)) {
             @Override
             public void denseForward(DeviceFloats in, DeviceFloats w, DeviceFloats b, DeviceFloats out, int rows,
                                      int inDim, int outDim, Activation act) {

@@ -4,7 +4,7 @@ import dev.gcl.GclConfig;
 import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.io.MappedFeatureRows;
@@ -76,7 +76,7 @@ class BeyondTwoGigaElementsTest {
 
             List<int[]> gatheredRows = new ArrayList<>();
             List<float[]> gatheredValues = new ArrayList<>();
-            ForwardingBackend recording = new ForwardingBackend(new CpuBackend(1)) {
+            ForwardingBackend recording = new ForwardingBackend(new ReferenceBackend(1)) {
                 @Override
                 public void gatherHostRows(FeatureRows source, int[] indices, int off, DeviceFloats dst, int n) {
                     super.gatherHostRows(source, indices, off, dst, n);

@@ -10,7 +10,7 @@ import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.blas.BlasBackend;
 import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Assumptions;
@@ -97,10 +97,10 @@ class BlasResumeAndNanTest {
     @Test
     void aNanLossOrWeightStopsWithTheReferencesMessage() {
         String blasNan = divergence(nanLossOnce(() -> new BlasBackend(2)));
-        assertEquals(divergence(nanLossOnce(() -> new CpuBackend(2))), blasNan);
+        assertEquals(divergence(nanLossOnce(() -> new ReferenceBackend(2))), blasNan);
         assertTrue(blasNan.contains("G loss is NaN"), blasNan);
         String blasInf = divergence(poisonDWeight(() -> new BlasBackend(2)));
-        assertEquals(divergence(poisonDWeight(() -> new CpuBackend(2))), blasInf);
+        assertEquals(divergence(poisonDWeight(() -> new ReferenceBackend(2))), blasInf);
         assertTrue(blasInf.contains("not finite"), blasInf);
     }
 

@@ -5,7 +5,7 @@ import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +19,7 @@ class DeterminismTest {
     private final TrainingData data = SmallRuns.tinyVideos(5).data();
 
     private GclModel fit(GclConfig c, int threads) {
-        return new Gcl(c).withBackend(() -> new CpuBackend(threads)).fit(data);
+        return new Gcl(c).withBackend(() -> new ReferenceBackend(threads)).fit(data);
     }
 
     private static void assertBitIdentical(GclModel a, GclModel b, String what) {

@@ -6,7 +6,7 @@ import dev.gcl.GclModel;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.testing.SmallRuns;
@@ -29,7 +29,7 @@ class DivergenceTest {
         int calls;
 
         NanLossOnce(int at) {
-            super(new CpuBackend(2));
+            super(new ReferenceBackend(2));
             this.at = at;
         }
 
@@ -46,7 +46,7 @@ class DivergenceTest {
         int updates;
 
         PoisonDWeight() {
-            super(new CpuBackend(2));
+            super(new ReferenceBackend(2));
         }
 
         @Override

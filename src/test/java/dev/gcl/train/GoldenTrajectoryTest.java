@@ -6,7 +6,7 @@ import dev.gcl.IterationStats;
 import dev.gcl.Phase;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class GoldenTrajectoryTest {
                 if (s.phase() == Phase.COOPERATIVE && its.size() < 10) its.add(s);
             }
         };
-        new Gcl(config).withBackend(() -> new CpuBackend(2)).withListener(record).fit(SmallRuns.tinyVideos(11).data());
+        new Gcl(config).withBackend(() -> new ReferenceBackend(2)).withListener(record).fit(SmallRuns.tinyVideos(11).data());
         assertEquals(10, its.size());
         if (Boolean.getBoolean("gcl.printGolden")) {
             StringBuilder g = new StringBuilder(), d = new StringBuilder();

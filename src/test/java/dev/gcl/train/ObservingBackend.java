@@ -5,7 +5,7 @@ import dev.gcl.TrainingListener;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.NlTarget;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.io.FeatureRows;
 
@@ -32,7 +32,7 @@ class ObservingBackend extends ForwardingBackend implements TrainingListener {
     final List<String> messages = new ArrayList<>();
 
     ObservingBackend(int dim) {
-        super(new CpuBackend(2));
+        super(new ReferenceBackend(2));
         this.dim = dim;
     }
 

@@ -5,7 +5,7 @@ import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class OpParityTest {
     private final List<Backend> opened = new ArrayList<>();
 
-    private CpuBackend cpu(int threads) {
-        CpuBackend b = new CpuBackend(threads);
+    private ReferenceBackend cpu(int threads) {
+        ReferenceBackend b = new ReferenceBackend(threads);
         opened.add(b);
         return b;
     }

@@ -17,7 +17,7 @@ import java.nio.FloatBuffer;
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
  * everything else in multi-threaded Java passes that repeat the reference's arithmetic (double sums in the
  * reference's order), so only the GEMM outputs and the optimiser step differ from
- * {@link dev.gcl.backend.cpu.CpuBackend}, within the bounds of {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
+ * {@link dev.gcl.backend.reference.ReferenceBackend}, within the bounds of {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
  *
  * <p>Deterministic at a fixed thread count: OpenBLAS splits a product across threads by output blocks, never

@@ -1,7 +1,7 @@
 package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 import dev.gcl.verify.AbstractOpParityTest;
@@ -24,12 +24,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class BlasParityTest extends AbstractOpParityTest {
     private BlasBackend blas;
-    private CpuBackend cpu;
+    private ReferenceBackend cpu;
 
     @BeforeEach
     void open() {
         blas = BlasTesting.backendOrSkip(2);
-        cpu = new CpuBackend(2);
+        cpu = new ReferenceBackend(2);
     }
 
     @AfterEach

@@ -7,7 +7,7 @@ import dev.gcl.IterationStats;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.testing.SmallRuns;
 import dev.gcl.verify.ParityTolerances;
@@ -50,7 +50,7 @@ class BlasTrainingTest {
         ParityTolerances.Training tol = ParityTolerances.training(dev.gcl.backend.Precision.FP32,
                 config.learningRate(), config.rmsAlpha(), config.momentum(), ITERATIONS);
         List<TrainingParity.Iteration> its = TrainingParity.run(rows, config, () -> new BlasBackend(2),
-                () -> new CpuBackend(2), tol);
+                () -> new ReferenceBackend(2), tol);
         assertEquals(ITERATIONS, its.size());
         for (TrainingParity.Iteration it : its) {
             assertTrue(it.passed(), "iteration " + it.iteration() + ": losses " + it.gLossDiff() + "/" + it.dLossDiff()

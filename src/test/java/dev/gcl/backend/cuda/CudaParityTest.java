@@ -3,7 +3,7 @@ package dev.gcl.backend.cuda;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 import dev.gcl.verify.AbstractOpParityTest;
@@ -24,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CudaParityTest extends AbstractOpParityTest {
     private CudaBackend gpu, gpuTf32;
-    private CpuBackend cpu;
+    private ReferenceBackend cpu;
 
     @BeforeEach
     void open() {
         gpu = CudaTesting.backendOrSkip();
         gpuTf32 = new CudaBackend(Precision.TF32);
-        cpu = new CpuBackend(2);
+        cpu = new ReferenceBackend(2);
     }
 
     @AfterEach

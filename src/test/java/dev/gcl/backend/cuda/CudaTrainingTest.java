@@ -7,7 +7,7 @@ import dev.gcl.IterationStats;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.testing.SmallRuns;
@@ -49,7 +49,7 @@ class CudaTrainingTest {
             }
         };
         Gcl gcl = new Gcl(config).withListener(collect);
-        gcl = onGpu ? gcl.withBackend(CudaBackend::new) : gcl.withBackend(() -> new CpuBackend(2));
+        gcl = onGpu ? gcl.withBackend(CudaBackend::new) : gcl.withBackend(() -> new ReferenceBackend(2));
         return new Run(gcl.fit(data), its);
     }
 

@@ -2,7 +2,7 @@ package dev.gcl.backend.cuda;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.verify.OpParity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +30,7 @@ class DenseGemmKernelsTest {
         };
 
     private CudaBackend small, big, split, medium;
-    private CpuBackend cpu;
+    private ReferenceBackend cpu;
 
     /** Every product on the 128×128 kernels, dW split over k into ranges of 8·3 rows (at least 2 splits). */
     private static DenseGemmPlan bigPlan(DenseGemmPlan.Product p, int m, int n, int k) {
@@ -50,7 +50,7 @@ class DenseGemmKernelsTest {
         big = new CudaBackend(Precision.FP32, DenseGemmKernelsTest::bigPlan);
         split = new CudaBackend(Precision.FP32, DenseGemmKernelsTest::splitPlan);
         medium = new CudaBackend(Precision.FP32, (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TILE128X64));
-        cpu = new CpuBackend(2);
+        cpu = new ReferenceBackend(2);
     }
 
     @AfterEach

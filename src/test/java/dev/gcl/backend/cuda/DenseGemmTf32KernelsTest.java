@@ -3,7 +3,7 @@ package dev.gcl.backend.cuda;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.verify.OpParity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ class DenseGemmTf32KernelsTest {
         };
 
     private CudaBackend small, big, split;
-    private CpuBackend cpu;
+    private ReferenceBackend cpu;
 
     private static DenseGemmPlan bigPlan(DenseGemmPlan.Product p, int m, int n, int k) {
         return DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE128);
@@ -55,7 +55,7 @@ class DenseGemmTf32KernelsTest {
         small = new CudaBackend(Precision.TF32, (p, m, n, k) -> DenseGemmPlan.whole(DenseGemmPlan.Kernel.TF32_TILE64));
         big = new CudaBackend(Precision.TF32, DenseGemmTf32KernelsTest::bigPlan);
         split = new CudaBackend(Precision.TF32, DenseGemmTf32KernelsTest::splitPlan);
-        cpu = new CpuBackend(2);
+        cpu = new ReferenceBackend(2);
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package dev.gcl.backend.cpu;
+package dev.gcl.backend.reference;
 
 /**
  * One RMSprop step on one element with PyTorch's semantics ({@code torch.optim.RMSprop}, centered = false,

@@ -1,4 +1,4 @@
-package dev.gcl.backend.cpu;
+package dev.gcl.backend.reference;
 
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.BackendContractTest;
@@ -9,16 +9,16 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The reference backend against the contract, plus what only the CPU backend promises. */
-class CpuBackendTest extends BackendContractTest {
+class ReferenceBackendTest extends BackendContractTest {
 
     @Override
     protected Backend createBackend() {
-        return new CpuBackend(2);
+        return new ReferenceBackend(2);
     }
 
     @Test
     void closeReleasesEveryBuffer() {
-        CpuBackend cpu = new CpuBackend(1);
+        ReferenceBackend cpu = new ReferenceBackend(1);
         cpu.allocFloats(10);
         DeviceFloats d = cpu.allocFloats(5);
         cpu.allocInts(3);
@@ -32,7 +32,7 @@ class CpuBackendTest extends BackendContractTest {
 
     @Test
     void buffersOfAnotherBackendAreRefused() {
-        try (CpuBackend other = new CpuBackend(1)) {
+        try (ReferenceBackend other = new ReferenceBackend(1)) {
             DeviceFloats foreign = other.allocFloats(4);
             assertThrows(IllegalArgumentException.class, () -> backend.fill(foreign, 0f));
         }
@@ -54,7 +54,7 @@ class CpuBackendTest extends BackendContractTest {
     void openingAndClosingAThousandTimesLeavesNoThreadsOrBuffers() {
         int threadsBefore = Thread.activeCount();
         for (int i = 0; i < 1000; i++) {
-            try (CpuBackend b = new CpuBackend(2)) {
+            try (ReferenceBackend b = new ReferenceBackend(2)) {
                 DeviceFloats a = b.allocFloats(1 << 10);
                 b.fill(a, 1f);
                 b.denseForward(a, b.allocFloats(64 * 32), b.allocFloats(64), b.allocFloats(32 * 64), 32, 32, 64,

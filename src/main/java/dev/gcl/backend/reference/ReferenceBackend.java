@@ -1,4 +1,4 @@
-package dev.gcl.backend.cpu;
+package dev.gcl.backend.reference;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
@@ -19,19 +19,19 @@ import java.util.Arrays;
  * whatever the number of threads. Transcendental functions come from {@link StrictMath}, whose results are
  * specified bit for bit, so runs reproduce across JVMs and machines.
  */
-public final class CpuBackend implements Backend {
+public final class ReferenceBackend implements Backend {
     private final RowParallel parallel;
     private final LiveBuffers live = new LiveBuffers();
     /** dz of denseBackward, reused across calls: (rows, outDim) doubles would otherwise churn the heap. */
     private double[] dzScratch = new double[0];
 
     /** A backend using every available core. */
-    public CpuBackend() {
+    public ReferenceBackend() {
         this(Runtime.getRuntime().availableProcessors());
     }
 
     /** A backend using {@code threads} threads (1 = run on the calling thread only). */
-    public CpuBackend(int threads) {
+    public ReferenceBackend(int threads) {
         this.parallel = new RowParallel(threads);
     }
 

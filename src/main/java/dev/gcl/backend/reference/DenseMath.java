@@ -1,9 +1,9 @@
-package dev.gcl.backend.cpu;
+package dev.gcl.backend.reference;
 
 import dev.gcl.backend.Activation;
 
 /**
- * The dense-layer arithmetic of the CPU reference, shared by {@link CpuBackend} and host-side scoring so the two
+ * The dense-layer arithmetic of the CPU reference, shared by {@link ReferenceBackend} and host-side scoring so the two
  * can never drift apart. Dot products accumulate in double with four partial sums combined as
  * ((s0 + s1) + (s2 + s3)) + tail: a fixed order, so results are bit-reproducible.
  */

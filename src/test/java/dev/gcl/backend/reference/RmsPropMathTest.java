@@ -1,4 +1,4 @@
-package dev.gcl.backend.cpu;
+package dev.gcl.backend.reference;
 
 import org.junit.jupiter.api.Test;
 
