@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
+import dev.gcl.backend.reference.VectorMath;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -15,9 +16,10 @@ import java.nio.FloatBuffer;
 
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
- * everything else in multi-threaded Java passes that repeat the reference's arithmetic (double sums in the
- * reference's order), so only the GEMM outputs and the optimiser step differ from
- * {@link dev.gcl.backend.reference.ReferenceBackend}, within the bounds of {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
+ * everything else the reference's own code ({@link VectorMath}, the same methods
+ * {@link dev.gcl.backend.reference.ReferenceBackend} calls, split over threads by rows), so only the GEMM outputs and
+ * the optimiser step differ from the reference, within the bounds of
+ * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
  *
  * <p>Deterministic at a fixed thread count: OpenBLAS splits a product across threads by output blocks, never
@@ -26,16 +28,14 @@ import java.nio.FloatBuffer;
  */
 public final class BlasBackend implements Backend {
     private final RowParallel passes;
+    private final VectorMath vectors;
     private final LiveBuffers live = new LiveBuffers();
     /** dz of denseBackward (rows, outDim), reused across calls. */
     private Floats dzScratch;
     /** Philox output on the heap before it is copied in, reused across calls. */
     private float[] hostScratch = new float[0];
-    /** A layer's bias on the heap for the bias-and-activation pass; NL targets' normal rows; weighted MSE's row
-     *  losses: reused across calls, so that an iteration allocates nothing that grows with the batch. */
+    /** A layer's bias on the heap for the bias-and-activation pass, reused across calls. */
     private float[] biasScratch = new float[0];
-    private int[] normalRowsScratch = new int[0];
-    private double[] rowLossScratch = new double[0];
 
     /** A backend using every available core. */
     public BlasBackend() {
@@ -50,6 +50,7 @@ public final class BlasBackend implements Backend {
         BlasProbe probe = BlasProbe.get();
         if (!probe.available()) throw new IllegalStateException("blas backend unavailable: " + probe.reason());
         this.passes = new RowParallel(threads);
+        this.vectors = new VectorMath(passes);
     }
 
     public int threads() {
@@ -280,148 +281,46 @@ public final class BlasBackend implements Backend {
         }
     }
 
-    // ---------------------------------------------------------------- statistics and labels
+    // ---------------------------------------------------------------- statistics, labels, NL targets, losses
+    // (the reference's arithmetic, shared through VectorMath: bit-equal to ReferenceBackend by construction)
 
     @Override
     public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
-        FloatBuffer x = f(a), y = f(b), e = f(err);
-        passes.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                double s = 0;
-                int off = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    double d = (double) x.get(off + j) - y.get(off + j);
-                    s += d * d;
-                }
-                e.put(r, (float) (s / cols));
-            }
-        });
+        vectors.rowMse(f(a), f(b), f(err), rows, cols);
     }
 
     @Override
     public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
-        if (n < 2) throw new IllegalArgumentException("mean/std needs n >= 2, got " + n);
-        FloatBuffer x = f(v), s = f(stats);
-        double sum = 0;
-        for (int k = 0; k < n; k++) sum += x.get(k);
-        double mean = sum / n;
-        double ss = 0;
-        for (int k = 0; k < n; k++) {
-            double d = x.get(k) - mean;
-            ss += d * d;
-        }
-        s.put(0, (float) mean);
-        s.put(1, (float) Math.sqrt(ss / (n - 1)));
+        VectorMath.meanStd(f(v), n, f(stats));
     }
 
     @Override
     public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
                                 DeviceFloats labels) {
-        FloatBuffer x = f(v), s = f(stats), m = f(mask), l = f(labels);
-        double threshold = (double) s.get(0) + k * (double) s.get(1);
-        for (int j = 0; j < n; j++) {
-            boolean allowed = m == null || m.get(j) != 0f;
-            l.put(j, allowed && x.get(j) > threshold ? 1f : 0f);
-        }
+        VectorMath.thresholdLabels(f(v), n, f(stats), k, f(mask), f(labels));
     }
 
     @Override
     public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
-        FloatBuffer x = f(v), y = f(out);
-        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            min = Math.min(min, x.get(j));
-            max = Math.max(max, x.get(j));
-        }
-        double range = (double) max - min;
-        for (int j = 0; j < n; j++) y.put(j, range > 0 ? (float) (((double) x.get(j) - min) / range) : 0f);
+        VectorMath.minMaxScale(f(v), n, f(out));
     }
-
-    // ---------------------------------------------------------------- negative learning
 
     @Override
     public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
                           DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
-        FloatBuffer xs = f(x), l = f(labels), t = f(targets), w = f(weights);
-        FloatBuffer nz = mode == NlTarget.GAUSSIAN ? f(noise) : null;
-        FloatBuffer pk = mode == NlTarget.RANDOM_NORMAL ? f(picks) : null;
-        if (normalRowsScratch.length < rows) normalRowsScratch = new int[rows];
-        int[] normalRows = normalRowsScratch;
-        int count = 0;
-        for (int r = 0; r < rows; r++) if (l.get(r) == 0f) normalRows[count++] = r;
-        int normals = count;
-        passes.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * cols;
-                boolean anomalous = l.get(r) != 0f;
-                w.put(r, anomalous && mode == NlTarget.NONE ? 0f : 1f);
-                if (!anomalous || mode == NlTarget.NONE) {
-                    t.put(off, xs, off, cols);
-                    continue;
-                }
-                switch (mode) {
-                    case ONES:
-                        for (int j = 0; j < cols; j++) t.put(off + j, 1f);
-                        break;
-                    case GAUSSIAN:
-                        for (int j = 0; j < cols; j++) t.put(off + j, xs.get(off + j) + nz.get(off + j));
-                        break;
-                    case RANDOM_NORMAL:
-                        int src = r;
-                        if (normals > 0) {
-                            int pick = Math.min(normals - 1, (int) ((double) pk.get(r) * normals));
-                            src = normalRows[pick];
-                        }
-                        t.put(off, xs, src * cols, cols);
-                        break;
-                    default:
-                        throw new IllegalStateException("unhandled mode " + mode);
-                }
-            }
-        });
+        vectors.nlTargets(f(x), f(labels), mode, mode == NlTarget.GAUSSIAN ? f(noise) : null,
+                mode == NlTarget.RANDOM_NORMAL ? f(picks) : null, f(targets), f(weights), rows, cols);
     }
-
-    // ---------------------------------------------------------------- losses
 
     @Override
     public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
-        FloatBuffer ps = f(p), ys = f(y), g = f(dP), l = f(loss);
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            double pj = ps.get(j), yj = ys.get(j);
-            double logP = Math.max(StrictMath.log(pj), -100.0);
-            double log1mP = Math.max(StrictMath.log(1.0 - pj), -100.0);
-            sum += yj * logP + (1.0 - yj) * log1mP;
-            g.put(j, (float) ((pj - yj) / Math.max(pj * (1.0 - pj), 1e-12) / n));
-        }
-        l.put(0, (float) (-sum / n));
+        VectorMath.bceLossGrad(f(p), f(y), f(dP), f(loss), n);
     }
 
     @Override
     public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
                                 DeviceFloats loss, int rows, int cols) {
-        FloatBuffer o = f(out), t = f(target), w = f(weights), g = f(dOut), l = f(loss);
-        double wSum = 0;
-        for (int r = 0; r < rows; r++) wSum += w == null ? 1.0 : w.get(r);
-        if (rowLossScratch.length < rows) rowLossScratch = new double[rows];
-        double[] rowLoss = rowLossScratch;
-        double scale = wSum > 0 ? 2.0 / (cols * wSum) : 0.0;
-        passes.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                double wr = w == null ? 1.0 : w.get(r);
-                double s = 0;
-                int off = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    double d = (double) o.get(off + j) - t.get(off + j);
-                    s += d * d;
-                    g.put(off + j, (float) (scale * wr * d));
-                }
-                rowLoss[r] = wr * (s / cols);
-            }
-        });
-        double total = 0;
-        for (int r = 0; r < rows; r++) total += rowLoss[r];
-        l.put(0, wSum > 0 ? (float) (total / wSum) : 0f);
+        vectors.weightedMseGrad(f(out), f(target), f(weights), f(dOut), f(loss), rows, cols);
     }
 
     // ---------------------------------------------------------------- optimiser
@@ -477,11 +376,7 @@ public final class BlasBackend implements Backend {
     @Override
     public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
                            int rows, int cols) {
-        FloatBuffer s = f(src), d = f(dst);
-        int[] idx = i(indices);
-        passes.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) d.put(r * cols, s, idx[indexOffset + r] * cols, cols);
-        });
+        vectors.gatherRows(f(src), i(indices), indexOffset, f(dst), rows, cols);
     }
 
     /** Straight into dst's native memory (direct to direct for mapped rows), rows split across threads. */
@@ -490,10 +385,7 @@ public final class BlasBackend implements Backend {
         Floats d = buf(dst);
         if (d.host != null) throw new IllegalArgumentException("shared buffers are read-only");
         int cols = source.dim();
-        if ((long) rows * cols > d.length) {
-            throw new IllegalArgumentException("gather of " + rows + " rows x " + cols + " exceeds the destination's "
-                    + d.length + " floats");
-        }
+        VectorMath.checkGather(d.length, rows, cols);
         FloatBuffer out = d.view;
         passes.forRange(rows, cols, (from, to) -> {
             for (int r = from; r < to; r++) source.copyRow(indices[indexOffset + r], out, r * cols);

@@ -10,6 +10,7 @@ import dev.gcl.backend.RowParallel;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -17,10 +18,12 @@ import java.util.Arrays;
  * product and reduction accumulates in double; element-wise results are computed in double and rounded once to
  * float. Work is split across rows (or output columns) only, never inside one sum, so results are bit-identical
  * whatever the number of threads. Transcendental functions come from {@link StrictMath}, whose results are
- * specified bit for bit, so runs reproduce across JVMs and machines.
+ * specified bit for bit, so runs reproduce across JVMs and machines. The arithmetic is written once in
+ * {@link DenseMath}, {@link RmsPropMath} and {@link VectorMath}; the OpenBLAS backend calls VectorMath too.
  */
 public final class ReferenceBackend implements Backend {
     private final RowParallel parallel;
+    private final VectorMath vectors;
     private final LiveBuffers live = new LiveBuffers();
     /** dz of denseBackward, reused across calls: (rows, outDim) doubles would otherwise churn the heap. */
     private double[] dzScratch = new double[0];
@@ -33,6 +36,7 @@ public final class ReferenceBackend implements Backend {
     /** A backend using {@code threads} threads (1 = run on the calling thread only). */
     public ReferenceBackend(int threads) {
         this.parallel = new RowParallel(threads);
+        this.vectors = new VectorMath(parallel);
     }
 
     public int threads() {
@@ -46,10 +50,15 @@ public final class ReferenceBackend implements Backend {
 
     // ---------------------------------------------------------------- buffers
 
+    /** A heap array and a FloatBuffer view of it, for the ops shared through {@link VectorMath}. */
     private static final class Floats implements DeviceFloats {
         final float[] a;
-        Floats(int n) { a = new float[n]; }
-        Floats(float[] shared) { a = shared; }
+        final FloatBuffer view;
+        Floats(int n) { this(new float[n]); }
+        Floats(float[] shared) {
+            a = shared;
+            view = FloatBuffer.wrap(shared);
+        }
         @Override public int length() { return a.length; }
     }
 
@@ -62,6 +71,11 @@ public final class ReferenceBackend implements Backend {
     private float[] f(DeviceFloats b) {
         Floats x = live.get(b, Floats.class);
         return x == null ? null : x.a;
+    }
+
+    private FloatBuffer fb(DeviceFloats b) {
+        Floats x = live.get(b, Floats.class);
+        return x == null ? null : x.view;
     }
 
     private int[] i(DeviceInts b) {
@@ -185,143 +199,46 @@ public final class ReferenceBackend implements Backend {
         });
     }
 
-    // ---------------------------------------------------------------- statistics and labels
+    // ---------------------------------------------------------------- statistics, labels, NL targets, losses
+    // (the arithmetic lives in VectorMath, shared with the OpenBLAS backend)
 
     @Override
     public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
-        float[] x = f(a), y = f(b), e = f(err);
-        parallel.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                double s = 0;
-                int off = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    double d = (double) x[off + j] - y[off + j];
-                    s += d * d;
-                }
-                e[r] = (float) (s / cols);
-            }
-        });
+        vectors.rowMse(fb(a), fb(b), fb(err), rows, cols);
     }
 
     @Override
     public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
-        if (n < 2) throw new IllegalArgumentException("mean/std needs n >= 2, got " + n);
-        float[] x = f(v), s = f(stats);
-        double sum = 0;
-        for (int k = 0; k < n; k++) sum += x[k];
-        double mean = sum / n;
-        double ss = 0;
-        for (int k = 0; k < n; k++) {
-            double d = x[k] - mean;
-            ss += d * d;
-        }
-        s[0] = (float) mean;
-        s[1] = (float) Math.sqrt(ss / (n - 1));
+        VectorMath.meanStd(fb(v), n, fb(stats));
     }
 
     @Override
     public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
                                 DeviceFloats labels) {
-        float[] x = f(v), s = f(stats), m = f(mask), l = f(labels);
-        double threshold = (double) s[0] + k * (double) s[1];
-        for (int j = 0; j < n; j++) {
-            boolean allowed = m == null || m[j] != 0f;
-            l[j] = allowed && x[j] > threshold ? 1f : 0f;
-        }
+        VectorMath.thresholdLabels(fb(v), n, fb(stats), k, fb(mask), fb(labels));
     }
 
     @Override
     public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
-        float[] x = f(v), y = f(out);
-        float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            min = Math.min(min, x[j]);
-            max = Math.max(max, x[j]);
-        }
-        double range = (double) max - min;
-        for (int j = 0; j < n; j++) y[j] = range > 0 ? (float) (((double) x[j] - min) / range) : 0f;
+        VectorMath.minMaxScale(fb(v), n, fb(out));
     }
-
-    // ---------------------------------------------------------------- negative learning
 
     @Override
     public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
                           DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
-        float[] xs = f(x), l = f(labels), t = f(targets), w = f(weights);
-        float[] nz = mode == NlTarget.GAUSSIAN ? f(noise) : null;
-        float[] pk = mode == NlTarget.RANDOM_NORMAL ? f(picks) : null;
-        int[] normalRows = new int[rows];
-        int normals = 0;
-        for (int r = 0; r < rows; r++) if (l[r] == 0f) normalRows[normals++] = r;
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            boolean anomalous = l[r] != 0f;
-            w[r] = anomalous && mode == NlTarget.NONE ? 0f : 1f;
-            if (!anomalous || mode == NlTarget.NONE) {
-                System.arraycopy(xs, off, t, off, cols);
-                continue;
-            }
-            switch (mode) {
-                case ONES:
-                    Arrays.fill(t, off, off + cols, 1f);
-                    break;
-                case GAUSSIAN:
-                    for (int j = 0; j < cols; j++) t[off + j] = xs[off + j] + nz[off + j];
-                    break;
-                case RANDOM_NORMAL:
-                    int src = r;
-                    if (normals > 0) {
-                        int pick = Math.min(normals - 1, (int) ((double) pk[r] * normals));
-                        src = normalRows[pick];
-                    }
-                    System.arraycopy(xs, src * cols, t, off, cols);
-                    break;
-                default:
-                    throw new IllegalStateException("unhandled mode " + mode);
-            }
-        }
+        vectors.nlTargets(fb(x), fb(labels), mode, mode == NlTarget.GAUSSIAN ? fb(noise) : null,
+                mode == NlTarget.RANDOM_NORMAL ? fb(picks) : null, fb(targets), fb(weights), rows, cols);
     }
-
-    // ---------------------------------------------------------------- losses
 
     @Override
     public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
-        float[] ps = f(p), ys = f(y), g = f(dP), l = f(loss);
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-            double pj = ps[j], yj = ys[j];
-            double logP = Math.max(StrictMath.log(pj), -100.0);
-            double log1mP = Math.max(StrictMath.log(1.0 - pj), -100.0);
-            sum += yj * logP + (1.0 - yj) * log1mP;
-            g[j] = (float) ((pj - yj) / Math.max(pj * (1.0 - pj), 1e-12) / n);
-        }
-        l[0] = (float) (-sum / n);
+        VectorMath.bceLossGrad(fb(p), fb(y), fb(dP), fb(loss), n);
     }
 
     @Override
     public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
                                 DeviceFloats loss, int rows, int cols) {
-        float[] o = f(out), t = f(target), w = f(weights), g = f(dOut), l = f(loss);
-        double wSum = 0;
-        for (int r = 0; r < rows; r++) wSum += w == null ? 1.0 : w[r];
-        double[] rowLoss = new double[rows];
-        double scale = wSum > 0 ? 2.0 / (cols * wSum) : 0.0;
-        parallel.forRange(rows, cols, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                double wr = w == null ? 1.0 : w[r];
-                double s = 0;
-                int off = r * cols;
-                for (int j = 0; j < cols; j++) {
-                    double d = (double) o[off + j] - t[off + j];
-                    s += d * d;
-                    g[off + j] = (float) (scale * wr * d);
-                }
-                rowLoss[r] = wr * (s / cols);
-            }
-        });
-        double total = 0;
-        for (int r = 0; r < rows; r++) total += rowLoss[r];
-        l[0] = wSum > 0 ? (float) (total / wSum) : 0f;
+        vectors.weightedMseGrad(fb(out), fb(target), fb(weights), fb(dOut), fb(loss), rows, cols);
     }
 
     // ---------------------------------------------------------------- optimiser
@@ -349,11 +266,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
                            int rows, int cols) {
-        float[] s = f(src), d = f(dst);
-        int[] idx = i(indices);
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(s, idx[indexOffset + r] * cols, d, r * cols, cols);
-        }
+        vectors.gatherRows(fb(src), i(indices), indexOffset, fb(dst), rows, cols);
     }
 
     /** Straight into dst's heap array, row by row (a copy: the same floats as gatherRows over a shared array). */
@@ -361,15 +274,8 @@ public final class ReferenceBackend implements Backend {
     public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
         float[] d = f(dst);
         int cols = source.dim();
-        checkGather(d.length, rows, cols);
+        VectorMath.checkGather(d.length, rows, cols);
         for (int r = 0; r < rows; r++) source.copyRow(indices[indexOffset + r], d, r * cols);
-    }
-
-    static void checkGather(int dstLength, int rows, int cols) {
-        if ((long) rows * cols > dstLength) {
-            throw new IllegalArgumentException("gather of " + rows + " rows x " + cols + " exceeds the destination's "
-                    + dstLength + " floats");
-        }
     }
 
     // ---------------------------------------------------------------- random numbers
