@@ -1,36 +1,81 @@
 package dev.gcl.backend;
 
-import dev.gcl.backend.blas.BlasBackend;
-import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.reference.ReferenceBackend;
-import dev.gcl.backend.cuda.CudaBackend;
-import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.io.InvalidInputException;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
- * Creates backends by name, in a {@link Precision}:
+ * The registry of backends: every {@link BackendProvider} registered in
+ * {@code META-INF/services/dev.gcl.backend.BackendProvider} (found through {@link ServiceLoader}, so this package
+ * names no implementation), and backends created by name, in a {@link Precision}:
  * <ul>
- *   <li>{@code "reference"} (alias {@code "cpu"}): {@link ReferenceBackend}, the spec, double sums, bit-reproducible on
- *       any machine and thread count; slow.</li>
- *   <li>{@code "blas"}: {@link BlasBackend}, FP32 GEMMs through OpenBLAS, checked against the reference.</li>
- *   <li>{@code "cuda"}: {@link CudaBackend}.</li>
- *   <li>{@code "auto"}: cuda when {@link CudaProbe} passes, else blas when {@link BlasProbe} passes, else the
- *       reference, with one log line saying why.</li>
+ *   <li>{@code "reference"} (alias {@code "cpu"}): the spec, double sums, bit-reproducible on any machine and
+ *       thread count; slow.</li>
+ *   <li>{@code "blas"}: FP32 GEMMs through OpenBLAS, checked against the reference.</li>
+ *   <li>{@code "cuda"}: the hand-written kernels on an NVIDIA GPU.</li>
+ *   <li>{@code "auto"}: the first available backend in the registration file's order (cuda, blas, then the
+ *       reference, which is always available), with one log line saying why.</li>
  * </ul>
- * TF32 exists only on CUDA: asking a CPU backend for it, directly or through {@code auto} on a machine without a
- * GPU, is refused (IllegalArgumentException) rather than silently run in another precision.
+ * A precision a backend does not support (TF32 on a CPU backend, directly or through {@code auto} on a machine
+ * without a GPU) is refused (InvalidInputException) rather than silently run in another precision.
  */
 public final class Backends {
-    /** The names {@link #create} accepts, as listed in messages. */
-    public static final String NAMES = "auto, reference (alias cpu), blas or cuda";
+    /** The names {@link #create} accepts, as listed in messages: "auto, reference (alias cpu), blas or cuda". */
+    public static final String NAMES = "auto, " + orList(listed().stream().map(BackendProvider::label)
+            .collect(Collectors.toList()));
 
     private static final Logger LOG = Logger.getLogger(Backends.class.getName());
     private static boolean fallbackLogged;
 
     private Backends() {}
+
+    /** Every registered backend, in the order auto tries them (the reference last). */
+    public static List<BackendProvider> providers() {
+        return Registry.PROVIDERS;
+    }
+
+    /** Every registered backend from the reference up (the reverse of auto's order), as messages list them. */
+    public static List<BackendProvider> listed() {
+        List<BackendProvider> up = new ArrayList<>(providers());
+        Collections.reverse(up);
+        return up;
+    }
+
+    /** The backend of a name or alias; empty for "auto" and unknown names. */
+    public static Optional<BackendProvider> find(String name) {
+        return providers().stream().filter(p -> p.name().equals(name) || p.aliases().contains(name)).findFirst();
+    }
+
+    /** The backend of a name or alias; InvalidInputException listing the names for an unknown one (and "auto"). */
+    public static BackendProvider provider(String name) {
+        return find(name).orElseThrow(() -> unknown(name));
+    }
+
+    /** The reference backend's provider. */
+    public static BackendProvider reference() {
+        return providers().stream().filter(BackendProvider::isReference).findFirst().orElseThrow();
+    }
+
+    /** The names of the backends that compute in this precision, as in "needs the cuda backend": "cuda". */
+    public static String supporting(Precision precision) {
+        return names(p -> p.precisions().contains(precision));
+    }
+
+    /** The names of the backends that pass, in auto's order, for messages: "cuda or blas". */
+    public static String names(Predicate<BackendProvider> which) {
+        return orList(providers().stream().filter(which).map(BackendProvider::name).collect(Collectors.toList()));
+    }
 
     /** {@link #create(String, int, Precision)} in FP32. */
     public static Backend create(String kind, int threads) {
@@ -39,58 +84,50 @@ public final class Backends {
 
     /** The canonical name of a backend name ("cpu" → "reference"), unchanged for auto and unknown names. */
     public static String canonical(String kind) {
-        return "cpu".equals(kind) ? "reference" : kind;
+        return find(kind).map(BackendProvider::name).orElse(kind);
     }
 
     /**
-     * What "auto" picks on this machine: "cuda", "blas" or "reference" (by the probes, in that order), and why,
-     * in one line.
+     * What "auto" picks on this machine: the first available backend of {@link #providers()}, and why, in one
+     * line ("cuda is unavailable: ...; blas is unavailable: ..." for the ones passed over).
      */
     public static Auto auto() {
-        CudaProbe cuda = CudaProbe.get();
-        if (cuda.available()) return new Auto("cuda", "cuda is available: " + cuda.reason());
-        BlasProbe blas = BlasProbe.get();
-        if (blas.available()) return new Auto("blas", "cuda is unavailable: " + cuda.reason());
-        return new Auto("reference", "cuda is unavailable: " + cuda.reason() + "; blas is unavailable: "
-                + blas.reason());
+        List<String> passedOver = new ArrayList<>();
+        for (BackendProvider p : providers()) {
+            if (p.available()) {
+                String why = passedOver.isEmpty() ? p.name() + " is available: " + p.reason()
+                        : String.join("; ", passedOver);
+                return new Auto(p.name(), why);
+            }
+            passedOver.add(p.name() + " is unavailable: " + p.reason());
+        }
+        throw new IllegalStateException("no backend is available: " + String.join("; ", passedOver));
     }
 
     /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like: a backend name and what it is, for messages. */
     public static String describe(String kind, int threads) {
-        switch (canonical(kind)) {
-            case "blas": return "blas (OpenBLAS FP32 GEMMs, " + threads + " threads)";
-            case "reference": return "reference (the CPU reference, double sums, " + threads + " threads)";
-            default: return kind;
-        }
+        return find(kind).map(p -> p.describe(threads)).orElse(kind);
     }
 
     /** auto's choice: a backend name and why. */
     public record Auto(String kind, String why) {}
 
     /**
-     * A new backend. threads is the thread count of the CPU backends (ignored by CUDA). "cuda" and "blas" throw
-     * IllegalStateException with their probe's reason when unavailable; TF32 on a CPU backend throws
-     * IllegalArgumentException.
+     * A new backend. threads is the thread count of the CPU backends (ignored by CUDA). An unavailable backend
+     * throws IllegalStateException with its probe's reason; an unknown name or a precision the backend does not
+     * compute in throws InvalidInputException.
      */
     public static Backend create(String kind, int threads, Precision precision) {
-        switch (canonical(kind)) {
-            case "reference":
-                requireFp32OnCpu("reference", precision, "");
-                return new ReferenceBackend(threads);
-            case "blas":
-                requireFp32OnCpu("blas", precision, "");
-                return new BlasBackend(threads);
-            case "cuda":
-                return new CudaBackend(precision);
-            case "auto":
-                Auto auto = auto();
-                if (auto.kind().equals("cuda")) return new CudaBackend(precision);
-                requireFp32OnCpu(auto.kind(), precision, " (backend auto: " + auto.why() + ")");
-                logFallback(auto);
-                return auto.kind().equals("blas") ? new BlasBackend(threads) : new ReferenceBackend(threads);
-            default:
-                throw new IllegalArgumentException("unknown backend '" + kind + "' (expected " + NAMES + ")");
+        if (canonical(kind).equals("auto")) {
+            Auto auto = auto();
+            BackendProvider p = provider(auto.kind());
+            requirePrecision(p, precision, " (backend auto: " + auto.why() + ")");
+            if (p != providers().get(0)) logFallback(auto);  // not the fastest: say why, once
+            return p.create(threads, precision);
         }
+        BackendProvider p = provider(kind);
+        requirePrecision(p, precision, "");
+        return p.create(threads, precision);
     }
 
     /** A supplier for {@code Gcl.withBackend}: each call creates a fresh FP32 backend of this kind. */
@@ -104,17 +141,55 @@ public final class Backends {
         return () -> create(kind, threads, precision);
     }
 
-    private static void requireFp32OnCpu(String kind, Precision precision, String why) {
-        if (precision != Precision.FP32) {
-            throw new IllegalArgumentException("precision " + precision.cliName() + " needs the cuda backend: the "
-                    + kind + " backend computes in fp32" + (kind.equals("reference") ? " with double sums" : "")
-                    + " only" + why);
+    private static void requirePrecision(BackendProvider p, Precision precision, String why) {
+        if (!p.precisions().contains(precision)) {
+            throw new InvalidInputException("precision " + precision.cliName() + " needs the " + supporting(precision)
+                    + " backend: the " + p.name() + " backend computes in " + p.arithmetic() + " only" + why);
         }
+    }
+
+    private static InvalidInputException unknown(String kind) {
+        return new InvalidInputException("unknown backend '" + kind + "' (expected " + NAMES + ")");
+    }
+
+    /** "a", "a or b", "a, b or c". */
+    private static String orList(List<String> items) {
+        if (items.size() <= 1) return String.join("", items);
+        return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
     }
 
     private static synchronized void logFallback(Auto auto) {
         if (fallbackLogged) return;
         fallbackLogged = true;
         LOG.info(String.format(Locale.ROOT, "backend auto: using %s; %s", auto.kind(), auto.why()));
+    }
+
+    /** The providers, loaded once (a holder class, so NAMES can use them during Backends' initialisation). */
+    private static final class Registry {
+        static final List<BackendProvider> PROVIDERS = load();
+
+        private static List<BackendProvider> load() {
+            List<BackendProvider> found = new ArrayList<>();
+            ServiceLoader.load(BackendProvider.class, BackendProvider.class.getClassLoader()).forEach(found::add);
+            Set<String> names = new HashSet<>();
+            names.add("auto");
+            for (BackendProvider p : found) {
+                for (String n : concat(p.name(), p.aliases())) {
+                    if (!names.add(n)) throw new IllegalStateException("backend name '" + n + "' registered twice");
+                }
+            }
+            long references = found.stream().filter(BackendProvider::isReference).count();
+            if (references != 1) {
+                throw new IllegalStateException(references + " reference backends registered, expected 1 (in "
+                        + "META-INF/services/" + BackendProvider.class.getName() + ")");
+            }
+            return List.copyOf(found);
+        }
+
+        private static List<String> concat(String name, List<String> aliases) {
+            List<String> all = new ArrayList<>(aliases);
+            all.add(0, name);
+            return all;
+        }
     }
 }

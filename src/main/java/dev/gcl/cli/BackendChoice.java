@@ -2,13 +2,14 @@ package dev.gcl.cli;
 
 import dev.gcl.Scorer;
 import dev.gcl.backend.Backend;
+import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.cuda.CudaProbe;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * {@code --backend auto|reference|blas|cuda} ({@code cpu} = reference), {@code --threads N} and
@@ -24,7 +25,16 @@ final class BackendChoice {
     record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends) {
         /** How the run's test split is scored: the reference's runs with the reference arithmetic. */
         Scorer scorer() {
-            return kind.equals("reference") || !BlasProbe.get().available() ? Scorer.REFERENCE : Scorer.FAST;
+            return provider().isReference() || !BlasProbe.get().available() ? Scorer.REFERENCE : Scorer.FAST;
+        }
+
+        /** True when the backend computes on CPU threads (run.json then records how many). */
+        boolean usesCpuThreads() {
+            return provider().usesCpuThreads();
+        }
+
+        private BackendProvider provider() {
+            return Backends.provider(kind);
         }
     }
 
@@ -44,33 +54,27 @@ final class BackendChoice {
     static Resolved resolve(String name, int threads, Precision precision, Consumer<String> notes) {
         if (threads < 1) throw new BadInputException("--threads must be >= 1, got " + threads);
         String kind;
-        switch (Backends.canonical(name)) {
-            case "reference":
-            case "blas":
-                kind = Backends.canonical(name);
-                if (kind.equals("blas") && !BlasProbe.get().available()) {
-                    throw new BadInputException("--backend blas: OpenBLAS is unavailable: " + BlasProbe.get().reason());
-                }
-                if (precision == Precision.TF32) {
-                    throw new BadInputException("--precision tf32 needs --backend cuda: the " + kind + " backend"
-                            + " computes in fp32");
-                }
-                break;
-            case "cuda":
-                CudaProbe probe = CudaProbe.get();
-                if (!probe.available()) throw new BadInputException("--backend cuda: CUDA is unavailable: " + probe.reason());
-                kind = "cuda";
-                break;
-            case "auto":
-                Backends.Auto auto = Backends.auto();
-                kind = auto.kind();
-                if (!kind.equals("cuda") && precision == Precision.TF32) {
-                    throw new BadInputException("--precision tf32 needs the cuda backend; backend auto found " + auto.why());
-                }
-                notes.accept("backend auto: using " + describe(kind, threads) + "; " + auto.why());
-                break;
-            default:
-                throw new BadInputException("--backend must be " + Backends.NAMES + ", got '" + name + "'");
+        if (Backends.canonical(name).equals("auto")) {
+            Backends.Auto auto = Backends.auto();
+            kind = auto.kind();
+            if (!Backends.provider(kind).precisions().contains(precision)) {
+                throw new BadInputException("--precision " + precision.cliName() + " needs the "
+                        + Backends.supporting(precision) + " backend; backend auto found " + auto.why());
+            }
+            notes.accept("backend auto: using " + describe(kind, threads) + "; " + auto.why());
+        } else {
+            BackendProvider p = Backends.find(name).orElseThrow(
+                    () -> new BadInputException("--backend must be " + Backends.NAMES + ", got '" + name + "'"));
+            kind = p.name();
+            if (!p.available()) {
+                throw new BadInputException("--backend " + kind + ": " + p.requirement() + " is unavailable: "
+                        + p.reason());
+            }
+            if (!p.precisions().contains(precision)) {
+                throw new BadInputException("--precision " + precision.cliName() + " needs --backend "
+                        + Backends.supporting(precision) + ": the " + kind + " backend computes in "
+                        + p.precisions().stream().map(Precision::cliName).sorted().collect(Collectors.joining(" or ")));
+            }
         }
         return new Resolved(kind, precision, threads, Backends.supplier(kind, threads, precision));
     }

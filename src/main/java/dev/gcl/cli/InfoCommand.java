@@ -2,9 +2,8 @@ package dev.gcl.cli;
 
 import dev.gcl.GclModel;
 import dev.gcl.Provenance;
+import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
-import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,12 +48,7 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.arch"));
         out.printf("cores    %d%n", rt.availableProcessors());
         out.printf("memory   %d MiB max heap%n", rt.maxMemory() >> 20);
-        out.printf("backend  reference (alias cpu): available (the CPU reference: double sums, %d threads)%n",
-                rt.availableProcessors());
-        BlasProbe blas = BlasProbe.get();
-        out.printf("backend  blas: %s%n", (blas.available() ? "available: " : "unavailable: ") + blas.reason());
-        CudaProbe probe = CudaProbe.get();
-        out.printf("backend  cuda: %s%n", (probe.available() ? "available: " : "unavailable: ") + probe.reason());
+        for (BackendProvider p : Backends.listed()) out.printf("backend  %s%n", p.status(rt.availableProcessors()));
         Backends.Auto auto = Backends.auto();
         out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
         return Main.OK;

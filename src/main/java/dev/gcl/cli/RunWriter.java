@@ -83,7 +83,7 @@ final class RunWriter {
         report.put("status", "ok");
         extra.accept(report);
         RunReport.putTraining(report, config, backends.kind(), backends.precision(), o.seconds(), o.segmentsPerSecond(), o.model());
-        if (!backends.kind().equals("cuda")) report.put("threads", backends.threads());
+        if (backends.usesCpuThreads()) report.put("threads", backends.threads());
         RunReport.putMetrics(report, o.metrics());
         RunReport.putData(report, source, fingerprint, ds.train().rows(), ds.test().size());
         report.putPOJO("warnings", warnings.warnings());

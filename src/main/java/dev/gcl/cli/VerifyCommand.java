@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
+import dev.gcl.backend.BackendProvider;
+import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
-import dev.gcl.backend.blas.BlasBackend;
-import dev.gcl.backend.blas.BlasProbe;
-import dev.gcl.backend.reference.ReferenceBackend;
-import dev.gcl.backend.cuda.CudaBackend;
-import dev.gcl.backend.cuda.CudaProbe;
 import dev.gcl.data.SyntheticVideos;
 import dev.gcl.data.TrainingData;
 import dev.gcl.verify.ParityTolerances;
@@ -79,27 +76,21 @@ final class VerifyCommand implements Callable<Integer> {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
         if (data != null && !Files.exists(data)) throw new BadInputException(data + ": no such file");
-        switch (candidate) {
-            case "cuda": {
-                CudaProbe probe = CudaProbe.get();
-                if (!probe.available()) {
-                    throw new BadInputException("verify needs a GPU: CUDA is unavailable: " + probe.reason());
-                }
-                return verify("cuda " + p.cliName() + " (" + probe.reason() + ")", () -> new CudaBackend(p),
-                        ParityTolerances.cuda(p), p, n);
-            }
-            case "blas": {
-                BlasProbe probe = BlasProbe.get();
-                if (!probe.available()) {
-                    throw new BadInputException("--candidate blas: OpenBLAS is unavailable: " + probe.reason());
-                }
-                if (p != Precision.FP32) throw new BadInputException("--precision tf32 needs --candidate cuda");
-                return verify("blas fp32 (" + probe.reason() + ", " + n + " threads)", () -> new BlasBackend(n),
-                        ParityTolerances.blasFp32(), p, n);
-            }
-            default:
-                throw new BadInputException("--candidate must be cuda or blas, got '" + candidate + "'");
+        BackendProvider c = Backends.providers().stream().filter(b -> !b.isReference() && b.name().equals(candidate))
+                .findFirst().orElseThrow(() -> new BadInputException("--candidate must be "
+                        + Backends.names(b -> !b.isReference()) + ", got '" + candidate + "'"));
+        if (!c.available()) {
+            // a CPU candidate is named by the option; a device one says what the machine lacks
+            throw new BadInputException((c.usesCpuThreads() ? "--candidate " + c.name() : "verify needs a GPU") + ": "
+                    + c.requirement() + " is unavailable: " + c.reason());
         }
+        if (!c.precisions().contains(p)) {
+            throw new BadInputException("--precision " + p.cliName() + " needs --candidate "
+                    + Backends.names(b -> !b.isReference() && b.precisions().contains(p)));
+        }
+        String name = c.name() + " " + p.cliName() + " (" + c.reason()
+                + (c.usesCpuThreads() ? ", " + n + " threads" : "") + ")";
+        return verify(name, () -> c.create(n, p), ParityTolerances.forCandidate(c.parityTolerances(), p), p, n);
     }
 
     /**
@@ -135,7 +126,8 @@ final class VerifyCommand implements Callable<Integer> {
         GclConfig config = TrainingParity.config(settings, batch);
         TrainingData rows = TrainingParity.firstRows(all, iterations, batch);
         Verification v = Verification.run(candidateName, candidate, tolerances,
-                "reference (" + referenceThreads + " threads)", () -> new ReferenceBackend(referenceThreads), p, seed,
+                "reference (" + referenceThreads + " threads)",
+                () -> Backends.reference().create(referenceThreads, Precision.FP32), p, seed,
                 dataName, rows, config);
         v.print(stdout);
         Path file = out.resolve("verify.json");

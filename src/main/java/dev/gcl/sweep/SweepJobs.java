@@ -1,5 +1,7 @@
 package dev.gcl.sweep;
 
+import dev.gcl.backend.Backends;
+
 import java.util.Locale;
 
 /**
@@ -38,9 +40,8 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
     public static SweepJobs choose(String spec, Integer threads, Workload w) {
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         String s = spec == null ? "1" : spec.trim().toLowerCase(Locale.ROOT);
-        boolean cuda = w.backendKind().equals("cuda");
         if (s.equals("auto")) {
-            if (cuda) return autoCuda(threads, w);
+            if (onDevice(w.backendKind())) return autoCuda(threads, w);
             return auto(threads, w);
         }
         int n;
@@ -81,6 +82,11 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
         return new SweepJobs(jobs, threadsOr(threads, 1), String.format(Locale.ROOT,
                 "auto: small batches (%,d floats), %d run%s at once on the device, each on its own stream",
                 w.batchFloats(), jobs, jobs == 1 ? "" : "s"));
+    }
+
+    /** True for a backend that computes on a device rather than on CPU threads (cuda). */
+    private static boolean onDevice(String backendKind) {
+        return Backends.find(backendKind).map(p -> !p.usesCpuThreads()).orElse(false);
     }
 
     private static int threadsOr(Integer threads, int otherwise) {

@@ -142,6 +142,22 @@ public final class ParityTolerances {
         Tolerance of(String op, int depth);
     }
 
+    /**
+     * The tolerances of a candidate backend by the key its provider gives
+     * ({@link dev.gcl.backend.BackendProvider#parityTolerances()}): "cuda" ({@link #cuda}) or "blas-fp32"
+     * ({@link #blasFp32()}, which only runs in FP32).
+     */
+    public static OpTolerances forCandidate(String key, Precision precision) {
+        switch (String.valueOf(key)) {
+            case "cuda":
+                return cuda(precision);
+            case "blas-fp32":
+                return blasFp32();
+            default:
+                throw new IllegalArgumentException("no parity tolerances named '" + key + "'");
+        }
+    }
+
     /** The CUDA backend's tolerances in a precision. */
     public static OpTolerances cuda(Precision precision) {
         return (op, depth) -> of(op, precision, depth);

@@ -1,0 +1,30 @@
+package dev.gcl.backend.cuda;
+
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.BackendProvider;
+import dev.gcl.backend.Precision;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** "cuda": the hand-written kernels on an NVIDIA GPU, FP32 or TF32, where {@link CudaProbe} finds one. */
+public final class CudaProvider implements BackendProvider {
+    @Override public String name() { return "cuda"; }
+    @Override public boolean available() { return CudaProbe.get().available(); }
+    @Override public String reason() { return CudaProbe.get().reason(); }
+    @Override public String requirement() { return "CUDA"; }
+    @Override public Set<Precision> precisions() { return EnumSet.allOf(Precision.class); }
+    @Override public String arithmetic() { return "fp32 or tf32"; }
+    @Override public boolean usesCpuThreads() { return false; }
+    @Override public String parityTolerances() { return "cuda"; }
+
+    @Override
+    public Backend create(int threads, Precision precision) {
+        return new CudaBackend(precision);
+    }
+
+    @Override
+    public String describe(int threads) {
+        return "cuda";
+    }
+}
