@@ -50,4 +50,29 @@ class BackendsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.create("gpu", 1));
         assertTrue(e.getMessage().contains(Backends.NAMES), e.getMessage());
     }
+
+    @Test
+    void theRegistryHoldsEachBackendOnceInAutosOrder() {
+        assertEquals(java.util.List.of("cuda", "blas", "reference"),
+                Backends.providers().stream().map(BackendProvider::name).toList());
+        assertEquals("auto, reference (alias cpu), blas or cuda", Backends.NAMES);
+        assertEquals("reference", Backends.reference().name());
+        assertSame(Backends.reference(), Backends.find("cpu").orElseThrow());
+        assertTrue(Backends.find("auto").isEmpty());
+        assertEquals("cuda", Backends.supporting(Precision.TF32));
+        assertEquals("cuda, blas or reference", Backends.names(p -> true));
+        assertEquals("blas (OpenBLAS FP32 GEMMs, 2 threads)", Backends.describe("blas", 2));
+        assertEquals("reference (the CPU reference, double sums, 3 threads)", Backends.describe("cpu", 3));
+        assertEquals("cuda", Backends.describe("cuda", 2));
+        assertFalse(Backends.provider("cuda").usesCpuThreads());
+    }
+
+    @Test
+    void aPrecisionTheBackendLacksIsTheUsersInput() {
+        dev.gcl.io.InvalidInputException e = assertThrows(dev.gcl.io.InvalidInputException.class,
+                () -> Backends.create("reference", 1, Precision.TF32));
+        assertEquals("precision tf32 needs the cuda backend: the reference backend computes in fp32 with double sums"
+                + " only", e.getMessage());
+        assertThrows(dev.gcl.io.InvalidInputException.class, () -> Backends.create("gpu", 1));
+    }
 }
