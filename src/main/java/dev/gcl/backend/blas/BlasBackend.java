@@ -1,12 +1,10 @@
 package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
-import dev.gcl.backend.LiveBuffers;
-import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
+import dev.gcl.backend.reference.HostBackend;
 import dev.gcl.backend.reference.VectorMath;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
@@ -16,8 +14,8 @@ import java.nio.FloatBuffer;
 
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
- * everything else the reference's own code ({@link VectorMath}, the same methods
- * {@link dev.gcl.backend.reference.ReferenceBackend} calls, split over threads by rows), so only the GEMM outputs and
+ * everything else the reference's own code ({@link HostBackend}'s ops over {@link VectorMath}, as in
+ * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows), so only the GEMM outputs and
  * the optimiser step differ from the reference, within the bounds of
  * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
@@ -26,10 +24,7 @@ import java.nio.FloatBuffer;
  * inside one sum, and the Java passes have no cross-thread sums. Across thread counts or CPUs the GEMM kernels
  * OpenBLAS picks may sum in another order (last-bit differences).
  */
-public final class BlasBackend implements Backend {
-    private final RowParallel passes;
-    private final VectorMath vectors;
-    private final LiveBuffers live = new LiveBuffers();
+public final class BlasBackend extends HostBackend {
     /** dz of denseBackward (rows, outDim), reused across calls. */
     private Floats dzScratch;
     /** Philox output on the heap before it is copied in, reused across calls. */
@@ -43,18 +38,21 @@ public final class BlasBackend implements Backend {
     }
 
     /**
-     * A backend using {@code threads} threads for OpenBLAS and for its Java passes. Throws IllegalStateException
+     * A backend using {@code threads} threads for OpenBLAS and for its Java parallel. Throws IllegalStateException
      * with the probe's reason when OpenBLAS does not load.
      */
     public BlasBackend(int threads) {
+        super(new RowParallel(requireOpenBlas(threads)));
+    }
+
+    private static int requireOpenBlas(int threads) {
         BlasProbe probe = BlasProbe.get();
         if (!probe.available()) throw new IllegalStateException("blas backend unavailable: " + probe.reason());
-        this.passes = new RowParallel(threads);
-        this.vectors = new VectorMath(passes);
+        return threads;
     }
 
     public int threads() {
-        return passes.threads();
+        return parallel.threads();
     }
 
     @Override
@@ -104,7 +102,13 @@ public final class BlasBackend implements Backend {
         return x == null ? null : x.view;
     }
 
-    private int[] i(DeviceInts b) {
+    @Override
+    protected FloatBuffer floats(DeviceFloats b) {
+        return f(b);
+    }
+
+    @Override
+    protected int[] ints(DeviceInts b) {
         return live.get(b, Ints.class).a;
     }
 
@@ -136,7 +140,7 @@ public final class BlasBackend implements Backend {
 
     @Override
     public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
-        System.arraycopy(src, srcOffset, i(dst), dstOffset, n);
+        System.arraycopy(src, srcOffset, ints(dst), dstOffset, n);
     }
 
     @Override
@@ -153,7 +157,7 @@ public final class BlasBackend implements Backend {
             b.ptr.zero();
             return;
         }
-        passes.forRange(b.length, 1, (from, to) -> {
+        parallel.forRange(b.length, 1, (from, to) -> {
             for (int k = from; k < to; k++) v.put(k, value);
         });
     }
@@ -171,7 +175,7 @@ public final class BlasBackend implements Backend {
 
     @Override
     public void free(DeviceInts buffer) {
-        i(buffer);
+        ints(buffer);
         live.remove(buffer);
     }
 
@@ -182,12 +186,7 @@ public final class BlasBackend implements Backend {
         if (dzScratch != null) release(dzScratch);
         dzScratch = null;
         hostScratch = new float[0];
-        passes.close();
-    }
-
-    /** Number of buffers allocated and not yet freed (for leak tests). */
-    public int liveBuffers() {
-        return live.size();
+        parallel.close();
     }
 
     /** The native pointer of a GEMM operand; a shared heap array is copied (rare: ops only gather from it). */
@@ -213,7 +212,7 @@ public final class BlasBackend implements Backend {
         FloatPointer xp = gemmOperand(x), wp = gemmOperand(wt);
         try {
             // y = x · wᵀ in FP32, then y = act(y + b) in one pass over the GEMM output
-            Blas.gemmNT(passes.threads(), rows, outDim, inDim, xp, wp, y.ptr);
+            Blas.gemmNT(parallel.threads(), rows, outDim, inDim, xp, wp, y.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
@@ -222,7 +221,7 @@ public final class BlasBackend implements Backend {
         float[] bh = biasScratch;
         bias.get(0, bh, 0, outDim);
         FloatBuffer yv = y.view;
-        passes.forRange(rows, outDim, (from, to) -> {
+        parallel.forRange(rows, outDim, (from, to) -> {
             for (int r = from; r < to; r++) {
                 int off = r * outDim;
                 if (act == Activation.RELU) {  // the same floats, branch-free (Activation.relu)
@@ -250,7 +249,7 @@ public final class BlasBackend implements Backend {
         FloatBuffer dz = dzScratch.view;
         // dz = dOut ⊙ act'(out), and dB = column sums of dz in double, rows ascending (the reference's dB, bit for
         // bit), in one pass over column blocks
-        passes.forRange(outDim, rows, (from, to) -> {
+        parallel.forRange(outDim, rows, (from, to) -> {
             double[] acc = new double[to - from];
             boolean relu = act == Activation.RELU;
             for (int r = 0; r < rows; r++) {
@@ -270,57 +269,15 @@ public final class BlasBackend implements Backend {
             if (dx != null) {
                 // dIn (rows, inDim) = dz (rows, outDim) · w (outDim, inDim)
                 wp = gemmOperand(wt);
-                Blas.gemmNN(passes.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
+                Blas.gemmNN(parallel.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
             }
             // dW (outDim, inDim) = dzᵀ · in, dz (rows, outDim), in (rows, inDim)
             xp = gemmOperand(x);
-            Blas.gemmTN(passes.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
+            Blas.gemmTN(parallel.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
         }
-    }
-
-    // ---------------------------------------------------------------- statistics, labels, NL targets, losses
-    // (the reference's arithmetic, shared through VectorMath: bit-equal to ReferenceBackend by construction)
-
-    @Override
-    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
-        vectors.rowMse(f(a), f(b), f(err), rows, cols);
-    }
-
-    @Override
-    public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
-        VectorMath.meanStd(f(v), n, f(stats));
-    }
-
-    @Override
-    public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
-                                DeviceFloats labels) {
-        VectorMath.thresholdLabels(f(v), n, f(stats), k, f(mask), f(labels));
-    }
-
-    @Override
-    public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
-        VectorMath.minMaxScale(f(v), n, f(out));
-    }
-
-    @Override
-    public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
-                          DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
-        vectors.nlTargets(f(x), f(labels), mode, mode == NlTarget.GAUSSIAN ? f(noise) : null,
-                mode == NlTarget.RANDOM_NORMAL ? f(picks) : null, f(targets), f(weights), rows, cols);
-    }
-
-    @Override
-    public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
-        VectorMath.bceLossGrad(f(p), f(y), f(dP), f(loss), n);
-    }
-
-    @Override
-    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
-                                DeviceFloats loss, int rows, int cols) {
-        vectors.weightedMseGrad(f(out), f(target), f(weights), f(dOut), f(loss), rows, cols);
     }
 
     // ---------------------------------------------------------------- optimiser
@@ -342,7 +299,7 @@ public final class BlasBackend implements Backend {
         FloatBuffer p = f(param), g = f(grad), v = f(squareAvg), m = f(momentumBuf);
         float lrF = (float) lr, alphaF = (float) alpha, oneMinusAlpha = (float) (1.0 - alpha), epsF = (float) eps,
                 momentumF = (float) momentum;
-        passes.forRange(n, 8, (from, to) -> {
+        parallel.forRange(n, 8, (from, to) -> {
             float[][] s = RMSPROP_SCRATCH.get();
             for (int c = from; c < to; c += RMSPROP_CHUNK) {
                 int len = Math.min(RMSPROP_CHUNK, to - c);
@@ -373,12 +330,6 @@ public final class BlasBackend implements Backend {
 
     // ---------------------------------------------------------------- data movement
 
-    @Override
-    public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
-                           int rows, int cols) {
-        vectors.gatherRows(f(src), i(indices), indexOffset, f(dst), rows, cols);
-    }
-
     /** Straight into dst's native memory (direct to direct for mapped rows), rows split across threads. */
     @Override
     public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
@@ -387,7 +338,7 @@ public final class BlasBackend implements Backend {
         int cols = source.dim();
         VectorMath.checkGather(d.length, rows, cols);
         FloatBuffer out = d.view;
-        passes.forRange(rows, cols, (from, to) -> {
+        parallel.forRange(rows, cols, (from, to) -> {
             for (int r = from; r < to; r++) source.copyRow(indices[indexOffset + r], out, r * cols);
         });
     }

@@ -1,11 +1,8 @@
 package dev.gcl.backend.reference;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
-import dev.gcl.backend.LiveBuffers;
-import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.RowParallel;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
@@ -19,12 +16,10 @@ import java.util.Arrays;
  * float. Work is split across rows (or output columns) only, never inside one sum, so results are bit-identical
  * whatever the number of threads. Transcendental functions come from {@link StrictMath}, whose results are
  * specified bit for bit, so runs reproduce across JVMs and machines. The arithmetic is written once in
- * {@link DenseMath}, {@link RmsPropMath} and {@link VectorMath}; the OpenBLAS backend calls VectorMath too.
+ * {@link DenseMath}, {@link RmsPropMath} and {@link VectorMath} (through {@link HostBackend}, which the OpenBLAS
+ * backend extends too).
  */
-public final class ReferenceBackend implements Backend {
-    private final RowParallel parallel;
-    private final VectorMath vectors;
-    private final LiveBuffers live = new LiveBuffers();
+public final class ReferenceBackend extends HostBackend {
     /** dz of denseBackward, reused across calls: (rows, outDim) doubles would otherwise churn the heap. */
     private double[] dzScratch = new double[0];
 
@@ -35,8 +30,7 @@ public final class ReferenceBackend implements Backend {
 
     /** A backend using {@code threads} threads (1 = run on the calling thread only). */
     public ReferenceBackend(int threads) {
-        this.parallel = new RowParallel(threads);
-        this.vectors = new VectorMath(parallel);
+        super(new RowParallel(threads));
     }
 
     public int threads() {
@@ -50,7 +44,7 @@ public final class ReferenceBackend implements Backend {
 
     // ---------------------------------------------------------------- buffers
 
-    /** A heap array and a FloatBuffer view of it, for the ops shared through {@link VectorMath}. */
+    /** A heap array and a FloatBuffer view of it, for the ops of {@link HostBackend}. */
     private static final class Floats implements DeviceFloats {
         final float[] a;
         final FloatBuffer view;
@@ -73,12 +67,14 @@ public final class ReferenceBackend implements Backend {
         return x == null ? null : x.a;
     }
 
-    private FloatBuffer fb(DeviceFloats b) {
+    @Override
+    protected FloatBuffer floats(DeviceFloats b) {
         Floats x = live.get(b, Floats.class);
         return x == null ? null : x.view;
     }
 
-    private int[] i(DeviceInts b) {
+    @Override
+    protected int[] ints(DeviceInts b) {
         return live.get(b, Ints.class).a;
     }
 
@@ -108,7 +104,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
-        System.arraycopy(src, srcOffset, i(dst), dstOffset, n);
+        System.arraycopy(src, srcOffset, ints(dst), dstOffset, n);
     }
 
     @Override
@@ -129,7 +125,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void free(DeviceInts buffer) {
-        i(buffer);
+        ints(buffer);
         live.remove(buffer);
     }
 
@@ -139,11 +135,6 @@ public final class ReferenceBackend implements Backend {
         live.close();
         dzScratch = new double[0];
         parallel.close();
-    }
-
-    /** Number of buffers allocated and not yet freed (for leak tests). */
-    public int liveBuffers() {
-        return live.size();
     }
 
     // ---------------------------------------------------------------- dense layers
@@ -199,48 +190,6 @@ public final class ReferenceBackend implements Backend {
         });
     }
 
-    // ---------------------------------------------------------------- statistics, labels, NL targets, losses
-    // (the arithmetic lives in VectorMath, shared with the OpenBLAS backend)
-
-    @Override
-    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
-        vectors.rowMse(fb(a), fb(b), fb(err), rows, cols);
-    }
-
-    @Override
-    public void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
-        VectorMath.meanStd(fb(v), n, fb(stats));
-    }
-
-    @Override
-    public void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
-                                DeviceFloats labels) {
-        VectorMath.thresholdLabels(fb(v), n, fb(stats), k, fb(mask), fb(labels));
-    }
-
-    @Override
-    public void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
-        VectorMath.minMaxScale(fb(v), n, fb(out));
-    }
-
-    @Override
-    public void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
-                          DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
-        vectors.nlTargets(fb(x), fb(labels), mode, mode == NlTarget.GAUSSIAN ? fb(noise) : null,
-                mode == NlTarget.RANDOM_NORMAL ? fb(picks) : null, fb(targets), fb(weights), rows, cols);
-    }
-
-    @Override
-    public void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
-        VectorMath.bceLossGrad(fb(p), fb(y), fb(dP), fb(loss), n);
-    }
-
-    @Override
-    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
-                                DeviceFloats loss, int rows, int cols) {
-        vectors.weightedMseGrad(fb(out), fb(target), fb(weights), fb(dOut), fb(loss), rows, cols);
-    }
-
     // ---------------------------------------------------------------- optimiser
 
     @Override
@@ -262,12 +211,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     // ---------------------------------------------------------------- data movement
-
-    @Override
-    public void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
-                           int rows, int cols) {
-        vectors.gatherRows(fb(src), i(indices), indexOffset, fb(dst), rows, cols);
-    }
 
     /** Straight into dst's heap array, row by row (a copy: the same floats as gatherRows over a shared array). */
     @Override

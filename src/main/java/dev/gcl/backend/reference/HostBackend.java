@@ -1,0 +1,87 @@
+package dev.gcl.backend.reference;
+
+import dev.gcl.backend.Backend;
+import dev.gcl.backend.DeviceFloats;
+import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.LiveBuffers;
+import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.RowParallel;
+
+import java.nio.FloatBuffer;
+
+/**
+ * A backend whose buffers live in host memory and can be read as {@link FloatBuffer}s (heap arrays or native
+ * memory): the reference's statistics, labels, NL targets, losses and row gather ({@link VectorMath}), written once
+ * for {@link ReferenceBackend} and the OpenBLAS backend, which therefore agree on these ops bit for bit. Subclasses
+ * give their buffers' views and the dense layers, optimiser, transfers and random fills.
+ */
+public abstract class HostBackend implements Backend {
+    /** The threads that split work by rows (or output columns), never inside one sum. */
+    protected final RowParallel parallel;
+    /** The buffers allocated and not yet freed; closed with the backend. */
+    protected final LiveBuffers live = new LiveBuffers();
+    private final VectorMath vectors;
+
+    protected HostBackend(RowParallel parallel) {
+        this.parallel = parallel;
+        this.vectors = new VectorMath(parallel);
+    }
+
+    /** Number of buffers allocated and not yet freed (for leak tests). */
+    public final int liveBuffers() {
+        return live.size();
+    }
+
+    /** The floats of a live buffer of this backend, as a view of all of it; null for null. */
+    protected abstract FloatBuffer floats(DeviceFloats buffer);
+
+    /** The ints of a live buffer of this backend. */
+    protected abstract int[] ints(DeviceInts buffer);
+
+    @Override
+    public final void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+        vectors.rowMse(floats(a), floats(b), floats(err), rows, cols);
+    }
+
+    @Override
+    public final void meanStd(DeviceFloats v, int n, DeviceFloats stats) {
+        VectorMath.meanStd(floats(v), n, floats(stats));
+    }
+
+    @Override
+    public final void thresholdLabels(DeviceFloats v, int n, DeviceFloats stats, double k, DeviceFloats mask,
+                                      DeviceFloats labels) {
+        VectorMath.thresholdLabels(floats(v), n, floats(stats), k, floats(mask), floats(labels));
+    }
+
+    @Override
+    public final void minMaxScale(DeviceFloats v, int n, DeviceFloats out) {
+        VectorMath.minMaxScale(floats(v), n, floats(out));
+    }
+
+    /** noise is read only by GAUSSIAN and picks only by RANDOM_NORMAL (the others may pass anything). */
+    @Override
+    public final void nlTargets(DeviceFloats x, DeviceFloats labels, NlTarget mode, DeviceFloats noise,
+                                DeviceFloats picks, DeviceFloats targets, DeviceFloats weights, int rows, int cols) {
+        vectors.nlTargets(floats(x), floats(labels), mode, mode == NlTarget.GAUSSIAN ? floats(noise) : null,
+                mode == NlTarget.RANDOM_NORMAL ? floats(picks) : null, floats(targets), floats(weights), rows, cols);
+    }
+
+    @Override
+    public final void bceLossGrad(DeviceFloats p, DeviceFloats y, DeviceFloats dP, DeviceFloats loss, int n) {
+        VectorMath.bceLossGrad(floats(p), floats(y), floats(dP), floats(loss), n);
+    }
+
+    @Override
+    public final void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights,
+                                      DeviceFloats dOut, DeviceFloats loss, int rows, int cols) {
+        vectors.weightedMseGrad(floats(out), floats(target), floats(weights), floats(dOut), floats(loss), rows,
+                cols);
+    }
+
+    @Override
+    public final void gatherRows(DeviceFloats src, DeviceInts indices, int indexOffset, DeviceFloats dst,
+                                 int rows, int cols) {
+        vectors.gatherRows(floats(src), ints(indices), indexOffset, floats(dst), rows, cols);
+    }
+}
