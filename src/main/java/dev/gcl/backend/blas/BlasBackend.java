@@ -2,7 +2,6 @@ package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.RowParallel;
 import dev.gcl.backend.reference.HostBackend;
 import dev.gcl.backend.reference.VectorMath;
@@ -87,12 +86,6 @@ public final class BlasBackend extends HostBackend {
         @Override public int length() { return length; }
     }
 
-    private static final class Ints implements DeviceInts {
-        final int[] a;
-        Ints(int n) { a = new int[n]; }
-        @Override public int length() { return a.length; }
-    }
-
     private Floats buf(DeviceFloats b) {
         return live.get(b, Floats.class);
     }
@@ -105,11 +98,6 @@ public final class BlasBackend extends HostBackend {
     @Override
     protected FloatBuffer floats(DeviceFloats b) {
         return f(b);
-    }
-
-    @Override
-    protected int[] ints(DeviceInts b) {
-        return live.get(b, Ints.class).a;
     }
 
     @Override
@@ -126,21 +114,10 @@ public final class BlasBackend extends HostBackend {
     }
 
     @Override
-    public DeviceInts allocInts(int length) {
-        live.checkNew(length);
-        return live.add(new Ints(length));
-    }
-
-    @Override
     public void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
         Floats d = buf(dst);
         if (d.host != null) throw new IllegalArgumentException("shared buffers are read-only");
         d.view.put(dstOffset, src, srcOffset, n);
-    }
-
-    @Override
-    public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
-        System.arraycopy(src, srcOffset, ints(dst), dstOffset, n);
     }
 
     @Override
@@ -171,12 +148,6 @@ public final class BlasBackend extends HostBackend {
         Floats b = buf(buffer);
         live.remove(buffer);
         release(b);
-    }
-
-    @Override
-    public void free(DeviceInts buffer) {
-        ints(buffer);
-        live.remove(buffer);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.nio.FloatBuffer;
  * A backend whose buffers live in host memory and can be read as {@link FloatBuffer}s (heap arrays or native
  * memory): the reference's statistics, labels, NL targets, losses and row gather ({@link VectorMath}), written once
  * for {@link ReferenceBackend} and the OpenBLAS backend, which therefore agree on these ops bit for bit. Subclasses
- * give their buffers' views and the dense layers, optimiser, transfers and random fills.
+ * give their float buffers (and views of them) and the dense layers, optimiser, float transfers and random fills;
+ * index buffers are heap arrays here.
  */
 public abstract class HostBackend implements Backend {
     /** The threads that split work by rows (or output columns), never inside one sum. */
@@ -35,8 +36,34 @@ public abstract class HostBackend implements Backend {
     /** The floats of a live buffer of this backend, as a view of all of it; null for null. */
     protected abstract FloatBuffer floats(DeviceFloats buffer);
 
+    /** Index buffers: heap arrays on every host backend. */
+    private static final class Ints implements DeviceInts {
+        final int[] a;
+        Ints(int n) { a = new int[n]; }
+        @Override public int length() { return a.length; }
+    }
+
     /** The ints of a live buffer of this backend. */
-    protected abstract int[] ints(DeviceInts buffer);
+    protected final int[] ints(DeviceInts buffer) {
+        return live.get(buffer, Ints.class).a;
+    }
+
+    @Override
+    public final DeviceInts allocInts(int length) {
+        live.checkNew(length);
+        return live.add(new Ints(length));
+    }
+
+    @Override
+    public final void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
+        System.arraycopy(src, srcOffset, ints(dst), dstOffset, n);
+    }
+
+    @Override
+    public final void free(DeviceInts buffer) {
+        ints(buffer);
+        live.remove(buffer);
+    }
 
     @Override
     public final void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {

@@ -2,7 +2,6 @@ package dev.gcl.backend.reference;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.RowParallel;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.rng.RandomStream;
@@ -56,12 +55,6 @@ public final class ReferenceBackend extends HostBackend {
         @Override public int length() { return a.length; }
     }
 
-    private static final class Ints implements DeviceInts {
-        final int[] a;
-        Ints(int n) { a = new int[n]; }
-        @Override public int length() { return a.length; }
-    }
-
     private float[] f(DeviceFloats b) {
         Floats x = live.get(b, Floats.class);
         return x == null ? null : x.a;
@@ -71,11 +64,6 @@ public final class ReferenceBackend extends HostBackend {
     protected FloatBuffer floats(DeviceFloats b) {
         Floats x = live.get(b, Floats.class);
         return x == null ? null : x.view;
-    }
-
-    @Override
-    protected int[] ints(DeviceInts b) {
-        return live.get(b, Ints.class).a;
     }
 
     @Override
@@ -92,19 +80,8 @@ public final class ReferenceBackend extends HostBackend {
     }
 
     @Override
-    public DeviceInts allocInts(int length) {
-        live.checkNew(length);
-        return live.add(new Ints(length));
-    }
-
-    @Override
     public void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
         System.arraycopy(src, srcOffset, f(dst), dstOffset, n);
-    }
-
-    @Override
-    public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
-        System.arraycopy(src, srcOffset, ints(dst), dstOffset, n);
     }
 
     @Override
@@ -120,12 +97,6 @@ public final class ReferenceBackend extends HostBackend {
     @Override
     public void free(DeviceFloats buffer) {
         f(buffer);
-        live.remove(buffer);
-    }
-
-    @Override
-    public void free(DeviceInts buffer) {
-        ints(buffer);
         live.remove(buffer);
     }
 
