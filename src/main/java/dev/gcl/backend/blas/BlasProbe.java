@@ -1,47 +1,31 @@
 package dev.gcl.backend.blas;
 
+import dev.gcl.backend.Probe;
+
 import java.util.Locale;
 
 /**
- * Whether OpenBLAS loads on this machine, and why not. Probed once per process and cached: a native library that
- * failed to load cannot be loaded again, and a failed probe must never throw. The checks: the JavaCPP natives for
- * this platform are on the classpath and load, and a 2×3·3×2 sgemm gives the exact product.
+ * Whether OpenBLAS loads on this machine, and why not (available() is true when a {@link BlasBackend} can be
+ * created). Probed once per process and cached: a native library that failed to load cannot be loaded again, and a
+ * failed probe must never throw. The checks: the JavaCPP natives for this platform are on the classpath and load,
+ * and a 2×3·3×2 sgemm gives the exact product.
  *
  * <pre>{@code
  * BlasProbe probe = BlasProbe.get();
  * Assumptions.assumeTrue(probe.available(), probe.reason());
  * }</pre>
  */
-public final class BlasProbe {
+public final class BlasProbe extends Probe {
     private static BlasProbe cached;
 
-    private final boolean available;
-    private final String reason;
-
     private BlasProbe(boolean available, String reason) {
-        this.available = available;
-        this.reason = reason;
+        super("blas", available, reason);
     }
 
     /** The verdict for this process (probed on first call). Never throws. */
     public static synchronized BlasProbe get() {
         if (cached == null) cached = probe();
         return cached;
-    }
-
-    /** True when a {@link BlasBackend} can be created. */
-    public boolean available() {
-        return available;
-    }
-
-    /** Why OpenBLAS is unavailable, or, when available, its version and platform. */
-    public String reason() {
-        return reason;
-    }
-
-    @Override
-    public String toString() {
-        return (available ? "blas available: " : "blas unavailable: ") + reason;
     }
 
     private static BlasProbe probe() {

@@ -1,5 +1,6 @@
 package dev.gcl.backend.cuda;
 
+import dev.gcl.backend.Probe;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
@@ -17,9 +18,10 @@ import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
 
 /**
- * Whether this machine can run the {@link CudaBackend}, and why not. Probed once per process and cached: JCuda's
- * driver class cannot be initialised a second time after its native library failed to load, and a failed probe
- * must never throw. The checks, in order: libcuda.so.1 loads, a device exists, the driver is CUDA 12.0 or newer,
+ * Whether this machine can run the {@link CudaBackend}, and why not (available() is true when one can be created;
+ * reason() names the device, driver and kernel image used, or what is missing). Probed once per process and
+ * cached: JCuda's driver class cannot be initialised a second time after its native library failed to load, and a
+ * failed probe must never throw. The checks, in order: libcuda.so.1 loads, a device exists, the driver is CUDA 12.0 or newer,
  * the device is compute capability 8.0 or newer, the kernels were bundled by the build, and the module loads.
  *
  * <pre>{@code
@@ -27,19 +29,16 @@ import static jcuda.driver.JCudaDriver.cuInit;
  * Assumptions.assumeTrue(probe.available(), probe.reason());
  * }</pre>
  */
-public final class CudaProbe {
+public final class CudaProbe extends Probe {
     static final int MIN_DRIVER = 12000;   // CUDA 12.0, as cuDriverGetVersion reports it
     static final int MIN_COMPUTE_MAJOR = 8; // the oldest target in the fatbin and the PTX is sm_80
 
     private static CudaProbe cached;
 
-    private final boolean available;
-    private final String reason;
     private final CudaRuntime runtime;
 
     private CudaProbe(boolean available, String reason, CudaRuntime runtime) {
-        this.available = available;
-        this.reason = reason;
+        super("cuda", available, reason);
         this.runtime = runtime;
     }
 
@@ -49,25 +48,10 @@ public final class CudaProbe {
         return cached;
     }
 
-    /** True when a {@link CudaBackend} can be created. */
-    public boolean available() {
-        return available;
-    }
-
-    /** Why the backend is unavailable, or, when it is available, the device, driver and kernel image used. */
-    public String reason() {
-        return reason;
-    }
-
     /** The shared device state; only when available. */
     CudaRuntime runtime() {
-        if (!available) throw new IllegalStateException("CUDA backend unavailable: " + reason);
+        if (!available()) throw new IllegalStateException("CUDA backend unavailable: " + reason());
         return runtime;
-    }
-
-    @Override
-    public String toString() {
-        return (available ? "cuda available: " : "cuda unavailable: ") + reason;
     }
 
     private static CudaProbe unavailable(String reason) {
