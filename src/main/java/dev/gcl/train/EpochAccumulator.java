@@ -84,26 +84,26 @@ final class EpochAccumulator {
     }
 
     private boolean addD(IterationScalars s, NonFiniteValues nonFinite, int iteration) {
-        double l = s.get(D_LOSS);
-        if (!Double.isFinite(l)) {
-            nonFinite.found("D", l, iteration);
-            return false;
-        }
-        dLoss += l;
-        lastD = l;
+        if (!lossFinite(s, D_LOSS, "D", nonFinite, iteration)) return false;
+        lastD = s.get(D_LOSS);
+        dLoss += lastD;
         hasD = true;
         return true;
     }
 
     private void addG(IterationScalars s, NonFiniteValues nonFinite, int iteration) {
-        double l = s.get(G_LOSS);
-        if (!Double.isFinite(l)) {
-            nonFinite.found("G", l, iteration);
-            return;
-        }
-        gLoss += l;
-        lastG = l;
+        if (!lossFinite(s, G_LOSS, "G", nonFinite, iteration)) return;
+        lastG = s.get(G_LOSS);
+        gLoss += lastG;
         hasG = true;
+    }
+
+    private static boolean lossFinite(IterationScalars s, int slot, String network, NonFiniteValues nonFinite,
+                                      int iteration) {
+        double l = s.get(slot);
+        if (Double.isFinite(l)) return true;
+        nonFinite.found(network, l, iteration);
+        return false;
     }
 
     private static boolean notFinite(NonFiniteValues nonFinite, String what, int iteration) {
