@@ -24,7 +24,7 @@ public final class SettingRange<T> {
     String problem(T value, GclConfig config) { return problem.apply(value, config); }
 
     static <T> SettingRange<T> any() {
-        return new SettingRange<>("", (v, c) -> null);
+        return new SettingRange<>("any", (v, c) -> null);
     }
 
     /** Named choices: the type's parser refuses the others. */

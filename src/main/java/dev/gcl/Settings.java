@@ -100,7 +100,7 @@ public final class Settings {
             .help("gcl-ws: share of videos whose labels are used (default 1).");
     public static final Setting<Boolean> SOFT_LABELS = new Setting<>("soft-labels", "softLabels", SettingType.BOOLEAN,
             "false")
-            .source("—")
+            .range(oneOf("true, false (the option is a flag: given means true)")).source("—")
             .help("Train D on min-max-scaled reconstruction errors.");
     public static final Setting<ScoreSource> SCORE_BY = new Setting<>("score-by", "scoreSource",
             SettingType.choice(ScoreSource.class, Settings::parseScoreSource, Settings::scoreSourceName,
