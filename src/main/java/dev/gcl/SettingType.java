@@ -28,29 +28,9 @@ public final class SettingType<T> {
         this.choice = choice;
     }
 
-    public static final SettingType<Integer> INT = plain("int", Integer.class, v -> {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number");
-        }
-    }, v -> Integer.toString(v));
-
-    public static final SettingType<Long> LONG = plain("long", Long.class, v -> {
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a whole number");
-        }
-    }, v -> Long.toString(v));
-
-    public static final SettingType<Double> DOUBLE = plain("double", Double.class, v -> {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a number");
-        }
-    }, v -> Double.toString(v));
+    public static final SettingType<Integer> INT = number("int", Integer.class, Integer::parseInt, "a whole number");
+    public static final SettingType<Long> LONG = number("long", Long.class, Long::parseLong, "a whole number");
+    public static final SettingType<Double> DOUBLE = number("double", Double.class, Double::parseDouble, "a number");
 
     public static final SettingType<Boolean> BOOLEAN = plain("boolean", Boolean.class, v -> {
         if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) return true;
@@ -66,6 +46,17 @@ public final class SettingType<T> {
             throw new IllegalArgumentException("'" + v + "' is not a list of layer sizes like 1024,512,256");
         }
     }, SettingType::joined, Arrays::toString, a -> a == null ? null : a.clone(), false);
+
+    /** A number; text that is not one is refused as "'text' is not {what}". */
+    private static <T> SettingType<T> number(String name, Class<T> c, Function<String, T> parser, String what) {
+        return plain(name, c, v -> {
+            try {
+                return parser.apply(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + v + "' is not " + what);
+            }
+        }, String::valueOf);
+    }
 
     private static <T> SettingType<T> plain(String name, Class<T> c, Function<String, T> parser,
                                             Function<T, String> formatter) {
