@@ -1,5 +1,7 @@
 package dev.gcl;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.Arrays;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -35,7 +37,7 @@ public final class SettingType<T> {
     public static final SettingType<Boolean> BOOLEAN = plain("boolean", Boolean.class, v -> {
         if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) return true;
         if (v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("no")) return false;
-        throw new IllegalArgumentException("'" + v + "' is not true or false");
+        throw new InvalidInputException("'" + v + "' is not true or false");
     }, v -> Boolean.toString(v));
 
     /** Layer widths: written 1024,512,256; read with commas, x or spaces between. */
@@ -43,7 +45,7 @@ public final class SettingType<T> {
         try {
             return Arrays.stream(v.split("[,x ]+")).filter(s -> !s.isEmpty()).mapToInt(Integer::parseInt).toArray();
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a list of layer sizes like 1024,512,256");
+            throw new InvalidInputException("'" + v + "' is not a list of layer sizes like 1024,512,256");
         }
     }, SettingType::joined, Arrays::toString, a -> a == null ? null : a.clone(), false);
 
@@ -53,7 +55,7 @@ public final class SettingType<T> {
             try {
                 return parser.apply(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + v + "' is not " + what);
+                throw new InvalidInputException("'" + v + "' is not " + what);
             }
         }, String::valueOf);
     }

@@ -1,12 +1,14 @@
 package dev.gcl;
 
 import dev.gcl.backend.NlTarget;
+import dev.gcl.io.InvalidInputException;
 
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -123,7 +125,7 @@ public final class Settings {
     }
 
     /** The keys in order. */
-    public static java.util.Set<String> keys() {
+    public static Set<String> keys() {
         return Collections.unmodifiableSet(BY_KEY.keySet());
     }
 
@@ -150,7 +152,7 @@ public final class Settings {
             case "d": case "discriminator": return ScoreSource.DISCRIMINATOR;
             case "reconstruction": case "g": return ScoreSource.RECONSTRUCTION;
             case "auto": return ScoreSource.AUTO;
-            default: throw new IllegalArgumentException("'" + v + "' (expected d, reconstruction or auto)");
+            default: throw new InvalidInputException("'" + v + "' (expected d, reconstruction or auto)");
         }
     }
 
