@@ -39,7 +39,8 @@ public final class SettingRange<T> {
     /** An int of at least min; why, when given, says why in the message. */
     static SettingRange<Integer> atLeast(int min, String why) {
         String because = why.isEmpty() ? "" : " (" + why + ")";
-        return new SettingRange<>(">= " + min, (v, c) -> v >= min ? null : "must be >= " + min + because + ", got " + v);
+        return new SettingRange<>(">= " + min,
+                (v, c) -> v >= min ? null : "must be >= " + min + because + ", got " + v);
     }
 
     /** A finite number in range (NaN and infinities are refused first, with a message of their own). */

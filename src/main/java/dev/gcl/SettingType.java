@@ -66,8 +66,8 @@ public final class SettingType<T> {
     }
 
     /** One of an enum's constants by name; shown (toString) by shower. */
-    static <E extends Enum<E>> SettingType<E> choice(Class<E> c, Function<String, E> parser, Function<E, String> formatter,
-                                                   Function<E, String> shower) {
+    static <E extends Enum<E>> SettingType<E> choice(Class<E> c, Function<String, E> parser,
+                                                   Function<E, String> formatter, Function<E, String> shower) {
         return new SettingType<>(c.getSimpleName(), c, parser, formatter, shower, UnaryOperator.identity(), true);
     }
 

@@ -34,7 +34,8 @@ public final class Settings {
             Variant::parse, Variant::cliName, Variant::cliName), "gcl-pt")
             .label("NAME").range(oneOf(names(Variant.values(), Variant::cliName)))
             .source("this project (the paper's best unsupervised variant)")
-            .help("gcl-b, gcl-pt, gcl-occ, gcl-ws, soft-labels, g-self, ae-all, ae-td, ae-occ (default gcl-pt for videos, gcl-b for rows without a time axis).");
+            .help("gcl-b, gcl-pt, gcl-occ, gcl-ws, soft-labels, g-self, ae-all, ae-td, ae-occ"
+                    + " (default gcl-pt for videos, gcl-b for rows without a time axis).");
     public static final Setting<Long> SEED = new Setting<>("seed", "seed", SettingType.LONG, "0")
             .label("N").source("this project")
             .help("Seed of every random stream (default 0).");

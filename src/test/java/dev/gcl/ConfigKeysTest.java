@@ -106,8 +106,8 @@ class ConfigKeysTest {
     @Test
     void toMapWritesTheSameTextAsBefore() {
         assertEquals("{variant=gcl-pt, seed=0, epochs=15, pretrain-epochs=15, batch=8192, lr=2.0E-5, momentum=0.6,"
-                + " rms-alpha=0.99, rms-eps=1.0E-8, k-g=1.0, k-d=0.1, nl=ones, sigma=1.0, g-hidden=1024,512,256,512,1024,"
-                + " d-hidden=512,32, cleaning=absolute, cleaning-value=0.7, weak-fraction=1.0, soft-labels=false,"
+                + " rms-alpha=0.99, rms-eps=1.0E-8, k-g=1.0, k-d=0.1, nl=ones, sigma=1.0,"
+                + " g-hidden=1024,512,256,512,1024, d-hidden=512,32, cleaning=absolute, cleaning-value=0.7, weak-fraction=1.0, soft-labels=false,"
                 + " score-by=auto}", ConfigKeys.toMap(GclConfig.defaults()).toString());
         assertEquals("reconstruction", ConfigKeys.toMap(GclConfig.builder().scoreSource(ScoreSource.RECONSTRUCTION)
                 .build()).get("score-by"));

@@ -115,9 +115,11 @@ class GclConfigTest {
         assertEquals("weakLabelFraction: must be in (0, 1], got NaN", rejection(b -> b.weakLabelFraction(Double.NaN)));
         assertEquals("cleaningValue: a quantile must be in (0, 1], got 1.5",
                 rejection(b -> b.cleaning(CleaningRule.QUANTILE, 1.5)));
-        assertEquals("generatorHidden: needs at least one hidden layer", rejection(b -> b.generatorHidden((int[]) null)));
+        assertEquals("generatorHidden: needs at least one hidden layer",
+                rejection(b -> b.generatorHidden((int[]) null)));
         assertEquals("cleaningRule: must be set", rejection(b -> b.cleaningRule(null)));
-        assertEquals("epochs: must be >= 1, got 0", rejection(b -> b.batchSize(1).epochs(0)), "in the order of the settings");
+        assertEquals("epochs: must be >= 1, got 0", rejection(b -> b.batchSize(1).epochs(0)),
+                "in the order of the settings");
         assertEquals("variant: must be set", rejection(b -> b.generatorHidden().batchSize(1).variant((Variant) null)),
                 "a missing choice before any range");
         assertEquals("softLabels: soft labels cannot be combined with gcl-ws weak labels",
@@ -126,8 +128,8 @@ class GclConfigTest {
 
     @Test
     void toStringNamesEveryFieldAsBefore() {
-        assertEquals("GclConfig[variant=gcl-pt, seed=0, epochs=15, pretrainEpochs=15, batchSize=8192, learningRate=2.0E-5,"
-                + " momentum=0.6, rmsAlpha=0.99, rmsEps=1.0E-8, kG=1.0, kD=0.1, nlTarget=ones, gaussianSigma=1.0,"
+        assertEquals("GclConfig[variant=gcl-pt, seed=0, epochs=15, pretrainEpochs=15, batchSize=8192,"
+                + " learningRate=2.0E-5, momentum=0.6, rmsAlpha=0.99, rmsEps=1.0E-8, kG=1.0, kD=0.1, nlTarget=ones, gaussianSigma=1.0,"
                 + " generatorHidden=[1024, 512, 256, 512, 1024], discriminatorHidden=[512, 32], cleaningRule=absolute,"
                 + " cleaningValue=0.7, weakLabelFraction=1.0, softLabels=false, scoreSource=AUTO]",
                 GclConfig.defaults().toString());
