@@ -6,7 +6,7 @@ import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
-import dev.gcl.backend.cpu.CpuBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
 import dev.gcl.data.TrainingData;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +29,7 @@ class OneDownloadPerIterationTest {
         int[] downloads = {0};
         List<Integer> atIteration = new ArrayList<>();
         List<Integer> iterationInEpoch = new ArrayList<>();
-        try (ForwardingBackend counting = new ForwardingBackend(new CpuBackend(2)) {
+        try (ForwardingBackend counting = new ForwardingBackend(new ReferenceBackend(2)) {
             @Override
             public void download(DeviceFloats src, int srcOffset, float[] dst, int dstOffset, int n) {
                 downloads[0]++;
