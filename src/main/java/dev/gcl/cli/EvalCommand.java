@@ -124,8 +124,8 @@ final class EvalCommand implements Callable<Integer> {
                 RunReport.putData(report, data.toString(), DataFingerprint.of(ds.train()), ds.train().rows(),
                         ds.test().size());
                 if (model != null) {
-                    TrainingSession.TestScores scores = ownScores.size() == ds.test().size()
-                            ? new TrainingSession.TestScores(ownScores) : TrainingSession.score(ds, model);
+                    TrainAndEvaluate.TestScores scores = ownScores.size() == ds.test().size()
+                            ? new TrainAndEvaluate.TestScores(ownScores) : TrainAndEvaluate.score(ds, model);
                     report.putPOJO("pictures", RunPictures.write(dir.path(), ds, model, scores));
                 }
                 RunReport.write(report, dir.path().resolve("run.json"));

@@ -264,9 +264,10 @@ final class SweepCommand implements Callable<Integer> {
                 Map.of("sweep_id", r.id(), "sweep_dir", out.toAbsolutePath().normalize().toString()), stop,
                 progress::onMessage, p.resumeFrom() == null ? 0 : p.resumeFrom().history().size());
         try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
-            RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
-            RunWriter.Summary s = w.train(dir.path(), ds, source, p.config(), backends, rep -> describe(rep, r),
-                    new TrainingSession.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
+            TrainingRun run = new TrainingRun("sweep", progress, false, false, saveModels);
+            TrainingRun.Summary s = run.trainEvaluateAndSave(dir.path(), ds, source, p.config(), backends,
+                    rep -> describe(rep, r),
+                    new TrainAndEvaluate.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
             dir.commit();
             deleteQuietly(p.checkpoint());  // the run is complete (deleted in one step: no half checkpoint)
             tally.finished();
@@ -285,7 +286,7 @@ final class SweepCommand implements Callable<Integer> {
             tally.failedOne();
             recordFailure(r, p.config(), ex);
             stdout.println(p.head() + ": FAILED: " + ex.getMessage() + "; " + tally.line());
-            if (debug) ex.printStackTrace();
+            if (debug) ex.printStackTrace(spec.commandLine().getErr());
         } finally {
             stdout.flush();
         }
