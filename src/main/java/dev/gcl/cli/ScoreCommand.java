@@ -15,6 +15,7 @@ import dev.gcl.io.NpyWriter;
 import dev.gcl.io.NpzTable;
 import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +61,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing output.")
     boolean force;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     @Override
     public Integer call() {

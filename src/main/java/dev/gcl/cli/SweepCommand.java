@@ -92,8 +92,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show each run's training progress.")
     boolean verbose;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     @Mixin
     ConfigOptions settings;
@@ -286,7 +286,7 @@ final class SweepCommand implements Callable<Integer> {
             tally.failedOne();
             recordFailure(r, p.config(), ex);
             stdout.println(p.head() + ": FAILED: " + ex.getMessage() + "; " + tally.line());
-            if (debug) ex.printStackTrace(spec.commandLine().getErr());
+            if (debug.debug) ex.printStackTrace(spec.commandLine().getErr());
         } finally {
             stdout.flush();
         }
@@ -414,8 +414,8 @@ final class SweepCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "The merged sweep directory (replaced if it holds an earlier merge).")
         Path out;
 
-        @Option(names = "--debug", description = "Show stack traces of errors.")
-        boolean debug;
+        @Mixin
+        DebugOption debug;
 
         @Override
         public Integer call() throws IOException {
