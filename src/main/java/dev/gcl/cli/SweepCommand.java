@@ -92,7 +92,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show each run's training progress.")
     boolean verbose;
 
-    @Mixin
+    @picocli.CommandLine.Mixin
     DebugOption debug;
 
     @Mixin
@@ -414,7 +414,7 @@ final class SweepCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "The merged sweep directory (replaced if it holds an earlier merge).")
         Path out;
 
-        @Mixin
+        @picocli.CommandLine.Mixin
         DebugOption debug;
 
         @Override
