@@ -136,5 +136,6 @@ inline int min(int a, int b) { return a < b ? a : b; }
 inline int max(int a, int b) { return a > b ? a : b; }
 using std::fmaxf;
 using std::fminf;
+using std::isfinite;
 
 #endif  // GCL_CUDA_EMULATION_H

@@ -1,103 +1,47 @@
 package dev.gcl;
 
 import dev.gcl.backend.NlTarget;
+import dev.gcl.io.InvalidInputException;
 
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
- * Every setting of a GCL run, with the paper's defaults (docs/algorithm.md "Defaults"). Immutable; build with
- * {@link #builder()}. Construction validates every field and throws {@link IllegalArgumentException} whose message
- * starts with the field's name, e.g. {@code "batchSize: must be >= 2, got 1"}.
- *
- * @param variant            which GCL variant to train
- * @param seed               the one seed of every random stream (initialisation, shuffles, noise)
- * @param epochs             epochs of the cooperative loop (or of autoencoder training)
- * @param pretrainEpochs     epochs of each pre-training stage (gcl-pt, gcl-occ)
- * @param batchSize          rows per iteration B
- * @param learningRate       RMSprop learning rate of both networks
- * @param momentum           RMSprop momentum
- * @param rmsAlpha           RMSprop smoothing constant
- * @param rmsEps             RMSprop epsilon
- * @param kG                 G's threshold: T_G = mean(e) + kG·std(e)
- * @param kD                 D's threshold: T_D = mean(p) + kD·std(p)
- * @param nlTarget           negative-learning target for rows D labels anomalous
- * @param gaussianSigma      standard deviation of the {@code gaussian} target's noise
- * @param generatorHidden    hidden widths of G (input and output widths are the feature dimension)
- * @param discriminatorHidden hidden widths of D (input is the feature dimension, output 1)
- * @param cleaningRule       how temporal cleaning chooses T_delta
- * @param cleaningValue      T_delta, k or q for the cleaning rule
- * @param weakLabelFraction  gcl-ws: fraction of training videos whose labels are used, in (0, 1]
- * @param softLabels         train D on min-max-scaled reconstruction errors (implied by {@link Variant#SOFT_LABELS})
- * @param scoreSource        what the trained model scores with
+ * Every setting of a GCL run, with the paper's defaults (docs/algorithm.md "Every setting and its default").
+ * Immutable; build with {@link #builder()}. Each setting is described once in {@link Settings} (key, type, default,
+ * range, help); this class holds the values, checks each against its range and then the rules across settings,
+ * and throws {@link InvalidInputException} whose message starts with the field's name, e.g.
+ * {@code "batchSize: must be >= 2 (a standard deviation needs 2 values), got 1"}. The typed accessors and builder
+ * methods are one line each, for code that reads or sets a setting by type.
  */
-public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpochs, int batchSize,
-                        double learningRate, double momentum, double rmsAlpha, double rmsEps, double kG, double kD,
-                        NlTarget nlTarget, double gaussianSigma, int[] generatorHidden, int[] discriminatorHidden,
-                        CleaningRule cleaningRule, double cleaningValue, double weakLabelFraction,
-                        boolean softLabels, ScoreSource scoreSource) {
+public final class GclConfig {
+    /** Every setting's value, by its position in {@link Settings#ALL}. */
+    private final Object[] values;
 
-    public GclConfig {
-        require(variant != null, "variant", "must be set");
-        require(nlTarget != null, "nlTarget", "must be set");
-        require(cleaningRule != null, "cleaningRule", "must be set");
-        require(scoreSource != null, "scoreSource", "must be set");
-        require(epochs >= 1, "epochs", "must be >= 1, got " + epochs);
-        require(pretrainEpochs >= 0, "pretrainEpochs", "must be >= 0, got " + pretrainEpochs);
-        require(batchSize >= 2, "batchSize", "must be >= 2 (a standard deviation needs 2 values), got " + batchSize);
-        requireFinite(learningRate, "learningRate");
-        require(learningRate > 0, "learningRate", "must be > 0, got " + learningRate);
-        requireFinite(momentum, "momentum");
-        require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
-        requireFinite(rmsAlpha, "rmsAlpha");
-        require(rmsAlpha >= 0 && rmsAlpha < 1, "rmsAlpha", "must be in [0, 1), got " + rmsAlpha);
-        requireFinite(rmsEps, "rmsEps");
-        require(rmsEps > 0, "rmsEps", "must be > 0, got " + rmsEps);
-        requireFinite(kG, "kG");
-        require(kG >= 0, "kG", "must be >= 0, got " + kG);
-        requireFinite(kD, "kD");
-        require(kD >= 0, "kD", "must be >= 0, got " + kD);
-        requireFinite(gaussianSigma, "gaussianSigma");
-        require(gaussianSigma > 0, "gaussianSigma", "must be > 0, got " + gaussianSigma);
-        requireWidths(generatorHidden, "generatorHidden");
-        requireWidths(discriminatorHidden, "discriminatorHidden");
-        requireFinite(cleaningValue, "cleaningValue");
-        switch (cleaningRule) {
-            case ABSOLUTE:
-                require(cleaningValue > 0, "cleaningValue", "an absolute T_delta must be > 0, got " + cleaningValue);
-                break;
-            case MEAN_STD:
-                require(cleaningValue >= 0, "cleaningValue", "k of mean-std must be >= 0, got " + cleaningValue);
-                break;
-            case QUANTILE:
-                require(cleaningValue > 0 && cleaningValue <= 1, "cleaningValue",
-                        "a quantile must be in (0, 1], got " + cleaningValue);
-                break;
-            default:
-                throw new IllegalStateException();
+    private GclConfig(Object[] values) {
+        this.values = values;
+        for (Setting<?> s : Settings.ALL) {
+            require(values[s.index()] != null || !s.type().mustBeSet(), s.field(), "must be set");
         }
-        require(weakLabelFraction > 0 && weakLabelFraction <= 1, "weakLabelFraction",
-                "must be in (0, 1], got " + weakLabelFraction);
-        require(!(softLabels || variant == Variant.SOFT_LABELS) || variant.usesDiscriminator(), "softLabels",
+        for (Setting<?> s : Settings.ALL) requireInRange(s);
+        // the rules across settings
+        Variant variant = variant();
+        require(!usesSoftLabels() || variant.usesDiscriminator(), "softLabels",
                 "variant " + variant.cliName() + " has no discriminator to train on soft labels");
-        require(!(softLabels && variant == Variant.GCL_WS), "softLabels",
+        require(!(softLabels() && variant == Variant.GCL_WS), "softLabels",
                 "soft labels cannot be combined with gcl-ws weak labels");
-        require(scoreSource != ScoreSource.DISCRIMINATOR || variant.usesDiscriminator(), "scoreSource",
+        require(scoreSource() != ScoreSource.DISCRIMINATOR || variant.usesDiscriminator(), "scoreSource",
                 "variant " + variant.cliName() + " trains no discriminator to score with");
-        generatorHidden = generatorHidden.clone();
-        discriminatorHidden = discriminatorHidden.clone();
+    }
+
+    private <T> void requireInRange(Setting<T> s) {
+        String problem = s.range().problem(s.type().cast(values[s.index()]), this);
+        require(problem == null, s.field(), problem);
     }
 
     private static void require(boolean ok, String field, String message) {
-        if (!ok) throw new IllegalArgumentException(field + ": " + message);
-    }
-
-    private static void requireFinite(double v, String field) {
-        require(Double.isFinite(v), field, "must be a finite number, got " + v);
-    }
-
-    private static void requireWidths(int[] widths, String field) {
-        require(widths != null && widths.length > 0, field, "needs at least one hidden layer");
-        for (int w : widths) require(w > 0, field, "hidden sizes must be > 0, got " + Arrays.toString(widths));
+        if (!ok) throw new InvalidInputException(field + ": " + message);
     }
 
     /** The paper's defaults. */
@@ -114,50 +58,82 @@ public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpoc
         return new Builder(this);
     }
 
-    @Override
-    public int[] generatorHidden() {
-        return generatorHidden.clone();
+    /** The value of a setting (a copy where it is an array). */
+    public <T> T get(Setting<T> setting) {
+        return setting.type().copy(setting.type().cast(values[setting.index()]));
     }
 
-    @Override
-    public int[] discriminatorHidden() {
-        return discriminatorHidden.clone();
-    }
+    /** Which GCL variant to train. */
+    public Variant variant() { return get(Settings.VARIANT); }
+    /** The one seed of every random stream (initialisation, shuffles, noise). */
+    public long seed() { return get(Settings.SEED); }
+    /** Epochs of the cooperative loop (or of autoencoder training). */
+    public int epochs() { return get(Settings.EPOCHS); }
+    /** Epochs of each pre-training stage (gcl-pt, gcl-occ). */
+    public int pretrainEpochs() { return get(Settings.PRETRAIN_EPOCHS); }
+    /** Rows per iteration B. */
+    public int batchSize() { return get(Settings.BATCH); }
+    /** RMSprop learning rate of both networks. */
+    public double learningRate() { return get(Settings.LR); }
+    public double momentum() { return get(Settings.MOMENTUM); }
+    /** RMSprop smoothing constant. */
+    public double rmsAlpha() { return get(Settings.RMS_ALPHA); }
+    public double rmsEps() { return get(Settings.RMS_EPS); }
+    /** G's threshold: T_G = mean(e) + kG·std(e). */
+    public double kG() { return get(Settings.K_G); }
+    /** D's threshold: T_D = mean(p) + kD·std(p). */
+    public double kD() { return get(Settings.K_D); }
+    /** Negative-learning target for rows D labels anomalous. */
+    public NlTarget nlTarget() { return get(Settings.NL); }
+    /** Standard deviation of the {@code gaussian} target's noise. */
+    public double gaussianSigma() { return get(Settings.SIGMA); }
+    /** Hidden widths of G (input and output widths are the feature dimension). */
+    public int[] generatorHidden() { return get(Settings.G_HIDDEN); }
+    /** Hidden widths of D (input is the feature dimension, output 1). */
+    public int[] discriminatorHidden() { return get(Settings.D_HIDDEN); }
+    /** How temporal cleaning chooses T_delta. */
+    public CleaningRule cleaningRule() { return get(Settings.CLEANING); }
+    /** T_delta, k or q for the cleaning rule. */
+    public double cleaningValue() { return get(Settings.CLEANING_VALUE); }
+    /** gcl-ws: fraction of training videos whose labels are used, in (0, 1]. */
+    public double weakLabelFraction() { return get(Settings.WEAK_FRACTION); }
+    /** Train D on min-max-scaled reconstruction errors (implied by {@link Variant#SOFT_LABELS}). */
+    public boolean softLabels() { return get(Settings.SOFT_LABELS); }
+    /** What the trained model scores with. */
+    public ScoreSource scoreSource() { return get(Settings.SCORE_BY); }
 
     /** Whether D learns from soft labels (the soft-labels variant or the flag). */
     public boolean usesSoftLabels() {
-        return softLabels || variant == Variant.SOFT_LABELS;
+        return softLabels() || variant() == Variant.SOFT_LABELS;
     }
 
     /** The score source after resolving {@link ScoreSource#AUTO} for this variant. */
     public ScoreSource resolvedScoreSource() {
-        if (scoreSource != ScoreSource.AUTO) return scoreSource;
-        return variant.usesDiscriminator() ? ScoreSource.DISCRIMINATOR : ScoreSource.RECONSTRUCTION;
+        if (scoreSource() != ScoreSource.AUTO) return scoreSource();
+        return variant().usesDiscriminator() ? ScoreSource.DISCRIMINATOR : ScoreSource.RECONSTRUCTION;
     }
 
     /** G's layer widths for features of dimension d: [d, hidden..., d]. */
     public int[] generatorDims(int d) {
-        int[] dims = new int[generatorHidden.length + 2];
-        dims[0] = d;
-        System.arraycopy(generatorHidden, 0, dims, 1, generatorHidden.length);
-        dims[dims.length - 1] = d;
-        return dims;
+        return layerDims(d, generatorHidden(), d);
     }
 
     /** D's layer widths for features of dimension d: [d, hidden..., 1]. */
     public int[] discriminatorDims(int d) {
-        int[] dims = new int[discriminatorHidden.length + 2];
-        dims[0] = d;
-        System.arraycopy(discriminatorHidden, 0, dims, 1, discriminatorHidden.length);
-        dims[dims.length - 1] = 1;
+        return layerDims(d, discriminatorHidden(), 1);
+    }
+
+    private static int[] layerDims(int in, int[] hidden, int out) {
+        int[] dims = new int[hidden.length + 2];
+        dims[0] = in;
+        System.arraycopy(hidden, 0, dims, 1, hidden.length);
+        dims[dims.length - 1] = out;
         return dims;
     }
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof GclConfig)) return false;
-        GclConfig c = (GclConfig) o;
-        return toString().equals(c.toString());
+        return o instanceof GclConfig && toString().equals(o.toString());
     }
 
     @Override
@@ -165,97 +141,82 @@ public record GclConfig(Variant variant, long seed, int epochs, int pretrainEpoc
         return toString().hashCode();
     }
 
+    /** {@code GclConfig[variant=gcl-pt, seed=0, ...]}: every setting by its field name. */
     @Override
     public String toString() {
-        return "GclConfig[variant=" + variant.cliName() + ", seed=" + seed + ", epochs=" + epochs
-                + ", pretrainEpochs=" + pretrainEpochs + ", batchSize=" + batchSize + ", learningRate=" + learningRate
-                + ", momentum=" + momentum + ", rmsAlpha=" + rmsAlpha + ", rmsEps=" + rmsEps + ", kG=" + kG
-                + ", kD=" + kD + ", nlTarget=" + nlTarget.cliName() + ", gaussianSigma=" + gaussianSigma
-                + ", generatorHidden=" + Arrays.toString(generatorHidden)
-                + ", discriminatorHidden=" + Arrays.toString(discriminatorHidden)
-                + ", cleaningRule=" + cleaningRule.cliName() + ", cleaningValue=" + cleaningValue
-                + ", weakLabelFraction=" + weakLabelFraction + ", softLabels=" + softLabels
-                + ", scoreSource=" + scoreSource + "]";
+        StringJoiner j = new StringJoiner(", ", "GclConfig[", "]");
+        for (Setting<?> s : Settings.ALL) j.add(s.field() + "=" + s.type().show(values[s.index()]));
+        return j.toString();
     }
 
     /** Mutable builder with the paper's defaults; {@link #build()} validates. */
     public static final class Builder {
-        private Variant variant = Variant.GCL_PT;
-        private long seed = 0;
-        private int epochs = 15;
-        private int pretrainEpochs = 15;
-        private int batchSize = 8192;
-        private double learningRate = 2e-5;
-        private double momentum = 0.6;
-        private double rmsAlpha = 0.99;
-        private double rmsEps = 1e-8;
-        private double kG = 1.0;
-        private double kD = 0.1;
-        private NlTarget nlTarget = NlTarget.ONES;
-        private double gaussianSigma = 1.0;
-        private int[] generatorHidden = {1024, 512, 256, 512, 1024};
-        private int[] discriminatorHidden = {512, 32};
-        private CleaningRule cleaningRule = CleaningRule.ABSOLUTE;
-        /** null = the rule's default value. */
-        private Double cleaningValue = null;
-        private double weakLabelFraction = 1.0;
-        private boolean softLabels = false;
-        private ScoreSource scoreSource = ScoreSource.AUTO;
+        /** The settings given; the others take their defaults at {@link #build()}. */
+        private final Map<Setting<?>, Object> given = new HashMap<>();
 
         private Builder() {}
 
         private Builder(GclConfig c) {
-            variant = c.variant;
-            seed = c.seed;
-            epochs = c.epochs;
-            pretrainEpochs = c.pretrainEpochs;
-            batchSize = c.batchSize;
-            learningRate = c.learningRate;
-            momentum = c.momentum;
-            rmsAlpha = c.rmsAlpha;
-            rmsEps = c.rmsEps;
-            kG = c.kG;
-            kD = c.kD;
-            nlTarget = c.nlTarget;
-            gaussianSigma = c.gaussianSigma;
-            generatorHidden = c.generatorHidden.clone();
-            discriminatorHidden = c.discriminatorHidden.clone();
-            cleaningRule = c.cleaningRule;
-            cleaningValue = c.cleaningValue;
-            weakLabelFraction = c.weakLabelFraction;
-            softLabels = c.softLabels;
-            scoreSource = c.scoreSource;
+            for (Setting<?> s : Settings.ALL) given.put(s, c.values[s.index()]);
         }
 
-        public Builder variant(Variant v) { variant = v; return this; }
-        public Builder variant(String name) { variant = Variant.parse(name); return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder epochs(int v) { epochs = v; return this; }
-        public Builder pretrainEpochs(int v) { pretrainEpochs = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
-        public Builder momentum(double v) { momentum = v; return this; }
-        public Builder rmsAlpha(double v) { rmsAlpha = v; return this; }
-        public Builder rmsEps(double v) { rmsEps = v; return this; }
-        public Builder kG(double v) { kG = v; return this; }
-        public Builder kD(double v) { kD = v; return this; }
-        public Builder nlTarget(NlTarget v) { nlTarget = v; return this; }
-        public Builder gaussianSigma(double v) { gaussianSigma = v; return this; }
-        public Builder generatorHidden(int... v) { generatorHidden = v == null ? null : v.clone(); return this; }
-        public Builder discriminatorHidden(int... v) { discriminatorHidden = v == null ? null : v.clone(); return this; }
-        public Builder cleaning(CleaningRule rule, double value) { cleaningRule = rule; cleaningValue = value; return this; }
+        /** Sets any setting by its description. */
+        public <T> Builder set(Setting<T> setting, T value) {
+            given.put(setting, setting.type().copy(value));
+            return this;
+        }
+
+        /** Whether the setting was given (else it takes its default). */
+        public boolean isSet(Setting<?> setting) {
+            return given.containsKey(setting);
+        }
+
+        /** Every setting given to other, over those given here. */
+        public Builder setAll(Builder other) {
+            other.given.forEach((s, v) -> given.put(s, copyOf(s, v)));
+            return this;
+        }
+
+        public Builder variant(Variant v) { return set(Settings.VARIANT, v); }
+        public Builder variant(String name) { return set(Settings.VARIANT, Variant.parse(name)); }
+        public Builder seed(long v) { return set(Settings.SEED, v); }
+        public Builder epochs(int v) { return set(Settings.EPOCHS, v); }
+        public Builder pretrainEpochs(int v) { return set(Settings.PRETRAIN_EPOCHS, v); }
+        public Builder batchSize(int v) { return set(Settings.BATCH, v); }
+        public Builder learningRate(double v) { return set(Settings.LR, v); }
+        public Builder momentum(double v) { return set(Settings.MOMENTUM, v); }
+        public Builder rmsAlpha(double v) { return set(Settings.RMS_ALPHA, v); }
+        public Builder rmsEps(double v) { return set(Settings.RMS_EPS, v); }
+        public Builder kG(double v) { return set(Settings.K_G, v); }
+        public Builder kD(double v) { return set(Settings.K_D, v); }
+        public Builder nlTarget(NlTarget v) { return set(Settings.NL, v); }
+        public Builder gaussianSigma(double v) { return set(Settings.SIGMA, v); }
+        public Builder generatorHidden(int... v) { return set(Settings.G_HIDDEN, v); }
+        public Builder discriminatorHidden(int... v) { return set(Settings.D_HIDDEN, v); }
+        public Builder cleaning(CleaningRule rule, double value) { return cleaningRule(rule).cleaningValue(value); }
         /** The cleaning rule; its value stays the one set explicitly, else becomes the rule's default. */
-        public Builder cleaningRule(CleaningRule rule) { cleaningRule = rule; return this; }
-        public Builder cleaningValue(double value) { cleaningValue = value; return this; }
-        public Builder weakLabelFraction(double v) { weakLabelFraction = v; return this; }
-        public Builder softLabels(boolean v) { softLabels = v; return this; }
-        public Builder scoreSource(ScoreSource v) { scoreSource = v; return this; }
+        public Builder cleaningRule(CleaningRule rule) { return set(Settings.CLEANING, rule); }
+        public Builder cleaningValue(double value) { return set(Settings.CLEANING_VALUE, value); }
+        public Builder weakLabelFraction(double v) { return set(Settings.WEAK_FRACTION, v); }
+        public Builder softLabels(boolean v) { return set(Settings.SOFT_LABELS, v); }
+        public Builder scoreSource(ScoreSource v) { return set(Settings.SCORE_BY, v); }
 
         public GclConfig build() {
-            return new GclConfig(variant, seed, epochs, pretrainEpochs, batchSize, learningRate, momentum, rmsAlpha,
-                    rmsEps, kG, kD, nlTarget, gaussianSigma, generatorHidden, discriminatorHidden, cleaningRule,
-                    cleaningValue != null ? cleaningValue : cleaningRule == null ? 0 : cleaningRule.defaultValue(),
-                    weakLabelFraction, softLabels, scoreSource);
+            Object[] values = new Object[Settings.ALL.size()];
+            Setting.Values before = new Setting.Values() {
+                @Override
+                public <V> V get(Setting<V> s) {
+                    return s.type().cast(values[s.index()]);
+                }
+            };
+            for (Setting<?> s : Settings.ALL) {
+                values[s.index()] = given.containsKey(s) ? copyOf(s, given.get(s)) : s.defaultFor(before);
+            }
+            return new GclConfig(values);
+        }
+
+        private static <T> T copyOf(Setting<T> s, Object value) {
+            return s.type().copy(s.type().cast(value));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gcl;
 
 import dev.gcl.backend.NlTarget;
+import dev.gcl.io.InvalidInputException;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -82,5 +83,35 @@ class ConfigKeysTest {
         GclConfig c = GclConfig.builder().variant(Variant.SOFT_LABELS).seed(-3).learningRate(3e-4).nlTarget(NlTarget.RANDOM_NORMAL).generatorHidden(7, 5).cleaning(CleaningRule.MEAN_STD, 2.5).scoreSource(ScoreSource.RECONSTRUCTION).build();
         assertEquals(c, ConfigKeys.applyAll(GclConfig.builder(), ConfigKeys.toMap(c)).build());
         assertEquals(ConfigKeys.names(), ConfigKeys.toMap(c).keySet(), "every key is written");
+    }
+
+    private static String parseError(String key, String value) {
+        return assertThrows(InvalidInputException.class, () -> ConfigKeys.apply(GclConfig.builder(), key, value))
+                .getMessage();
+    }
+
+    @Test
+    void parseErrorsAreInvalidInputNamingTheKeyOnce() {
+        assertEquals("cleaning: cleaningRule: unknown rule 'x' (expected absolute, mean-std or quantile)",
+                parseError("cleaning", "x"));
+        assertEquals("variant: unknown variant 'y' (known: gcl-b, gcl-pt, gcl-occ, gcl-ws, soft-labels, g-self,"
+                + " ae-all, ae-td, ae-occ)", parseError("variant", "y"));
+        assertEquals("score-by: 'q' (expected d, reconstruction or auto)", parseError("score-by", "q"));
+        assertEquals("soft-labels: 'maybe' is not true or false", parseError("soft-labels", "maybe"));
+        assertEquals("g-hidden: '1,a' is not a list of layer sizes like 1024,512,256", parseError("g-hidden", "1,a"));
+        assertEquals("seed: '1.5' is not a whole number", parseError("seed", "1.5"));
+        assertTrue(parseError("speed", "1").startsWith("unknown setting 'speed' (known: variant, seed, epochs,"));
+    }
+
+    @Test
+    void toMapWritesTheSameTextAsBefore() {
+        assertEquals("{variant=gcl-pt, seed=0, epochs=15, pretrain-epochs=15, batch=8192, lr=2.0E-5, momentum=0.6,"
+                + " rms-alpha=0.99, rms-eps=1.0E-8, k-g=1.0, k-d=0.1, nl=ones, sigma=1.0,"
+                + " g-hidden=1024,512,256,512,1024, d-hidden=512,32, cleaning=absolute, cleaning-value=0.7, weak-fraction=1.0, soft-labels=false,"
+                + " score-by=auto}", ConfigKeys.toMap(GclConfig.defaults()).toString());
+        assertEquals("reconstruction", ConfigKeys.toMap(GclConfig.builder().scoreSource(ScoreSource.RECONSTRUCTION)
+                .build()).get("score-by"));
+        assertEquals("d", ConfigKeys.toMap(GclConfig.builder().scoreSource(ScoreSource.DISCRIMINATOR).build())
+                .get("score-by"));
     }
 }

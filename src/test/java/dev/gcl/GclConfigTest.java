@@ -2,6 +2,7 @@ package dev.gcl;
 
 import dev.gcl.backend.NlTarget;
 import dev.gcl.data.TrainingData;
+import dev.gcl.io.InvalidInputException;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 
@@ -98,5 +99,59 @@ class GclConfigTest {
         GclConfig c = SmallRuns.fastConfig().variant(Variant.GCL_WS).weakLabelFraction(0.33).build();
         assertEquals(c, c.toBuilder().build());
         assertNotEquals(c, c.toBuilder().seed(99).build());
+    }
+
+    private static String rejection(Consumer<GclConfig.Builder> change) {
+        GclConfig.Builder b = GclConfig.builder();
+        change.accept(b);
+        return assertThrows(InvalidInputException.class, b::build).getMessage();
+    }
+
+    @Test
+    void rejectionsAreInvalidInputWithTheirExactMessages() {
+        assertEquals("batchSize: must be >= 2 (a standard deviation needs 2 values), got 1",
+                rejection(b -> b.batchSize(1)));
+        assertEquals("kD: must be a finite number, got NaN", rejection(b -> b.kD(Double.NaN)));
+        assertEquals("weakLabelFraction: must be in (0, 1], got NaN", rejection(b -> b.weakLabelFraction(Double.NaN)));
+        assertEquals("cleaningValue: a quantile must be in (0, 1], got 1.5",
+                rejection(b -> b.cleaning(CleaningRule.QUANTILE, 1.5)));
+        assertEquals("generatorHidden: needs at least one hidden layer",
+                rejection(b -> b.generatorHidden((int[]) null)));
+        assertEquals("cleaningRule: must be set", rejection(b -> b.cleaningRule(null)));
+        assertEquals("epochs: must be >= 1, got 0", rejection(b -> b.batchSize(1).epochs(0)),
+                "in the order of the settings");
+        assertEquals("variant: must be set", rejection(b -> b.generatorHidden().batchSize(1).variant((Variant) null)),
+                "a missing choice before any range");
+        assertEquals("softLabels: soft labels cannot be combined with gcl-ws weak labels",
+                rejection(b -> b.variant(Variant.GCL_WS).softLabels(true)));
+    }
+
+    @Test
+    void toStringNamesEveryFieldAsBefore() {
+        assertEquals("GclConfig[variant=gcl-pt, seed=0, epochs=15, pretrainEpochs=15, batchSize=8192,"
+                + " learningRate=2.0E-5, momentum=0.6, rmsAlpha=0.99, rmsEps=1.0E-8, kG=1.0, kD=0.1, nlTarget=ones, gaussianSigma=1.0,"
+                + " generatorHidden=[1024, 512, 256, 512, 1024], discriminatorHidden=[512, 32], cleaningRule=absolute,"
+                + " cleaningValue=0.7, weakLabelFraction=1.0, softLabels=false, scoreSource=AUTO]",
+                GclConfig.defaults().toString());
+    }
+
+    @Test
+    void widthsAreCopiedInAndOut() {
+        int[] widths = {8, 4};
+        GclConfig c = GclConfig.builder().generatorHidden(widths).build();
+        widths[0] = 99;
+        c.generatorHidden()[1] = 99;
+        assertArrayEquals(new int[] {8, 4}, c.generatorHidden());
+        assertArrayEquals(new int[] {8, 4}, c.get(Settings.G_HIDDEN));
+    }
+
+    @Test
+    void aRuleGivenLaterKeepsAnExplicitValueAndToBuilderKeepsEveryValue() {
+        GclConfig c = GclConfig.builder().cleaningValue(0.5).cleaningRule(CleaningRule.QUANTILE).build();
+        assertEquals(0.5, c.cleaningValue());
+        assertEquals(0.5, c.toBuilder().cleaningRule(CleaningRule.MEAN_STD).build().cleaningValue(),
+                "toBuilder gives every value explicitly");
+        assertFalse(GclConfig.builder().isSet(Settings.VARIANT));
+        assertTrue(GclConfig.builder().setAll(GclConfig.builder().seed(4)).isSet(Settings.SEED));
     }
 }

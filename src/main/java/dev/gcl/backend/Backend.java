@@ -63,6 +63,12 @@ public interface Backend extends AutoCloseable {
     /** Fills a float buffer with one value (used to poison outputs in tests and to clear optimiser state). */
     void fill(DeviceFloats buffer, float value);
 
+    /**
+     * dst[dstOffset + i] = src[srcOffset + i], i in [0, n), within the backend's memory: the trainer gathers an
+     * iteration's losses and statistics into one buffer this way, to download them once.
+     */
+    void copy(DeviceFloats src, int srcOffset, DeviceFloats dst, int dstOffset, int n);
+
     /** Releases a buffer now rather than at {@link #close()}. Freeing twice is an error. */
     void free(DeviceFloats buffer);
 
@@ -150,9 +156,12 @@ public interface Backend extends AutoCloseable {
     /**
      * Kernel {@code rmsprop}, PyTorch semantics, element-wise over n: v = alpha·v + (1 - alpha)·g²;
      * buf = momentum·buf + g / (sqrt(v) + eps); param -= lr·buf. param, v and buf are updated in place.
+     * Nothing changes when any of guard[0, guardLength) is NaN or infinite (guard null: always steps): the trainer
+     * passes the losses and statistics its iteration has computed so far, so that an update after a non-finite
+     * value is skipped on the device without a download (see {@code dev.gcl.train.GclIteration}).
      */
     void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf, int n,
-                 double lr, double alpha, double eps, double momentum);
+                 double lr, double alpha, double eps, double momentum, DeviceFloats guard, int guardLength);
 
     // ---------------------------------------------------------------- data movement (kernels/gather.cu)
 

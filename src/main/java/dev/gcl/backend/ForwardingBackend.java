@@ -32,6 +32,7 @@ public class ForwardingBackend implements Backend {
     @Override public void upload(int[] src, int so, DeviceInts dst, int dof, int n) { inner.upload(src, so, dst, dof, n); }
     @Override public void download(DeviceFloats src, int so, float[] dst, int dof, int n) { inner.download(src, so, dst, dof, n); }
     @Override public void fill(DeviceFloats b, float v) { inner.fill(b, v); }
+    @Override public void copy(DeviceFloats s, int so, DeviceFloats d, int dOff, int n) { inner.copy(s, so, d, dOff, n); }
     @Override public void free(DeviceFloats b) { inner.free(b); }
     @Override public void free(DeviceInts b) { inner.free(b); }
 
@@ -77,8 +78,8 @@ public class ForwardingBackend implements Backend {
 
     @Override
     public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats sq, DeviceFloats mom, int n, double lr,
-                        double alpha, double eps, double momentum) {
-        inner.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum);
+                        double alpha, double eps, double momentum, DeviceFloats guard, int guardLength) {
+        inner.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum, guard, guardLength);
     }
 
     @Override

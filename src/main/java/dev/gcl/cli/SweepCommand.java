@@ -19,7 +19,6 @@ import dev.gcl.train.NanPolicy;
 import dev.gcl.train.TrainerState;
 import dev.gcl.train.TrainingStoppedException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,14 +94,14 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DebugOption debug;
 
-    @Mixin
-    ConfigOptions settings;
+    @picocli.CommandLine.Mixin(name = "settings")
+    CommandSpec settings = ConfigOptions.mixin();
 
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         if (out == null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--out=DIR'");
-        Map<String, String> common = settings.given();
+        Map<String, String> common = ConfigOptions.given(settings);
         if (common.containsKey("variant") || common.containsKey("seed")) {
             throw new BadInputException("use --variants and --seeds in a sweep, not --variant or --seed");
         }
@@ -335,7 +334,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new BadInputException(checkpoint + ": a checkpoint of other data (fingerprint " + c.dataFingerprint()
                     + ", --data has " + fingerprint + "); delete it to start the run afresh");
         }
-        if (!ConfigKeys.toMap(config).equals(ConfigKeys.toMap(c.config()))) {
+        if (!config.equals(c.config())) {
             throw new BadInputException(checkpoint + ": a checkpoint of other settings than this run's; delete it"
                     + " to start the run afresh");
         }

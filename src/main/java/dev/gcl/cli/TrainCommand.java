@@ -2,6 +2,8 @@ package dev.gcl.cli;
 
 import dev.gcl.ConfigKeys;
 import dev.gcl.GclConfig;
+import dev.gcl.Settings;
+import dev.gcl.Variant;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.io.AtomicDirectory;
@@ -62,8 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
-    @picocli.CommandLine.Mixin
-    ConfigOptions settings;
+    @picocli.CommandLine.Mixin(name = "settings")
+    CommandSpec settings = ConfigOptions.mixin();
 
     @Option(names = "--checkpoint-every", paramLabel = "N|Nepochs",
             description = "Write a checkpoint every N iterations or every N epochs (e.g. 500 or 2epochs).")
@@ -82,14 +84,15 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        Map<String, String> given = settings.given();
-        ConfigKeys.applyAll(GclConfig.builder(), given).build();  // bad settings fail before anything runs
+        Map<String, String> givenText = ConfigOptions.given(settings);
+        GclConfig.Builder given = ConfigKeys.applyAll(GclConfig.builder(), givenText);  // parsed once, here
+        given.build();  // bad settings fail before anything runs
         ProgressReporter progress = new ProgressReporter(ProgressReporter.modeFor(quiet), System.out, System.err);
         BackendChoice.Resolved backends = backendOptions.resolve(progress::onMessage);
 
         NanPolicy nanPolicy = parseNanPolicy(onNan);
         FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);
-        if (resume != null) return resumeRun(given, nanPolicy, every, backends, progress, stdout);
+        if (resume != null) return resumeRun(givenText, nanPolicy, every, backends, progress, stdout);
         if (data != null) {
             PhaseClock clock = new PhaseClock();
             Dataset ds = clock.time("load", () -> DataChoice.load(data, progress));
@@ -139,18 +142,17 @@ final class TrainCommand implements Callable<Integer> {
      * The config: the user's settings over the demo settings (if any) over the paper's defaults; without --variant
      * gcl-pt for data with videos, gcl-b for data without a time axis (and the run says which).
      */
-    static GclConfig resolveConfig(Map<String, String> given, Dataset ds, Map<String, String> demo,
+    static GclConfig resolveConfig(GclConfig.Builder given, Dataset ds, Map<String, String> demo,
                                    ProgressReporter progress) {
-        Map<String, String> all = new LinkedHashMap<>(demo);
-        all.putAll(given);
-        if (!all.containsKey("variant")) {
-            String v = ds.train().hasTimeAxis() ? "gcl-pt" : "gcl-b";
-            all.put("variant", v);
-            progress.onMessage("variant " + v + " (the default for data " + (ds.train().hasTimeAxis()
+        GclConfig.Builder all = ConfigKeys.applyAll(GclConfig.builder(), demo).setAll(given);
+        if (!all.isSet(Settings.VARIANT)) {
+            Variant v = ds.train().hasTimeAxis() ? Variant.GCL_PT : Variant.GCL_B;
+            all.variant(v);
+            progress.onMessage("variant " + v.cliName() + " (the default for data " + (ds.train().hasTimeAxis()
                     ? "with videos" : "without a time axis") + "; --variant chooses another)");
         }
         if (!demo.isEmpty()) progress.onMessage("demo settings: " + demo + " (options given override them)");
-        return ConfigKeys.applyAll(GclConfig.builder(), all).build();
+        return all.build();
     }
 
     /**
@@ -207,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
         CheckpointFiles.Checkpoint c = CheckpointFiles.read(checkpoints);
         String out = dir.toAbsolutePath().normalize().toString(), fingerprint = DataFingerprint.of(ds.train());
         String other = !out.equals(c.runOptions().get("out")) ? "its run writes " + c.runOptions().get("out")
-                : !ConfigKeys.toMap(config).equals(ConfigKeys.toMap(c.config())) ? "other settings"
+                : !config.equals(c.config()) ? "other settings"
                 : !fingerprint.equals(c.dataFingerprint()) ? "other data (fingerprint " + c.dataFingerprint() + ")"
                 : null;
         if (other != null) {

@@ -133,8 +133,11 @@ public final class Network implements AutoCloseable {
      * and layer l's weights were already used (for dIn) by the time they change. A layer's update then follows its
      * backward while its gradient may still be in cache; an A/B at B 8192 (benchmarks/README.md) measured no
      * difference either way.
+     *
+     * <p>Every step is skipped on the device when any of guard[0, guardLength) is not finite (guard null: never).
      */
-    public void backwardAndStep(DeviceFloats input, DeviceFloats dOutput, int rows, RmsPropConfig c) {
+    public void backwardAndStep(DeviceFloats input, DeviceFloats dOutput, int rows, RmsPropConfig c,
+                                DeviceFloats guard, int guardLength) {
         if (input != lastInput || rows != lastRows) {
             throw new IllegalStateException("backward must follow a forward on the same input and rows");
         }
@@ -144,8 +147,10 @@ public final class Network implements AutoCloseable {
             DeviceFloats dIn = l == 0 ? null : grad[l - 1];
             backend.denseBackward(in, w[l], act[l], dOut, dIn, dW[l], dB[l], rows, dims[l], dims[l + 1],
                     shape.activation(l));
-            backend.rmsprop(w[l], dW[l], vW[l], mW[l], w[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
-            backend.rmsprop(b[l], dB[l], vB[l], mB[l], b[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum());
+            backend.rmsprop(w[l], dW[l], vW[l], mW[l], w[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum(),
+                    guard, guardLength);
+            backend.rmsprop(b[l], dB[l], vB[l], mB[l], b[l].length(), c.lr(), c.alpha(), c.eps(), c.momentum(),
+                    guard, guardLength);
             dOut = dIn;
         }
     }

@@ -208,7 +208,7 @@ public final class OpParity {
     public List<Comparison> rmsprop(int n, long seed) {
         float[][] ins = {normal(n, 1, seed, 0), normal(n, 1, seed, 1), new float[n], new float[n]};
         return compare("n=" + n + " 3 steps", ins, new int[0], (b, i, o) -> {
-            for (int step = 0; step < 3; step++) b.rmsprop(i[0], i[1], i[2], i[3], n, 2e-5, 0.99, 1e-8, 0.6);
+            for (int step = 0; step < 3; step++) b.rmsprop(i[0], i[1], i[2], i[3], n, 2e-5, 0.99, 1e-8, 0.6, null, 0);
         }, new Check(0, "rmsprop param"), new Check(2, "rmsprop square_avg"), new Check(3, "rmsprop momentum_buf"));
     }
 

@@ -217,8 +217,9 @@ public final class TrainingParity {
 
         @Override
         public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats sq, DeviceFloats mom, int n,
-                            double lr, double alpha, double eps, double momentum) {
-            super.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum);
+                            double lr, double alpha, double eps, double momentum, DeviceFloats guard,
+                            int guardLength) {
+            super.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum, guard, guardLength);
             if (params.putIfAbsent(param, paramOrder.size()) == null) paramOrder.add(param);
         }
 

@@ -394,7 +394,7 @@ public abstract class BackendContractTest {
         float[] p = TestArrays.normal(n, 1, 10, 0), v0 = TestArrays.uniform(n, 0, 0.01, 10, 1);
         float[] m0 = TestArrays.normal(n, 0.1, 10, 2), g = TestArrays.normal(n, 1, 10, 3);
         DeviceFloats dp = dev(p), dv = dev(v0), dm = dev(m0);
-        backend.rmsprop(dp, dev(g), dv, dm, n, 1e-3, 0.99, 1e-8, 0.6);
+        backend.rmsprop(dp, dev(g), dv, dm, n, 1e-3, 0.99, 1e-8, 0.6, null, 0);
         double[] ep = new double[n], ev = new double[n], em = new double[n];
         for (int i = 0; i < n; i++) {
             double[] s = {p[i], v0[i], m0[i]};
@@ -406,6 +406,46 @@ public abstract class BackendContractTest {
         check("rmsprop param", host(dp), ep);
         check("rmsprop square_avg", host(dv), ev);
         check("rmsprop momentum_buf", host(dm), em);
+    }
+
+    @Test
+    void rmspropWithAFiniteGuardStepsAsWithoutOne() {
+        int n = 37;
+        float[] p = TestArrays.normal(n, 1, 11, 0), g = TestArrays.normal(n, 1, 11, 3);
+        DeviceFloats guarded = dev(p), plain = dev(p), v1 = dev(new float[n]), v2 = dev(new float[n]);
+        DeviceFloats m1 = dev(new float[n]), m2 = dev(new float[n]), dg = dev(g);
+        backend.rmsprop(guarded, dg, v1, m1, n, 1e-3, 0.99, 1e-8, 0.6, dev(new float[] {0.5f, -3f, 1e30f}), 3);
+        backend.rmsprop(plain, dg, v2, m2, n, 1e-3, 0.99, 1e-8, 0.6, null, 0);
+        assertArrayEquals(host(plain), host(guarded));
+        assertArrayEquals(host(v2), host(v1));
+        assertArrayEquals(host(m2), host(m1));
+    }
+
+    @Test
+    void rmspropWithANonFiniteValueInItsGuardChangesNothing() {
+        int n = 37;
+        float[] p = TestArrays.normal(n, 1, 12, 0), v = TestArrays.uniform(n, 0, 0.01, 12, 1);
+        float[] m = TestArrays.normal(n, 0.1, 12, 2), g = TestArrays.normal(n, 1, 12, 3);
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            DeviceFloats dp = dev(p), dv = dev(v), dm = dev(m);
+            // the bad value is the guard's last one; a value past guardLength would not count
+            backend.rmsprop(dp, dev(g), dv, dm, n, 1e-3, 0.99, 1e-8, 0.6, dev(new float[] {1f, bad}), 2);
+            assertArrayEquals(p, host(dp), "param, guard holding " + bad);
+            assertArrayEquals(v, host(dv), "square_avg, guard holding " + bad);
+            assertArrayEquals(m, host(dm), "momentum_buf, guard holding " + bad);
+        }
+        DeviceFloats dp = dev(p);
+        backend.rmsprop(dp, dev(g), dev(v), dev(m), n, 1e-3, 0.99, 1e-8, 0.6, dev(new float[] {1f, Float.NaN}), 1);
+        assertFalse(java.util.Arrays.equals(p, host(dp)), "only guard[0, guardLength) is read");
+    }
+
+    @Test
+    void copyMovesARangeBetweenBuffers() {
+        DeviceFloats src = dev(new float[] {1, 2, 3, 4, 5}), dst = dev(new float[] {9, 9, 9, 9});
+        backend.copy(src, 1, dst, 2, 2);
+        assertArrayEquals(new float[] {9, 9, 2, 3}, host(dst));
+        backend.copy(src, 0, dst, 0, 0);
+        assertArrayEquals(new float[] {9, 9, 2, 3}, host(dst), "n = 0 copies nothing");
     }
 
     // ---------------------------------------------------------------- data movement and random numbers

@@ -82,8 +82,9 @@ class BlasResumeAndNanTest {
 
             @Override
             public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats sq, DeviceFloats mom, int n,
-                                double lr, double alpha, double eps, double momentum) {
-                super.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum);
+                                double lr, double alpha, double eps, double momentum, DeviceFloats guard,
+                                int guardLength) {
+                super.rmsprop(param, grad, sq, mom, n, lr, alpha, eps, momentum, guard, guardLength);
                 if (n == 3 * 8 && ++updates == 3) upload(new float[] {Float.POSITIVE_INFINITY}, 0, param, 5, 1);
             }
         };

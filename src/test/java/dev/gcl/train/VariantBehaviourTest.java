@@ -154,7 +154,7 @@ class VariantBehaviourTest {
     void occPretrainsGOnNormalVideosOnly() {
         ObservingBackend ob = new ObservingBackend(data.dim());
         fit(SmallRuns.fastConfig().variant(Variant.GCL_OCC).build(), ob);
-        Set<Integer> normal = rowsOf(GclTrainer.normalRows(data));
+        Set<Integer> normal = rowsOf(PhasePlan.normalRows(data));
         assertFalse(normal.isEmpty());
         assertTrue(normal.size() < data.rows());
         assertEquals(normal, ob.rowsSeen.get(Phase.PRETRAIN_G));
@@ -163,7 +163,7 @@ class VariantBehaviourTest {
 
     @Test
     void weakSupervisionForcesLabelsOfNormalVideosToZero() {
-        Set<Integer> normal = rowsOf(GclTrainer.normalRows(data));
+        Set<Integer> normal = rowsOf(PhasePlan.normalRows(data));
         int[] anomalousFlags = {0};
         ObservingBackend ob = new ObservingBackend(data.dim()) {
             @Override
@@ -184,7 +184,7 @@ class VariantBehaviourTest {
 
     @Test
     void weakLabelFractionUsesOnlyThatShareOfVideos() {
-        Set<Integer> normal = rowsOf(GclTrainer.normalRows(data));
+        Set<Integer> normal = rowsOf(PhasePlan.normalRows(data));
         Set<Integer> forced = new TreeSet<>();
         ObservingBackend ob = new ObservingBackend(data.dim()) {
             @Override
@@ -258,7 +258,7 @@ class VariantBehaviourTest {
         Object[][] cases = {
                 {Variant.AE_ALL, allRows(data)},
                 {Variant.AE_TD, rowsOf(kept.keptRows())},
-                {Variant.AE_OCC, rowsOf(GclTrainer.normalRows(data))},
+                {Variant.AE_OCC, rowsOf(PhasePlan.normalRows(data))},
         };
         for (Object[] c : cases) {
             ObservingBackend ob = new ObservingBackend(data.dim());

@@ -157,6 +157,13 @@ public final class BlasBackend implements Backend {
         });
     }
 
+    @Override
+    public void copy(DeviceFloats src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
+        Floats d = buf(dst);
+        if (d.host != null) throw new IllegalArgumentException("shared buffers are read-only");
+        d.view.put(dstOffset, f(src), srcOffset, n);
+    }
+
     private void release(Floats b) {
         if (b.ptr != null) b.ptr.close();
     }
@@ -439,7 +446,12 @@ public final class BlasBackend implements Backend {
      */
     @Override
     public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf,
-                        int n, double lr, double alpha, double eps, double momentum) {
+                        int n, double lr, double alpha, double eps, double momentum, DeviceFloats guard,
+                        int guardLength) {
+        if (guard != null) {
+            FloatBuffer values = f(guard);
+            for (int k = 0; k < guardLength; k++) if (!Float.isFinite(values.get(k))) return;
+        }
         FloatBuffer p = f(param), g = f(grad), v = f(squareAvg), m = f(momentumBuf);
         float lrF = (float) lr, alphaF = (float) alpha, oneMinusAlpha = (float) (1.0 - alpha), epsF = (float) eps,
                 momentumF = (float) momentum;

@@ -108,6 +108,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void copy(DeviceFloats src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
+        System.arraycopy(f(src), srcOffset, f(dst), dstOffset, n);
+    }
+
+    @Override
     public void free(DeviceFloats buffer) {
         f(buffer);
         live.remove(buffer);
@@ -328,7 +333,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf,
-                        int n, double lr, double alpha, double eps, double momentum) {
+                        int n, double lr, double alpha, double eps, double momentum, DeviceFloats guard,
+                        int guardLength) {
+        if (guard != null) {
+            float[] values = f(guard);
+            for (int k = 0; k < guardLength; k++) if (!Float.isFinite(values[k])) return;
+        }
         float[] p = f(param), g = f(grad), v = f(squareAvg), m = f(momentumBuf);
         parallel.forRange(n, 8, (from, to) -> {
             double[] s = new double[3];

@@ -18,6 +18,7 @@ import jcuda.driver.CUstream_flags;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
@@ -258,6 +259,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void copy(DeviceFloats src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
+        enter();
+        CUdeviceptr s = f(src), d = f(dst);
+        checkRange("copy source", srcOffset, n, src.length());
+        checkRange("copy destination", dstOffset, n, dst.length());
+        if (n == 0) return;
+        run("copy", () -> cuMemcpyDtoDAsync(d.withByteOffset((long) dstOffset * Float.BYTES),
+                s.withByteOffset((long) srcOffset * Float.BYTES), (long) n * Float.BYTES, stream));
+    }
+
+    @Override
     public void free(DeviceFloats buffer) {
         enter();
         Floats x = live.get(buffer, Floats.class);
@@ -490,12 +502,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void rmsprop(DeviceFloats param, DeviceFloats grad, DeviceFloats squareAvg, DeviceFloats momentumBuf,
-                        int n, double lr, double alpha, double eps, double momentum) {
+                        int n, double lr, double alpha, double eps, double momentum, DeviceFloats guard,
+                        int guardLength) {
         enter();
         if (n == 0) return;
+        if (guard != null) checkRange("rmsprop guard", 0, guardLength, guard.length());
         // one element per thread: the grid covers n exactly (no grid-stride loop in this kernel)
-        launch("rmsprop", blocks(n, THREADS), 1, THREADS, 1,
-                f(param), f(grad), f(squareAvg), f(momentumBuf), n, lr, alpha, eps, momentum);
+        launch("rmsprop", blocks(n, THREADS), 1, THREADS, 1, f(param), f(grad), f(squareAvg), f(momentumBuf), n,
+                lr, alpha, eps, momentum, f(guard), guard == null ? 0 : guardLength);
     }
 
     // ---------------------------------------------------------------- data movement (kernels/gather.cu)

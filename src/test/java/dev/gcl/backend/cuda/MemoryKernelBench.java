@@ -47,7 +47,7 @@ public final class MemoryKernelBench {
             DeviceFloats p = random(cuda, params, 3), g = random(cuda, params, 4);
             DeviceFloats sq = cuda.allocFloats(params), mom = cuda.allocFloats(params);
             report("rmsprop", String.valueOf(params), 7L * params * 4,
-                    seconds(cuda, () -> cuda.rmsprop(p, g, sq, mom, params, 1e-4, 0.99, 1e-8, 0.9)));
+                    seconds(cuda, () -> cuda.rmsprop(p, g, sq, mom, params, 1e-4, 0.99, 1e-8, 0.9, null, 0)));
         }
     }
 
