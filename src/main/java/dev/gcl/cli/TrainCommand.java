@@ -258,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
         String storedBackend = c.runOptions().get("backend");
         if (storedBackend != null && !parsed.hasMatchedOption("--backend") && !parsed.hasMatchedOption("--threads")
                 && !parsed.hasMatchedOption("--precision")) {
-            backends = BackendChoice.resolve(storedBackend, Integer.parseInt(c.runOptions().getOrDefault("threads",
+            backends = BackendChoice.resolve(storedBackend, storedThreads(c.runOptions().getOrDefault("threads",
                     Integer.toString(backends.threads()))), BackendChoice.precision(c.runOptions().getOrDefault(
                     "precision", "fp32")), progress::onMessage);
             progress.onMessage("resuming on the checkpoint's backend: " + BackendChoice.describe(backends.kind(),
@@ -280,6 +280,15 @@ final class TrainCommand implements Callable<Integer> {
                     && run.path("data").path("fingerprint").asText("").equals(c.dataFingerprint());
         } catch (IOException e) {
             return false;  // not a run directory gcl wrote: the usual "already exists" follows
+        }
+    }
+
+    /** The thread count a checkpoint recorded; a corrupt one is the checkpoint's fault, not a bug. */
+    private static int storedThreads(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new BadInputException("checkpoint: threads '" + text + "' is not a whole number");
         }
     }
 
