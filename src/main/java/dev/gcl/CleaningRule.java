@@ -1,5 +1,7 @@
 package dev.gcl;
 
+import dev.gcl.io.InvalidInputException;
+
 /**
  * How the temporal-cleaning threshold T_delta on consecutive-segment distances d_t is chosen (docs/algorithm.md,
  * unsupervised pre-training step 1). A segment is kept iff d_t &lt; T_delta.
@@ -33,7 +35,7 @@ public enum CleaningRule {
 
     public static CleaningRule parse(String name) {
         for (CleaningRule r : values()) if (r.cliName.equals(name)) return r;
-        throw new IllegalArgumentException("cleaningRule: unknown rule '" + name
+        throw new InvalidInputException("cleaningRule: unknown rule '" + name
                 + "' (expected absolute, mean-std or quantile)");
     }
 }

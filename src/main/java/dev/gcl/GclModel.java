@@ -2,6 +2,7 @@ package dev.gcl;
 
 import dev.gcl.backend.blas.BlasInference;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.io.InvalidInputException;
 import dev.gcl.nn.HostInference;
 import dev.gcl.nn.NetworkWeights;
 
@@ -10,9 +11,9 @@ import java.util.List;
 /**
  * A trained GCL model: the weights of G (and D, for variants that train one), the config and seed it was trained
  * with, the training history and how it was made ({@link #provenance()}). Made by {@link Gcl#fit} or
- * {@link #load}; there is no public constructor. Scores segments on the host, by default with the {@link Scorer#FAST fast}
- * scorer (FP32 products through OpenBLAS, within the FP32 bound of the reference) where OpenBLAS loads, else with
- * the reference arithmetic; {@link #withScorer} picks one explicitly.
+ * {@link #load}; there is no public constructor. Scores segments on the host, by default with the
+ * {@link ScoringArithmetic#FAST fast} scorer (FP32 products through OpenBLAS, within the FP32 bound of the
+ * reference) where OpenBLAS loads, else with the reference arithmetic; {@link #withScorer} picks one explicitly.
  *
  * <p>Immutable and thread-safe: {@link #score} may be called from many threads at once. Each thread keeps its own
  * scratch buffers, so scoring allocates nothing per call beyond the returned array (and nothing at all with
@@ -36,18 +37,18 @@ public final class GclModel {
     private final ThreadLocal<HostInference.Scratch> generatorScratch;
     private final ThreadLocal<HostInference.Scratch> discriminatorScratch;
     private final ThreadLocal<float[]> singleRowOut = ThreadLocal.withInitial(() -> new float[1]);
-    private final Scorer scorer;
+    private final ScoringArithmetic scorer;
     private final int scoringThreads;
     /** The fast scorer's native weights and buffers, made on first use. */
     private volatile BlasInference fastGenerator, fastDiscriminator;
 
     private GclModel(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
-                     List<EpochStats> history, Provenance provenance, Scorer scorer, int scoringThreads) {
-        if (scorer == Scorer.FAST && !BlasProbe.get().available()) {
+                     List<EpochStats> history, Provenance provenance, ScoringArithmetic scorer, int scoringThreads) {
+        if (scorer == ScoringArithmetic.FAST && !BlasProbe.get().available()) {
             throw new IllegalStateException("the fast scorer needs OpenBLAS, which is unavailable: "
                     + BlasProbe.get().reason());
         }
-        if (scoringThreads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + scoringThreads);
+        if (scoringThreads < 1) throw new InvalidInputException("threads must be >= 1, got " + scoringThreads);
         this.scorer = scorer;
         this.scoringThreads = scoringThreads;
         this.config = config;
@@ -58,7 +59,7 @@ public final class GclModel {
         this.dim = generator.inputDim();
         this.scoreSource = config.resolvedScoreSource();
         if (scoreSource == ScoreSource.DISCRIMINATOR && discriminator == null) {
-            throw new IllegalArgumentException("scoreSource: the model has no discriminator");
+            throw new InvalidInputException("scoreSource: the model has no discriminator");
         }
         this.generatorScratch = ThreadLocal.withInitial(() -> new HostInference.Scratch(generator, CHUNK_ROWS));
         this.discriminatorScratch = discriminator == null ? null
@@ -73,7 +74,8 @@ public final class GclModel {
     public static GclModel of(GclConfig config, NetworkWeights generator, NetworkWeights discriminator,
                               List<EpochStats> history, Provenance provenance) {
         return new GclModel(config, generator, discriminator, history, provenance,
-                BlasProbe.get().available() ? Scorer.FAST : Scorer.REFERENCE, Runtime.getRuntime().availableProcessors());
+                BlasProbe.get().available() ? ScoringArithmetic.FAST : ScoringArithmetic.REFERENCE,
+                Runtime.getRuntime().availableProcessors());
     }
 
     /** {@link #of(GclConfig, NetworkWeights, NetworkWeights, List, Provenance)} with unknown provenance. */
@@ -101,7 +103,7 @@ public final class GclModel {
     /** What {@link #score} returns (never AUTO). */
     public ScoreSource scoreSource() { return scoreSource; }
     /** The arithmetic {@link #score} uses. */
-    public Scorer scorer() { return scorer; }
+    public ScoringArithmetic scorer() { return scorer; }
     /** Threads a large batch is split over by the fast scorer. */
     public int scoringThreads() { return scoringThreads; }
 
@@ -110,12 +112,12 @@ public final class GclModel {
      * threads (single-threaded OpenBLAS on each; one row always runs on the calling thread). Throws
      * IllegalStateException for FAST where OpenBLAS does not load.
      */
-    public GclModel withScorer(Scorer scorer, int threads) {
+    public GclModel withScorer(ScoringArithmetic scorer, int threads) {
         return new GclModel(config, generator, discriminator, history, provenance, scorer, threads);
     }
 
-    /** {@link #withScorer(Scorer, int)} on every core. */
-    public GclModel withScorer(Scorer scorer) {
+    /** {@link #withScorer(ScoringArithmetic, int)} on every core. */
+    public GclModel withScorer(ScoringArithmetic scorer) {
         return withScorer(scorer, Runtime.getRuntime().availableProcessors());
     }
 
@@ -142,7 +144,7 @@ public final class GclModel {
 
     /** The anomaly score of one segment (row of dim floats). Allocates nothing once the thread has warmed up. */
     public float score(float[] row) {
-        if (row.length != dim) throw new IllegalArgumentException("row holds " + row.length + " floats, not " + dim);
+        if (row.length != dim) throw new InvalidInputException("row holds " + row.length + " floats, not " + dim);
         float[] out = singleRowOut.get();
         score(scoreSource, row, 1, out);
         return out[0];
@@ -167,7 +169,7 @@ public final class GclModel {
     public void score(ScoreSource source, float[] x, int rows, float[] out) {
         if (source == ScoreSource.AUTO) source = scoreSource;
         if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
-            throw new IllegalArgumentException("this " + config.variant().cliName() + " model has no discriminator");
+            throw new InvalidInputException("this " + config.variant().cliName() + " model has no discriminator");
         }
         if (rows < 0 || (long) rows * dim > x.length) {
             throw new IllegalArgumentException("x holds " + x.length + " floats, fewer than " + rows + " rows of "
@@ -175,7 +177,7 @@ public final class GclModel {
         }
         if (out.length < rows) throw new IllegalArgumentException("out holds " + out.length + " < " + rows);
         boolean byD = source == ScoreSource.DISCRIMINATOR;
-        if (scorer == Scorer.FAST) {
+        if (scorer == ScoringArithmetic.FAST) {
             scoreFast(byD, x, rows, out);
             return;
         }

@@ -1,5 +1,7 @@
 package dev.gcl;
 
+import dev.gcl.io.InvalidInputException;
+
 /**
  * The variants of GCL studied in the paper (tables 1-2, figures 5, 9, 10), as fixed by docs/algorithm.md.
  */
@@ -61,6 +63,6 @@ public enum Variant {
         for (Variant v : values()) if (v.cliName.equals(name)) return v;
         StringBuilder known = new StringBuilder();
         for (Variant v : values()) known.append(known.length() == 0 ? "" : ", ").append(v.cliName);
-        throw new IllegalArgumentException("variant: unknown variant '" + name + "' (known: " + known + ")");
+        throw new InvalidInputException("variant: unknown variant '" + name + "' (known: " + known + ")");
     }
 }

@@ -28,7 +28,7 @@ class GclModelTest {
     }
 
     /** The reference scorer: exact, so chunking and offsets cannot change a bit. */
-    private static final GclModel REFERENCE = MODEL.withScorer(Scorer.REFERENCE);
+    private static final GclModel REFERENCE = MODEL.withScorer(ScoringArithmetic.REFERENCE);
 
     /** Fast scores against the reference's: FP32 products through three layers stay well inside this. */
     private static void assertCloseToReference(float[] reference, float[] fast, String what) {
@@ -50,8 +50,8 @@ class GclModelTest {
     @Test
     void theFastScorerIsTheDefaultAndStaysWithinToleranceOfTheReference() {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
-        assertEquals(Scorer.FAST, MODEL.scorer());
-        assertEquals(Scorer.REFERENCE, REFERENCE.scorer());
+        assertEquals(ScoringArithmetic.FAST, MODEL.scorer());
+        assertEquals(ScoringArithmetic.REFERENCE, REFERENCE.scorer());
         for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
             float[] ref = new float[DATA.rows()], fast = new float[DATA.rows()];
             REFERENCE.score(source, DATA.features(), DATA.rows(), ref);
@@ -104,9 +104,9 @@ class GclModelTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Scorer.class)
-    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(Scorer scorer) throws Exception {
-        if (scorer == Scorer.FAST) {
+    @org.junit.jupiter.params.provider.EnumSource(ScoringArithmetic.class)
+    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(ScoringArithmetic scorer) throws Exception {
+        if (scorer == ScoringArithmetic.FAST) {
             org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
         }
         GclModel model = MODEL.withScorer(scorer);
@@ -128,7 +128,7 @@ class GclModelTest {
             for (int t = 0; t < 16; t++) {
                 float[] got = results.get(t).get();
                 assertArrayEquals(expected[t], got, "thread " + t + " against the same calls on one thread");
-                if (scorer == Scorer.REFERENCE) assertArrayEquals(reference, got);
+                if (scorer == ScoringArithmetic.REFERENCE) assertArrayEquals(reference, got);
                 else assertCloseToReference(reference, got, "thread " + t);
             }
         } finally {

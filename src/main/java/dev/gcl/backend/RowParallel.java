@@ -1,8 +1,9 @@
 package dev.gcl.backend;
 
+import dev.gcl.concurrent.Futures;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 
@@ -71,28 +72,7 @@ public final class RowParallel implements AutoCloseable {
 
     /** Waits for every task, even after one failed or the wait was interrupted: none may outlive the call. */
     private static void await(List<Future<?>> futures) {
-        Throwable failure = null;
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    if (failure == null) failure = e.getCause();
-                    break;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            if (failure == null) throw new IllegalStateException("interrupted");
-        }
-        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-        if (failure instanceof Error) throw (Error) failure;
-        if (failure != null) throw new IllegalStateException(failure);
+        Futures.awaitAll(futures, true);  // an interrupted backend op must not look complete
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.gcl.cli;
 
-import dev.gcl.Scorer;
+import dev.gcl.ScoringArithmetic;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
@@ -24,8 +24,9 @@ final class BackendChoice {
     /** The backend kind a choice resolves to ("reference", "blas" or "cuda"), its precision and threads. */
     record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends) {
         /** How the run's test split is scored: the reference's runs with the reference arithmetic. */
-        Scorer scorer() {
-            return provider().isReference() || !BlasProbe.get().available() ? Scorer.REFERENCE : Scorer.FAST;
+        ScoringArithmetic scorer() {
+            return provider().isReference() || !BlasProbe.get().available() ? ScoringArithmetic.REFERENCE
+                    : ScoringArithmetic.FAST;
         }
 
         /** True when the backend computes on CPU threads (run.json then records how many). */

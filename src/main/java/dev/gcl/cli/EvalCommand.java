@@ -15,6 +15,7 @@ import dev.gcl.io.NpyReader;
 import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,8 +68,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing --out.")
     boolean force;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     @Override
     public Integer call() {
@@ -124,8 +125,8 @@ final class EvalCommand implements Callable<Integer> {
                 RunReport.putData(report, data.toString(), DataFingerprint.of(ds.train()), ds.train().rows(),
                         ds.test().size());
                 if (model != null) {
-                    TrainingSession.TestScores scores = ownScores.size() == ds.test().size()
-                            ? new TrainingSession.TestScores(ownScores) : TrainingSession.score(ds, model);
+                    TrainAndEvaluate.TestScores scores = ownScores.size() == ds.test().size()
+                            ? new TrainAndEvaluate.TestScores(ownScores) : TrainAndEvaluate.score(ds, model);
                     report.putPOJO("pictures", RunPictures.write(dir.path(), ds, model, scores));
                 }
                 RunReport.write(report, dir.path().resolve("run.json"));

@@ -31,7 +31,7 @@ final class RunPictures {
      * source): the ROC, the timelines and that source's histogram are drawn from them; model (with the run's scorer)
      * scores the test split once more only for the other source's histogram.
      */
-    static List<String> write(Path dir, Dataset data, GclModel model, TrainingSession.TestScores scores) {
+    static List<String> write(Path dir, Dataset data, GclModel model, TrainAndEvaluate.TestScores scores) {
         List<String> written = new ArrayList<>();
         FrameScores main = frameScores(data, scores.segments());
         Charts.roc(RocCurve.of(main.scores, main.labels), "ROC over " + main.labels.length + " test frames ("

@@ -2,7 +2,7 @@ package dev.gcl.cli;
 
 import dev.gcl.GclModel;
 import dev.gcl.ScoreSource;
-import dev.gcl.Scorer;
+import dev.gcl.ScoringArithmetic;
 import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
@@ -15,6 +15,7 @@ import dev.gcl.io.NpyWriter;
 import dev.gcl.io.NpzTable;
 import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,14 +61,14 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing output.")
     boolean force;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     @Override
     public Integer call() {
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
-        Scorer chosen = chooseScorer(scorer, spec.commandLine().getOut());
+        ScoringArithmetic chosen = chooseScorer(scorer, spec.commandLine().getOut());
         ScoreSource source = EvalCommand.parseSource(scoreBy);
         GclModel m = ModelFiles.load(model).model().withScorer(chosen, n);
         Throughput timing = new Throughput();
@@ -119,19 +120,19 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** --scorer: fast by default where OpenBLAS loads (else the reference, said in one line); named and unavailable: exit 2. */
-    static Scorer chooseScorer(String name, java.io.PrintWriter notes) {
+    static ScoringArithmetic chooseScorer(String name, java.io.PrintWriter notes) {
         if (name == null) {
-            if (BlasProbe.get().available()) return Scorer.FAST;
+            if (BlasProbe.get().available()) return ScoringArithmetic.FAST;
             notes.println("scorer: reference (the fast scorer needs OpenBLAS: " + BlasProbe.get().reason() + ")");
-            return Scorer.REFERENCE;
+            return ScoringArithmetic.REFERENCE;
         }
-        Scorer s;
+        ScoringArithmetic s;
         try {
-            s = Scorer.parse(name);
+            s = ScoringArithmetic.parse(name);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        if (s == Scorer.FAST && !BlasProbe.get().available()) {
+        if (s == ScoringArithmetic.FAST && !BlasProbe.get().available()) {
             throw new BadInputException("--scorer fast: OpenBLAS is unavailable: " + BlasProbe.get().reason());
         }
         return s;

@@ -91,8 +91,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show each run's training progress.")
     boolean verbose;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @picocli.CommandLine.Mixin
+    DebugOption debug;
 
     @picocli.CommandLine.Mixin(name = "settings")
     CommandSpec settings = ConfigOptions.mixin();
@@ -263,9 +263,10 @@ final class SweepCommand implements Callable<Integer> {
                 Map.of("sweep_id", r.id(), "sweep_dir", out.toAbsolutePath().normalize().toString()), stop,
                 progress::onMessage, p.resumeFrom() == null ? 0 : p.resumeFrom().history().size());
         try (AtomicDirectory dir = AtomicDirectory.create(out.resolve("runs").resolve(r.id()), true)) {
-            RunWriter w = new RunWriter("sweep", progress, false, false, saveModels);
-            RunWriter.Summary s = w.train(dir.path(), ds, source, p.config(), backends, rep -> describe(rep, r),
-                    new TrainingSession.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
+            TrainingRun run = new TrainingRun("sweep", progress, false, false, saveModels);
+            TrainingRun.Summary s = run.trainEvaluateAndSave(dir.path(), ds, source, p.config(), backends,
+                    rep -> describe(rep, r),
+                    new TrainAndEvaluate.Controls(policy, NanPolicy.STOP, p.resumeFrom()));
             dir.commit();
             deleteQuietly(p.checkpoint());  // the run is complete (deleted in one step: no half checkpoint)
             tally.finished();
@@ -284,7 +285,7 @@ final class SweepCommand implements Callable<Integer> {
             tally.failedOne();
             recordFailure(r, p.config(), ex);
             stdout.println(p.head() + ": FAILED: " + ex.getMessage() + "; " + tally.line());
-            if (debug) ex.printStackTrace();
+            if (debug.debug) ex.printStackTrace(spec.commandLine().getErr());
         } finally {
             stdout.flush();
         }
@@ -412,8 +413,8 @@ final class SweepCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "DIR", required = true, description = "The merged sweep directory (replaced if it holds an earlier merge).")
         Path out;
 
-        @Option(names = "--debug", description = "Show stack traces of errors.")
-        boolean debug;
+        @picocli.CommandLine.Mixin
+        DebugOption debug;
 
         @Override
         public Integer call() throws IOException {

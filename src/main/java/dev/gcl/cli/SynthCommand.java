@@ -4,6 +4,7 @@ import dev.gcl.io.AtomicDirectory;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +44,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing folder.")
     boolean force;
 
-    @Option(names = "--debug", description = "Show stack traces of errors.")
-    boolean debug;
+    @Mixin
+    DebugOption debug;
 
     @Override
     public Integer call() {

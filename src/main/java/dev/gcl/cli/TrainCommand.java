@@ -117,16 +117,16 @@ final class TrainCommand implements Callable<Integer> {
             PhaseClock clock1 = new PhaseClock();
             Dataset generated = clock1.time("load", () -> DataChoice.generatedDemo(generatedDir, 1));
             GclConfig c1 = resolveConfig(given, generated, DemoSettings.GENERATED, progress);
-            RunWriter.Summary s1 = writer(progress).withClock(clock1).train(run.path().resolve("generated"), generated,
-                    "built-in generated demo (seed 1)", c1, backends);
+            TrainingRun.Summary s1 = trainingRun(progress).withClock(clock1).trainEvaluateAndSave(
+                    run.path().resolve("generated"), generated, "built-in generated demo (seed 1)", c1, backends);
             progress.onMessage("built-in demo 2/2: the real UCF-Crime C3D sample (10 test videos, 32 x 4096 each;"
                     + " unsupervised, trained on the same videos without labels)");
             Path c3dDir = scratch.resolve("ucf-crime-c3d");
             PhaseClock clock2 = new PhaseClock();
             Dataset c3d = clock2.time("load", () -> DataChoice.c3dSample(c3dDir));
             GclConfig c2 = resolveConfig(given, c3d, DemoSettings.C3D_SAMPLE, progress);
-            RunWriter.Summary s2 = writer(progress).withClock(clock2).train(run.path().resolve("ucf-crime-c3d-sample"), c3d,
-                    "bundled UCF-Crime C3D sample", c2, backends);
+            TrainingRun.Summary s2 = trainingRun(progress).withClock(clock2).trainEvaluateAndSave(
+                    run.path().resolve("ucf-crime-c3d-sample"), c3d, "bundled UCF-Crime C3D sample", c2, backends);
             run.commit();
             stdout.println(s1.line(dir.resolve("generated")));
             stdout.println(s2.line(dir.resolve("ucf-crime-c3d-sample")));
@@ -179,8 +179,8 @@ final class TrainCommand implements Callable<Integer> {
                 progress::onMessage, resumeState == null ? 0 : resumeState.history().size());
         try (AtomicDirectory run = AtomicDirectory.create(dir, force)) {
             stop.trainingStarted();
-            RunWriter.Summary s = writer(progress).withClock(clock).train(run.path(), ds, source, config, backends, r -> { },
-                    new TrainingSession.Controls(policy, nanPolicy, resumeState));
+            TrainingRun.Summary s = trainingRun(progress).withClock(clock).trainEvaluateAndSave(run.path(), ds, source,
+                    config, backends, r -> { }, new TrainAndEvaluate.Controls(policy, nanPolicy, resumeState));
             run.commit();
             stdout.println(s.line(dir));
             if (policy.written() || resumeState != null) deleteCheckpoint(checkpoints);  // the run is complete
@@ -258,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
         String storedBackend = c.runOptions().get("backend");
         if (storedBackend != null && !parsed.hasMatchedOption("--backend") && !parsed.hasMatchedOption("--threads")
                 && !parsed.hasMatchedOption("--precision")) {
-            backends = BackendChoice.resolve(storedBackend, Integer.parseInt(c.runOptions().getOrDefault("threads",
+            backends = BackendChoice.resolve(storedBackend, storedThreads(c.runOptions().getOrDefault("threads",
                     Integer.toString(backends.threads()))), BackendChoice.precision(c.runOptions().getOrDefault(
                     "precision", "fp32")), progress::onMessage);
             progress.onMessage("resuming on the checkpoint's backend: " + BackendChoice.describe(backends.kind(),
@@ -280,6 +280,15 @@ final class TrainCommand implements Callable<Integer> {
                     && run.path("data").path("fingerprint").asText("").equals(c.dataFingerprint());
         } catch (IOException e) {
             return false;  // not a run directory gcl wrote: the usual "already exists" follows
+        }
+    }
+
+    /** The thread count a checkpoint recorded; a corrupt one is the checkpoint's fault, not a bug. */
+    private static int storedThreads(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new BadInputException("checkpoint: threads '" + text + "' is not a whole number");
         }
     }
 
@@ -314,8 +323,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private RunWriter writer(ProgressReporter progress) {
-        return new RunWriter("train", progress, !noEpochAuc, !noPictures, true);
+    private TrainingRun trainingRun(ProgressReporter progress) {
+        return new TrainingRun("train", progress, !noEpochAuc, !noPictures, true);
     }
 
     private static Path defaultOut(GclConfig c) {

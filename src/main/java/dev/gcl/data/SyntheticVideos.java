@@ -1,5 +1,6 @@
 package dev.gcl.data;
 
+import dev.gcl.io.InvalidInputException;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomCursor;
 import dev.gcl.rng.RandomStream;
@@ -32,7 +33,7 @@ public final class SyntheticVideos {
             if (videos < 1 || minLength < 2 || maxLength < minLength || dim < 2 || sceneBases < 1
                     || anomalyPatterns < 1 || eventMinLength < 1 || eventMaxLength < eventMinLength
                     || anomalousVideoFraction < 0 || anomalousVideoFraction > 1) {
-                throw new IllegalArgumentException("inconsistent synthetic video parameters: " + this);
+                throw new InvalidInputException("inconsistent synthetic video parameters: " + this);
             }
         }
 

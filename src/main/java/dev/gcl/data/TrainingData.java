@@ -2,6 +2,7 @@ package dev.gcl.data;
 
 import dev.gcl.io.FeatureRows;
 import dev.gcl.io.HeapFeatureRows;
+import dev.gcl.io.InvalidInputException;
 
 /**
  * Unlabelled training segments: a row-major (rows, dim) float matrix, optionally split into videos.
@@ -51,8 +52,8 @@ public final class TrainingData {
      * rows and is strictly increasing (no empty videos).
      */
     public static TrainingData videos(float[] x, int dim, int[] offsets) {
-        if (dim <= 0) throw new IllegalArgumentException("dim must be > 0, got " + dim);
-        if (x.length % dim != 0) throw new IllegalArgumentException("feature array length " + x.length
+        if (dim <= 0) throw new InvalidInputException("dim must be > 0, got " + dim);
+        if (x.length % dim != 0) throw new InvalidInputException("feature array length " + x.length
                 + " is not a multiple of dim " + dim);
         return videos(new HeapFeatureRows(x, x.length / dim, dim), offsets);
     }
@@ -61,11 +62,11 @@ public final class TrainingData {
     public static TrainingData videos(FeatureRows rows, int[] offsets) {
         int n = rows.rows();
         if (offsets.length < 2 || offsets[0] != 0 || offsets[offsets.length - 1] != n) {
-            throw new IllegalArgumentException("video offsets must start at 0 and end at " + n);
+            throw new InvalidInputException("video offsets must start at 0 and end at " + n);
         }
         for (int v = 0; v + 1 < offsets.length; v++) {
             if (offsets[v + 1] <= offsets[v]) {
-                throw new IllegalArgumentException("video " + v + " is empty or offsets decrease");
+                throw new InvalidInputException("video " + v + " is empty or offsets decrease");
             }
         }
         return new TrainingData(rows, offsets.clone(), true, null, new String[1]);
@@ -74,10 +75,10 @@ public final class TrainingData {
     /** The same data with labels per video (per row for flat data): 0 normal, 1 anomalous, -1 unknown. */
     public TrainingData withVideoLabels(int[] labels) {
         if (labels.length != videos()) {
-            throw new IllegalArgumentException("expected " + videos() + " video labels, got " + labels.length);
+            throw new InvalidInputException("expected " + videos() + " video labels, got " + labels.length);
         }
         for (int l : labels) {
-            if (l < -1 || l > 1) throw new IllegalArgumentException("video labels must be -1, 0 or 1, got " + l);
+            if (l < -1 || l > 1) throw new InvalidInputException("video labels must be -1, 0 or 1, got " + l);
         }
         // the fingerprint covers rows and offsets only, so the labelled copy shares it
         return new TrainingData(features, videoOffsets, timeAxis, labels.clone(), fingerprint);

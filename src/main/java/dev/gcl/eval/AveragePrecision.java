@@ -1,5 +1,7 @@
 package dev.gcl.eval;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.Arrays;
 
 /**
@@ -16,7 +18,7 @@ public final class AveragePrecision {
         long positives = RocAuc.checkedPositives(scores, labels);
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) keys[i] = (RocAuc.sortableBits(scores[i]) << 1) | labels[i];
-        if (positives == 0) throw new IllegalArgumentException("average precision needs a positive label");
+        if (positives == 0) throw new InvalidInputException("average precision needs a positive label");
         Arrays.sort(keys);
         double ap = 0;
         long truePositives = 0, seen = 0;

@@ -1,5 +1,7 @@
 package dev.gcl.eval;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,7 @@ public final class FrameEvaluation {
                     + " frame scores, ground truth has " + truth.frames() + " frames");
         }
         if (frames + frameScores.length > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("more than 2^31 frames in one evaluation");
+            throw new InvalidInputException("more than 2^31 frames in one evaluation");
         }
         truths.add(truth);
         scores.add(frameScores);

@@ -1,5 +1,7 @@
 package dev.gcl.eval;
 
+import dev.gcl.io.InvalidInputException;
+
 /**
  * Turns per-segment scores into per-frame scores. Both mappings check the video's frame count against what the
  * segments cover and fail with a message naming the video and both lengths, so that a mismatch between a feature
@@ -18,10 +20,10 @@ public final class FrameExpansion {
      */
     public static float[] fixedLength(String video, float[] segmentScores, int segmentFrames, int frames) {
         int t = segmentScores.length;
-        if (t == 0) throw new IllegalArgumentException("video " + video + ": no segment scores");
-        if (segmentFrames < 1) throw new IllegalArgumentException("segment length " + segmentFrames);
+        if (t == 0) throw new InvalidInputException("video " + video + ": no segment scores");
+        if (segmentFrames < 1) throw new InvalidInputException("segment length " + segmentFrames);
         if (frames <= (long) (t - 1) * segmentFrames) {
-            throw new IllegalArgumentException("video " + video + ": " + frames + " frames, but its " + t
+            throw new InvalidInputException("video " + video + ": " + frames + " frames, but its " + t
                     + " segments of " + segmentFrames + " frames cover " + (long) t * segmentFrames
                     + " (a whole segment lies past the end)");
         }
@@ -38,10 +40,10 @@ public final class FrameExpansion {
      */
     public static float[] ucfCrime32(String video, float[] segmentScores, int frames) {
         int k = segmentScores.length;
-        if (k == 0) throw new IllegalArgumentException("video " + video + ": no segment scores");
+        if (k == 0) throw new InvalidInputException("video " + video + ": no segment scores");
         int n = frames / CLIP_FRAMES;
         if (n < 1) {
-            throw new IllegalArgumentException("video " + video + ": " + frames + " frames, fewer than one "
+            throw new InvalidInputException("video " + video + ": " + frames + " frames, fewer than one "
                     + CLIP_FRAMES + "-frame clip");
         }
         int[] b = bounds(n, k);

@@ -1,5 +1,7 @@
 package dev.gcl.eval;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.Arrays;
 
 /**
@@ -18,7 +20,7 @@ public final class RocAuc {
         long positives = checkedPositives(scores, labels);
         long negatives = n - positives;
         if (positives == 0 || negatives == 0) {
-            throw new IllegalArgumentException("AUC needs both classes: " + positives + " positive, " + negatives
+            throw new InvalidInputException("AUC needs both classes: " + positives + " positive, " + negatives
                     + " negative");
         }
         // sort (score, label) pairs by score; encode as long keys to sort primitives quickly

@@ -1,7 +1,6 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
-import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
 import java.nio.file.Path;
@@ -22,19 +21,16 @@ public final class UcfCrimeAnnotations {
     private UcfCrimeAnnotations() {}
 
     public static List<VideoAnnotation> read(Path file) {
-        List<String> lines = TextFiles.lines(file);
         List<VideoAnnotation> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) continue;
-            String[] p = line.split("\\s+");
-            String where = "line " + (i + 1);
+        for (AnnotationLine line : AnnotationLine.read(file)) {
+            String[] p = line.fields();
+            String where = line.where();
             if (p.length != 6 && p.length != 7) {
                 throw new DataFormatException(file, where + ": expected 6 or 7 columns (name class s1 e1 s2 e2"
                         + " [frames]), got " + p.length);
             }
             long[] v = new long[p.length - 2];
-            for (int k = 0; k < v.length; k++) v[k] = number(file, where, p[k + 2]);
+            for (int k = 0; k < v.length; k++) v[k] = line.integer(k + 2);
             List<FrameInterval> intervals = new ArrayList<>();
             for (int k = 0; k < 4; k += 2) {
                 if (v[k] == -1 && v[k + 1] == -1) continue;
@@ -52,13 +48,5 @@ public final class UcfCrimeAnnotations {
             out.add(new VideoAnnotation(VideoNames.canonical(p[0]), p[1], intervals, frames));
         }
         return out;
-    }
-
-    static long number(Path file, String where, String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new DataFormatException(file, where + ": '" + s + "' is not an integer");
-        }
     }
 }

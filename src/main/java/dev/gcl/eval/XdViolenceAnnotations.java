@@ -1,7 +1,6 @@
 package dev.gcl.eval;
 
 import dev.gcl.io.DataFormatException;
-import dev.gcl.io.TextFiles;
 import dev.gcl.io.VideoNames;
 
 import java.nio.file.Path;
@@ -17,21 +16,18 @@ public final class XdViolenceAnnotations {
     private XdViolenceAnnotations() {}
 
     public static List<VideoAnnotation> read(Path file) {
-        List<String> lines = TextFiles.lines(file);
         List<VideoAnnotation> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty()) continue;
-            String[] p = line.split("\\s+");
-            String where = "line " + (i + 1);
+        for (AnnotationLine line : AnnotationLine.read(file)) {
+            String[] p = line.fields();
+            String where = line.where();
             if (p.length < 3 || p.length % 2 == 0) {
                 throw new DataFormatException(file, where + ": expected a name and start/end pairs, got "
                         + (p.length - 1) + " numbers");
             }
             List<FrameInterval> intervals = new ArrayList<>();
             for (int k = 1; k < p.length; k += 2) {
-                long s = UcfCrimeAnnotations.number(file, where, p[k]);
-                long e = UcfCrimeAnnotations.number(file, where, p[k + 1]);
+                long s = line.integer(k);
+                long e = line.integer(k + 1);
                 if (s < 0 || e < s) throw new DataFormatException(file, where + ": bad interval " + s + ".." + e);
                 intervals.add(new FrameInterval(s, e));
             }

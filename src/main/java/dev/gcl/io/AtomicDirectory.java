@@ -40,13 +40,13 @@ public final class AtomicDirectory implements AutoCloseable {
 
     /**
      * Starts writing {@code dir}. If it exists and {@code replace} is false, throws an
-     * {@link IllegalArgumentException} that says so (and suggests --force) before anything is written.
+     * {@link InvalidInputException} that says so (and suggests --force) before anything is written.
      */
     public static AtomicDirectory create(Path dir, boolean replace) {
         Path target = dir.toAbsolutePath().normalize();
         settle(target);
         if (Files.exists(target) && !replace) {
-            throw new IllegalArgumentException(dir + ": already exists (use --force to replace it)");
+            throw new InvalidInputException(dir + ": already exists (use --force to replace it)");
         }
         Path staging = sibling(target, "tmp");
         try {

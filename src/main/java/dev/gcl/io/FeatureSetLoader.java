@@ -45,7 +45,7 @@ public final class FeatureSetLoader {
 
     public static FeatureSet load(List<VideoFile> videos, FeatureFormat format, CropMode mode,
                                   NonFinitePolicy policy, Options options) {
-        if (videos.isEmpty()) throw new IllegalArgumentException("no videos to load");
+        if (videos.isEmpty()) throw new InvalidInputException("no videos to load");
         FeatureShape[] shapes = new FeatureShape[videos.size()];
         NpyHeader[] headers = new NpyHeader[videos.size()];
         long totalRows = 0;

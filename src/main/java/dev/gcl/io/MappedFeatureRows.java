@@ -54,7 +54,7 @@ public final class MappedFeatureRows implements FeatureRows {
         Builder(int dim, long maxChunkBytes) {
             if (dim <= 0) throw new IllegalArgumentException("dim must be > 0, got " + dim);
             if ((long) dim * Float.BYTES > maxChunkBytes) {
-                throw new IllegalArgumentException("one row of D " + dim + " exceeds a mapped chunk");
+                throw new InvalidInputException("one row of D " + dim + " exceeds a mapped chunk");
             }
             this.dim = dim;
             this.maxChunkBytes = maxChunkBytes;

@@ -6,7 +6,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * UTF-8 text files (lists, annotations, tables, descriptions). Bytes that are not UTF-8 are the file's fault, a
@@ -16,14 +18,9 @@ import java.util.List;
 public final class TextFiles {
     private TextFiles() {}
 
+    /** The lines, split as Files.readAllLines splits them (at \n, \r or \r\n), in a list the caller may change. */
     public static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw notUtf8(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return string(file).lines().collect(Collectors.toCollection(ArrayList::new));
     }
 
     public static String string(Path file) {

@@ -83,15 +83,7 @@ public final class CheckpointFiles {
     public static Checkpoint read(Path dir) {
         AtomicDirectory.recover(dir);
         Path jsonFile = dir.resolve("state.json"), npz = dir.resolve("state.npz");
-        if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a checkpoint directory (no such directory)");
-        if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");
-        if (!Files.isRegularFile(npz)) throw new DataFormatException(npz, "missing");
-        JsonNode root;
-        try {
-            root = JSON.readTree(jsonFile.toFile());
-        } catch (IOException e) {
-            throw new DataFormatException(jsonFile, "not valid JSON: " + ModelFiles.firstLine(e.getMessage()));
-        }
+        JsonNode root = ModelFiles.readDescription(dir, "checkpoint", jsonFile, npz);
         if (root == null || !FORMAT.equals(root.path("format").asText())) {
             throw new DataFormatException(jsonFile, "not a gcl checkpoint (\"format\" is not \"" + FORMAT + "\")");
         }

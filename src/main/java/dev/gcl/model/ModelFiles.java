@@ -110,15 +110,7 @@ public final class ModelFiles {
     public static Loaded load(Path dir) {
         AtomicDirectory.recover(dir);  // a model replaced with --force by a process killed between its two renames
         Path jsonFile = dir.resolve(MODEL_JSON), weightsFile = dir.resolve(WEIGHTS);
-        if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a model directory (no such directory)");
-        if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");
-        if (!Files.isRegularFile(weightsFile)) throw new DataFormatException(weightsFile, "missing");
-        JsonNode root;
-        try {
-            root = JSON.readTree(jsonFile.toFile());
-        } catch (IOException e) {
-            throw new DataFormatException(jsonFile, "not valid JSON: " + firstLine(e.getMessage()));
-        }
+        JsonNode root = readDescription(dir, "model", jsonFile, weightsFile);
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new DataFormatException(jsonFile, "not a gcl model description (\"format\" is not \"" + FORMAT + "\")");
         }
@@ -356,6 +348,21 @@ public final class ModelFiles {
     private static double num(JsonNode r, String key) {
         JsonNode n = r.path(key);
         return n.isNumber() ? n.asDouble() : Double.NaN;
+    }
+
+    /**
+     * The JSON description of a model or checkpoint directory, after checking that the directory, the description
+     * and its arrays file exist; a DataFormatException naming the first that does not, or the JSON that is broken.
+     */
+    static JsonNode readDescription(Path dir, String kind, Path jsonFile, Path arraysFile) {
+        if (!Files.isDirectory(dir)) throw new DataFormatException(dir, "not a " + kind + " directory (no such directory)");
+        if (!Files.isRegularFile(jsonFile)) throw new DataFormatException(jsonFile, "missing");
+        if (!Files.isRegularFile(arraysFile)) throw new DataFormatException(arraysFile, "missing");
+        try {
+            return JSON.readTree(jsonFile.toFile());
+        } catch (IOException e) {
+            throw new DataFormatException(jsonFile, "not valid JSON: " + firstLine(e.getMessage()));
+        }
     }
 
     static String firstLine(String s) {

@@ -2,6 +2,7 @@ package dev.gcl.nn;
 
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
+import dev.gcl.io.InvalidInputException;
 
 /**
  * A fully connected network living on a backend: parameters, gradients, RMSprop state and the activations of the
@@ -64,7 +65,7 @@ public final class Network implements AutoCloseable {
     /** Replaces the parameters and RMSprop's state (resuming from a checkpoint); shapes must match. */
     public void restore(NetworkWeights weights, OptimizerState state) {
         if (!java.util.Arrays.equals(weights.dims(), dims)) {
-            throw new IllegalArgumentException("checkpoint dims " + java.util.Arrays.toString(weights.dims())
+            throw new InvalidInputException("checkpoint dims " + java.util.Arrays.toString(weights.dims())
                     + " differ from the network's " + java.util.Arrays.toString(dims));
         }
         for (int l = 0; l < layers; l++) {
@@ -79,7 +80,7 @@ public final class Network implements AutoCloseable {
 
     private void put(DeviceFloats dst, float[] src) {
         if (src.length != dst.length()) {
-            throw new IllegalArgumentException("checkpoint array of " + src.length + " floats, expected " + dst.length());
+            throw new InvalidInputException("checkpoint array of " + src.length + " floats, expected " + dst.length());
         }
         backend.upload(src, 0, dst, 0, src.length);
     }

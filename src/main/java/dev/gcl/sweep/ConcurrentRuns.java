@@ -1,5 +1,7 @@
 package dev.gcl.sweep;
 
+import dev.gcl.concurrent.Futures;
+
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,32 +51,9 @@ public final class ConcurrentRuns {
         try {
             List<Future<?>> workers = new java.util.ArrayList<>();
             for (int w = 0; w < Math.min(jobs, runs.size()); w++) workers.add(pool.submit(work));
-            awaitAll(workers);
+            Futures.awaitAll(workers, false);  // the interrupt stays on the thread: the sweep stops itself
         } finally {
             pool.shutdown();
         }
-    }
-
-    /** Waits for every worker even after one failed: none may outlive the call. The first failure is rethrown. */
-    private static void awaitAll(List<Future<?>> workers) {
-        Throwable failure = null;
-        boolean interrupted = false;
-        for (Future<?> f : workers) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (failure == null) failure = e.getCause();
-                    break;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-        if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-        if (failure instanceof Error) throw (Error) failure;
-        if (failure != null) throw new IllegalStateException(failure);
     }
 }

@@ -1,5 +1,7 @@
 package dev.gcl.sweep;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,10 +28,10 @@ public final class SweepLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Takes the lock, or throws an IllegalArgumentException naming the folder and the holder. */
+    /** Takes the lock, or throws an InvalidInputException naming the folder and the holder. */
     public static SweepLock acquire(Path sweepDir) {
         SweepLock l = tryAcquire(sweepDir, true);
-        if (l == null) throw new IllegalArgumentException(sweepDir + ": another process is writing this sweep folder ("
+        if (l == null) throw new InvalidInputException(sweepDir + ": another process is writing this sweep folder ("
                 + holder(sweepDir) + "); two tasks must not share a shard folder");
         return l;
     }

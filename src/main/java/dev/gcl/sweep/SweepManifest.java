@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,14 +67,14 @@ public record SweepManifest(String planId, String dataFingerprint, int shardInde
         return Files.isRegularFile(sweepDir.resolve(FILE));
     }
 
-    /** Reads DIR/sweep.json; an IllegalArgumentException naming the file when it is missing or malformed. */
+    /** Reads DIR/sweep.json; an InvalidInputException naming the file when it is missing or malformed. */
     public static SweepManifest read(Path sweepDir) {
         Path f = sweepDir.resolve(FILE);
-        if (!Files.isRegularFile(f)) throw new IllegalArgumentException(sweepDir + ": not a sweep directory (no " + FILE + ")");
+        if (!Files.isRegularFile(f)) throw new InvalidInputException(sweepDir + ": not a sweep directory (no " + FILE + ")");
         try {
             JsonNode n = JSON.readTree(f.toFile());
             if (n == null || !FORMAT.equals(n.path("format").asText())) {
-                throw new IllegalArgumentException(f + ": not a gcl sweep manifest (format is not " + FORMAT + ")");
+                throw new InvalidInputException(f + ": not a gcl sweep manifest (format is not " + FORMAT + ")");
             }
             List<String> ids = new ArrayList<>(), from = new ArrayList<>();
             n.path("runs").forEach(x -> ids.add(x.asText()));
@@ -80,11 +82,11 @@ public record SweepManifest(String planId, String dataFingerprint, int shardInde
             int index = n.path("shard").path("index").asInt(-1), count = n.path("shard").path("count").asInt(-1);
             String plan = n.path("plan_id").asText(""), data = n.path("data_fingerprint").asText("");
             if (plan.isEmpty() || data.isEmpty() || count < 1 || index < 0 || index >= count) {
-                throw new IllegalArgumentException(f + ": incomplete sweep manifest (plan_id, data_fingerprint or shard missing)");
+                throw new InvalidInputException(f + ": incomplete sweep manifest (plan_id, data_fingerprint or shard missing)");
             }
             return new SweepManifest(plan, data, index, count, n.path("plan_runs").asInt(), ids, from);
         } catch (IOException e) {
-            throw new IllegalArgumentException(f + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new InvalidInputException(f + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gcl.sweep;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,17 +27,17 @@ public final class SweepPlan {
                 int dash = p.indexOf('-', 1);
                 if (dash > 0) {
                     long lo = Long.parseLong(p.substring(0, dash).trim()), hi = Long.parseLong(p.substring(dash + 1).trim());
-                    if (hi < lo) throw new IllegalArgumentException("seeds: range '" + p + "' runs backwards");
-                    if (hi - lo >= 100_000) throw new IllegalArgumentException("seeds: range '" + p + "' is too large");
+                    if (hi < lo) throw new InvalidInputException("seeds: range '" + p + "' runs backwards");
+                    if (hi - lo >= 100_000) throw new InvalidInputException("seeds: range '" + p + "' is too large");
                     for (long s = lo; s <= hi; s++) seeds.add(s);
                 } else {
                     seeds.add(Long.parseLong(p));
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("seeds: '" + p + "' is not a seed or a range like 0-9");
+                throw new InvalidInputException("seeds: '" + p + "' is not a seed or a range like 0-9");
             }
         }
-        if (seeds.isEmpty()) throw new IllegalArgumentException("seeds: no seed in '" + spec + "'");
+        if (seeds.isEmpty()) throw new InvalidInputException("seeds: no seed in '" + spec + "'");
         return new ArrayList<>(seeds);
     }
 
@@ -50,17 +52,17 @@ public final class SweepPlan {
         for (String entry : entries) {
             int eq = entry.indexOf('=');
             if (eq <= 0 || eq == entry.length() - 1) {
-                throw new IllegalArgumentException("grid: '" + entry + "' is not key=value1,value2,...");
+                throw new InvalidInputException("grid: '" + entry + "' is not key=value1,value2,...");
             }
             String key = entry.substring(0, eq).trim();
             if (key.equals("variant") || key.equals("seed")) {
-                throw new IllegalArgumentException("grid: use --variants and --seeds for '" + key + "'");
+                throw new InvalidInputException("grid: use --variants and --seeds for '" + key + "'");
             }
-            if (!keys.add(key)) throw new IllegalArgumentException("grid: key '" + key + "' is given twice");
+            if (!keys.add(key)) throw new InvalidInputException("grid: key '" + key + "' is given twice");
             List<Map<String, String>> next = new ArrayList<>();
             for (Map<String, String> base : combos) {
                 for (String value : entry.substring(eq + 1).split(",")) {
-                    if (value.isBlank()) throw new IllegalArgumentException("grid: empty value in '" + entry + "'");
+                    if (value.isBlank()) throw new InvalidInputException("grid: empty value in '" + entry + "'");
                     Map<String, String> m = new LinkedHashMap<>(base);
                     m.put(key, value.trim());
                     next.add(m);
@@ -73,7 +75,7 @@ public final class SweepPlan {
 
     /** All runs, numbered. */
     public static List<SweepRun> plan(List<String> variants, List<Long> seeds, List<Map<String, String>> grid) {
-        if (variants.isEmpty()) throw new IllegalArgumentException("variants: none given");
+        if (variants.isEmpty()) throw new InvalidInputException("variants: none given");
         List<SweepRun> runs = new ArrayList<>();
         for (Map<String, String> setting : grid) {
             for (String v : variants) {
@@ -92,11 +94,11 @@ public final class SweepPlan {
             i = Integer.parseInt(parts[0].trim());
             n = Integer.parseInt(parts[1].trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("shard: '" + spec + "' is not i/n like 0/4");
+            throw new InvalidInputException("shard: '" + spec + "' is not i/n like 0/4");
         }
-        if (n < 1) throw new IllegalArgumentException("shard: need at least 1 shard, got " + spec);
+        if (n < 1) throw new InvalidInputException("shard: need at least 1 shard, got " + spec);
         if (i < 0 || i >= n) {
-            throw new IllegalArgumentException("shard: index " + i + " is outside the array 0.." + (n - 1) + " (got " + spec + ")");
+            throw new InvalidInputException("shard: index " + i + " is outside the array 0.." + (n - 1) + " (got " + spec + ")");
         }
         return new int[] {i, n};
     }

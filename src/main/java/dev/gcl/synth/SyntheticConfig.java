@@ -1,5 +1,7 @@
 package dev.gcl.synth;
 
+import dev.gcl.io.InvalidInputException;
+
 /**
  * Parameters of {@link SyntheticDatasetGenerator}.
  *
@@ -30,13 +32,13 @@ public record SyntheticConfig(long seed, int trainVideos, int testVideos, int di
                               int anomalyDirections, double shift, double jitter, double noise,
                               boolean l2Normalise) {
     public SyntheticConfig {
-        if (trainVideos < 1 || testVideos < 1) throw new IllegalArgumentException("need training and test videos");
-        if (dim < 1 || rank < 1 || anomalyDirections < 1) throw new IllegalArgumentException("dim, rank, directions >= 1");
-        if (minSegments < 2 || maxSegments < minSegments) throw new IllegalArgumentException("bad segment range");
-        if (minEventSegments < 1 || maxEventSegments < minEventSegments) throw new IllegalArgumentException("bad event range");
-        if (correlation < 0 || correlation >= 1) throw new IllegalArgumentException("correlation in [0, 1)");
+        if (trainVideos < 1 || testVideos < 1) throw new InvalidInputException("need training and test videos");
+        if (dim < 1 || rank < 1 || anomalyDirections < 1) throw new InvalidInputException("dim, rank, directions >= 1");
+        if (minSegments < 2 || maxSegments < minSegments) throw new InvalidInputException("bad segment range");
+        if (minEventSegments < 1 || maxEventSegments < minEventSegments) throw new InvalidInputException("bad event range");
+        if (correlation < 0 || correlation >= 1) throw new InvalidInputException("correlation in [0, 1)");
         if (testAnomalousShare <= 0 || testAnomalousShare >= 1) {
-            throw new IllegalArgumentException("test anomalous share in (0, 1): AUC needs both classes");
+            throw new InvalidInputException("test anomalous share in (0, 1): AUC needs both classes");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.gcl.train;
 import dev.gcl.CleaningRule;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.FeatureRows;
+import dev.gcl.io.InvalidInputException;
 
 import java.util.Arrays;
 
@@ -24,7 +25,7 @@ public final class TemporalCleaning {
     /** d_t for every row, in row order; one-segment videos get NaN (they are kept regardless). */
     public static double[] distances(TrainingData data) {
         if (!data.hasTimeAxis()) {
-            throw new IllegalArgumentException("temporal cleaning needs video data with a time axis; this data is a"
+            throw new InvalidInputException("temporal cleaning needs video data with a time axis; this data is a"
                     + " flat matrix (use gcl-b, gcl-occ, gcl-ws, ae-all or ae-occ)");
         }
         double[] d = new double[data.rows()];

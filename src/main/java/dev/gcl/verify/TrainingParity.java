@@ -10,6 +10,8 @@ import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.data.TrainingData;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -66,7 +68,7 @@ public final class TrainingParity {
     public static TrainingData firstRows(TrainingData data, int iterations, int batch) {
         int rows = iterations * batch;
         if (rows > data.rows()) {
-            throw new IllegalArgumentException("the data has " + data.rows() + " rows, " + iterations + " iterations"
+            throw new InvalidInputException("the data has " + data.rows() + " rows, " + iterations + " iterations"
                     + " of " + batch + " need " + rows);
         }
         return TrainingData.flat(Arrays.copyOf(data.features(), rows * data.dim()), rows, data.dim());

@@ -21,8 +21,11 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The gcl tool end to end, through {@link Main#run}: exit codes, outputs, and that bad input writes nothing. */
-class CliTest {
+/**
+ * The gcl tool end to end, through {@link Main#run}: exit codes, outputs, and that bad input writes nothing. Public
+ * for {@link #run}, the one way every test package runs the tool.
+ */
+public class CliTest {
     @TempDir
     static Path shared;
     static Path dataset;
@@ -30,9 +33,9 @@ class CliTest {
     static final String[] FAST = {"--quiet", "--epochs", "2", "--pretrain-epochs", "2", "--batch", "128", "--lr", "1e-3",
             "--g-hidden", "32,16,32", "--d-hidden", "16", "--cleaning", "quantile", "--backend", "cpu"};
 
-    record Result(int code, String out, String err) {}
+    public record Result(int code, String out, String err) {}
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -1,21 +1,20 @@
 package dev.gcl.corpus;
 
+import dev.gcl.cli.CliTest.Result;
 import dev.gcl.cli.Main;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static dev.gcl.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -71,15 +70,6 @@ class BadInputCorpusTest {
         assertFalse(Files.exists(data.out()), "no output at " + data.out());
         assertEquals(before, listing(data.root), "nothing written or left behind, not even hidden staging folders");
         assertTrue(millis < MAX_MILLIS, "refused fast, not after " + millis + " ms");
-    }
-
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** Every path under {@code root}, hidden ones included, relative and sorted. */

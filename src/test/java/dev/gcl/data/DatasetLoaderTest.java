@@ -4,7 +4,7 @@ import dev.gcl.testing.TestData;
 import dev.gcl.eval.FrameEvaluation;
 import dev.gcl.eval.SegmentMapping;
 import dev.gcl.io.DataFormatException;
-import dev.gcl.io.FeatureMatrix;
+import dev.gcl.testing.NaiveScores;
 import dev.gcl.testing.NpyFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,21 +20,6 @@ class DatasetLoaderTest {
 
     @TempDir
     Path dir;
-
-    /** L2 distance between consecutive segments, segment 1 taking segment 2's value. */
-    static float[] consecutiveDistance(FeatureMatrix m) {
-        float[] s = new float[m.rows()];
-        for (int t = 1; t < m.rows(); t++) {
-            double d = 0;
-            for (int j = 0; j < m.dim(); j++) {
-                double diff = m.data()[t * m.dim() + j] - m.data()[(t - 1) * m.dim() + j];
-                d += diff * diff;
-            }
-            s[t] = (float) Math.sqrt(d);
-        }
-        s[0] = s[1];
-        return s;
-    }
 
     private Path ucfSpec(String extra) throws IOException {
         // list entries as other releases write them: Windows paths, class folders, extensions
@@ -72,7 +57,7 @@ class DatasetLoaderTest {
         assertEquals(10, d.test().size());
         assertEquals(SegmentMapping.UCF_CRIME_32, d.mapping());
         assertEquals(12_459, d.test().stream().mapToInt(TestVideo::frames).sum());
-        FrameEvaluation.Result r = d.evaluate(DatasetLoaderTest::consecutiveDistance);
+        FrameEvaluation.Result r = d.evaluate(NaiveScores::consecutiveDistance);
         assertEquals(0.76970, r.rocAuc(), 1e-5);
         assertEquals(1_478, r.anomalousFrames());
     }
@@ -84,7 +69,7 @@ class DatasetLoaderTest {
                 "Temporal_Anomaly_Annotation_for_Testing_Videos.txt")
                 + "  frame_counts: {file: " + UCF.resolve("video_frame_counts.csv") + ", layout: ucf-crime}\n";
         Dataset d = DatasetLoader.load(Files.writeString(spec, text));
-        assertEquals(0.76970, d.evaluate(DatasetLoaderTest::consecutiveDistance).rocAuc(), 1e-5);
+        assertEquals(0.76970, d.evaluate(NaiveScores::consecutiveDistance).rocAuc(), 1e-5);
         // without any frame count source the loader says what is missing
         Path bare = Files.writeString(dir.resolve("bare.yaml"), Files.readString(spec).replaceAll("  frame_counts.*\n", ""));
         DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetLoader.load(bare));

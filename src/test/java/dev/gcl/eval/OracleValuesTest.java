@@ -1,5 +1,6 @@
 package dev.gcl.eval;
 
+import dev.gcl.testing.NaiveScores;
 import dev.gcl.testing.TestData;
 import dev.gcl.io.CropMode;
 import dev.gcl.io.FeatureFiles;
@@ -41,16 +42,7 @@ class OracleValuesTest {
             assertEquals(e.getValue(), a.frameCount(), e.getKey());
             FeatureMatrix m = FeatureFiles.read(TestData.UCF_CRIME_C3D.resolve(e.getKey() + ".txt"), FeatureFormat.C3D_TEXT,
                     CropMode.AVERAGE);
-            float[] score = new float[m.rows()];
-            for (int t = 1; t < m.rows(); t++) {
-                double d = 0;
-                for (int j = 0; j < m.dim(); j++) {
-                    double diff = m.data()[t * m.dim() + j] - m.data()[(t - 1) * m.dim() + j];
-                    d += diff * diff;
-                }
-                score[t] = (float) Math.sqrt(d);
-            }
-            score[0] = score[1];
+            float[] score = NaiveScores.consecutiveDistance(m);
             VideoGroundTruth gt = VideoGroundTruth.fromIntervals(a, a.frameCount(), FrameConvention.ONE_BASED_INCLUSIVE,
                     UcfCrimeAnnotations.END_SLACK, "annotation");
             eval.addSegments(gt, score, SegmentMapping.UCF_CRIME_32, 16);

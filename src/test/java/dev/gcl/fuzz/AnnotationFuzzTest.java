@@ -11,6 +11,7 @@ import dev.gcl.io.DataFormatException;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,26 +26,13 @@ class AnnotationFuzzTest {
 
     @FuzzTest(maxDuration = "2m")
     void ucfCrime(byte[] bytes) {
-        Path file = FILES.write("ucf.txt", bytes);
-        List<VideoAnnotation> rows;
-        try {
-            rows = UcfCrimeAnnotations.read(file);
-        } catch (DataFormatException expected) {
-            return;
-        }
-        masks(rows, FrameConvention.ONE_BASED_INCLUSIVE, UcfCrimeAnnotations.END_SLACK, file);
+        readAndMask(FILES.write("ucf.txt", bytes), UcfCrimeAnnotations::read, FrameConvention.ONE_BASED_INCLUSIVE,
+                UcfCrimeAnnotations.END_SLACK);
     }
 
     @FuzzTest(maxDuration = "2m")
     void xdViolence(byte[] bytes) {
-        Path file = FILES.write("xd.txt", bytes);
-        List<VideoAnnotation> rows;
-        try {
-            rows = XdViolenceAnnotations.read(file);
-        } catch (DataFormatException expected) {
-            return;
-        }
-        masks(rows, FrameConvention.ZERO_BASED_EXCLUSIVE, 0, file);
+        readAndMask(FILES.write("xd.txt", bytes), XdViolenceAnnotations::read, FrameConvention.ZERO_BASED_EXCLUSIVE, 0);
     }
 
     @FuzzTest(maxDuration = "2m")
@@ -61,6 +49,18 @@ class AnnotationFuzzTest {
                 // not this layout
             }
         }
+    }
+
+    /** Reads file with reader; what it accepts must give masks (or say which interval lies outside the video). */
+    private static void readAndMask(Path file, Function<Path, List<VideoAnnotation>> reader,
+                                    FrameConvention convention, int slack) {
+        List<VideoAnnotation> rows;
+        try {
+            rows = reader.apply(file);
+        } catch (DataFormatException expected) {
+            return;
+        }
+        masks(rows, convention, slack, file);
     }
 
     private static void masks(List<VideoAnnotation> rows, FrameConvention convention, int slack, Path file) {

@@ -53,7 +53,7 @@ public class ScoringBenchmark {
             GclConfig c = GclConfig.builder().variant(Variant.GCL_PT).build();
             NetworkWeights g = NetworkWeights.initialise(c.generatorDims(dim), Activation.IDENTITY, 1, 0);
             NetworkWeights d = NetworkWeights.initialise(c.discriminatorDims(dim), Activation.SIGMOID, 1, 1000);
-            model = GclModel.of(c, g, d, List.of()).withScorer(dev.gcl.Scorer.parse(scorer));
+            model = GclModel.of(c, g, d, List.of()).withScorer(dev.gcl.ScoringArithmetic.parse(scorer));
         }
     }
 

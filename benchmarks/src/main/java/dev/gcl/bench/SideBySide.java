@@ -5,7 +5,7 @@ import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.IterationStats;
 import dev.gcl.ScoreSource;
-import dev.gcl.Scorer;
+import dev.gcl.ScoringArithmetic;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
@@ -92,7 +92,7 @@ public final class SideBySide {
      */
     static void serve(Path dir, int threads) throws IOException {
         float[] x = read(dir.resolve("x.f32"));
-        GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(Scorer.FAST, threads);
+        GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(ScoringArithmetic.FAST, threads);
         float[] out = new float[BATCH];
         float[] row = Arrays.copyOf(x, DIM);
         float[] one = new float[1];
@@ -138,10 +138,10 @@ public final class SideBySide {
         result("train_first_iteration_s", (stamps.get(0) - start) / 1e9);
 
         // scoring by D: one 8192-row batch, then one row at a time
-        Scorer scorer = backend.equals("reference") ? Scorer.REFERENCE : Scorer.FAST;
+        ScoringArithmetic scorer = backend.equals("reference") ? ScoringArithmetic.REFERENCE : ScoringArithmetic.FAST;
         GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(scorer, threads);
         float[] out = new float[BATCH];
-        int reps = scorer == Scorer.FAST ? 10 : 1;
+        int reps = scorer == ScoringArithmetic.FAST ? 10 : 1;
         model.score(ScoreSource.DISCRIMINATOR, x, BATCH, out);
         model.score(ScoreSource.DISCRIMINATOR, x, BATCH, out);
         long t0 = System.nanoTime();
@@ -149,7 +149,7 @@ public final class SideBySide {
         result("dscore_batch_rows_per_s", reps * (double) BATCH / ((System.nanoTime() - t0) / 1e9));
         float[] row = Arrays.copyOf(x, DIM);
         float[] one = new float[1];
-        int calls = scorer == Scorer.FAST ? 3000 : 300;
+        int calls = scorer == ScoringArithmetic.FAST ? 3000 : 300;
         for (int r = 0; r < calls / 3; r++) model.score(ScoreSource.DISCRIMINATOR, row, 1, one);
         t0 = System.nanoTime();
         for (int r = 0; r < calls; r++) model.score(ScoreSource.DISCRIMINATOR, row, 1, one);

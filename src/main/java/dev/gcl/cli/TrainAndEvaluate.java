@@ -4,7 +4,7 @@ import dev.gcl.Gcl;
 import dev.gcl.GclConfig;
 import dev.gcl.GclModel;
 import dev.gcl.ScoreSource;
-import dev.gcl.Scorer;
+import dev.gcl.ScoringArithmetic;
 import dev.gcl.TrainingListener;
 import dev.gcl.backend.Backend;
 import dev.gcl.data.Dataset;
@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** One training run on a dataset and its evaluation on the test split: what train and sweep share. */
-final class TrainingSession {
-    private TrainingSession() {}
+/**
+ * Trains one configuration on a dataset's training split and evaluates the model on its test split, saving nothing
+ * ({@link TrainingRun} saves): what train and sweep share.
+ */
+final class TrainAndEvaluate {
+    private TrainAndEvaluate() {}
 
     /** Checkpoints, NaN handling and resume state of one run (NONE: none of them). */
     record Controls(CheckpointPolicy checkpoints, NanPolicy nanPolicy, TrainerState resumeFrom) {
@@ -46,8 +49,8 @@ final class TrainingSession {
      * so that everything they report is reference arithmetic). With a test AUC per epoch, the last epoch's scores
      * are those of the final model and are not computed again.
      */
-    static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, Scorer scorer, int threads,
-                       TrainingListener listener, boolean evaluateEachEpoch, Controls controls) {
+    static Outcome run(Dataset data, GclConfig config, Supplier<Backend> backends, ScoringArithmetic scorer,
+                       int threads, TrainingListener listener, boolean evaluateEachEpoch, Controls controls) {
         Gcl gcl = new Gcl(config).withBackend(backends).withListener(listener).withCheckpoints(controls.checkpoints())
                 .withNanPolicy(controls.nanPolicy()).resumingFrom(controls.resumeFrom());
         boolean hasTest = !data.test().isEmpty();
@@ -108,15 +111,5 @@ final class TrainingSession {
             out.add(s);
         }
         return new TestScores(out);
-    }
-
-    /** Frame-level metrics of the model on the test split, scoring by source. */
-    static FrameEvaluation.Result evaluate(Dataset data, GclModel model, ScoreSource source) {
-        return data.evaluate(fm -> {
-            float[] s = new float[fm.rows()];
-            model.score(source, fm.data(), fm.rows(), s);
-            dev.gcl.io.CrashPoint.reached("evaluated-video");
-            return s;
-        });
     }
 }

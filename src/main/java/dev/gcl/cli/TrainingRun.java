@@ -16,16 +16,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Trains one configuration on a dataset and writes its run directory: {@code run.json}, optionally
- * {@code model/} and the pictures. Shared by {@code train} and {@code sweep}.
+ * One training run of {@code train} and {@code sweep}: trains one configuration on a dataset, evaluates the model on
+ * the test split and saves the run directory: {@code run.json}, optionally {@code model/} and the pictures.
  */
-final class RunWriter {
+final class TrainingRun {
     private final String command;
     private final ProgressReporter progress;
     private final boolean epochAuc, pictures, saveModel;
     private PhaseClock clock;
 
-    RunWriter(String command, ProgressReporter progress, boolean epochAuc, boolean pictures, boolean saveModel) {
+    TrainingRun(String command, ProgressReporter progress, boolean epochAuc, boolean pictures, boolean saveModel) {
         this.command = command;
         this.progress = progress;
         this.epochAuc = epochAuc;
@@ -35,9 +35,9 @@ final class RunWriter {
 
     /**
      * The clock of the run that timed what came before it (loading the data, its fingerprint); the phases this
-     * writer runs are added to it. Without one, run.json's phases start at the fingerprint.
+     * run times are added to it. Without one, run.json's phases start at the fingerprint.
      */
-    RunWriter withClock(PhaseClock clock) {
+    TrainingRun withClock(PhaseClock clock) {
         this.clock = clock;
         return this;
     }
@@ -58,22 +58,23 @@ final class RunWriter {
         }
     }
 
-    /** Trains, evaluates and writes into dir; extra adds fields to run.json (sweep id and settings). */
-    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
-                  Consumer<ObjectNode> extra) {
-        return train(dir, ds, source, config, backends, extra, TrainingSession.Controls.NONE);
+    /** Trains, evaluates and saves into dir; extra adds fields to run.json (sweep id and settings). */
+    Summary trainEvaluateAndSave(Path dir, Dataset ds, String source, GclConfig config,
+                                 BackendChoice.Resolved backends, Consumer<ObjectNode> extra) {
+        return trainEvaluateAndSave(dir, ds, source, config, backends, extra, TrainAndEvaluate.Controls.NONE);
     }
 
-    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends,
-                  Consumer<ObjectNode> extra, TrainingSession.Controls controls) {
+    Summary trainEvaluateAndSave(Path dir, Dataset ds, String source, GclConfig config,
+                                 BackendChoice.Resolved backends, Consumer<ObjectNode> extra,
+                                 TrainAndEvaluate.Controls controls) {
         for (String note : ds.notes()) progress.onMessage(note);
         PhaseClock phases = clock != null ? clock : new PhaseClock();
         // computed once per data and process: free here when the caller (checkpoints, a sweep) needed it first
         String fingerprint = phases.time("fingerprint", () -> DataFingerprint.of(ds.train()));
-        TrainingSession.Outcome o;
+        TrainAndEvaluate.Outcome o;
         WarningLog warnings = new WarningLog(progress);
         try (progress) {
-            o = TrainingSession.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), warnings,
+            o = TrainAndEvaluate.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), warnings,
                     epochAuc, controls);
         }
         phases.add("train", o.seconds());
@@ -107,7 +108,8 @@ final class RunWriter {
         return new Summary(config.variant().cliName(), o.metrics(), o.seconds(), ds.train().hasTimeAxis());
     }
 
-    Summary train(Path dir, Dataset ds, String source, GclConfig config, BackendChoice.Resolved backends) {
-        return train(dir, ds, source, config, backends, r -> { });
+    Summary trainEvaluateAndSave(Path dir, Dataset ds, String source, GclConfig config,
+                                 BackendChoice.Resolved backends) {
+        return trainEvaluateAndSave(dir, ds, source, config, backends, r -> { });
     }
 }

@@ -1,9 +1,11 @@
 package dev.gcl;
 
+import dev.gcl.io.InvalidInputException;
+
 import java.util.Locale;
 
 /** The arithmetic {@link GclModel#score} uses. */
-public enum Scorer {
+public enum ScoringArithmetic {
     /**
      * FP32 products through OpenBLAS (sgemm for batches, sgemv for one row): within the FP32-accumulation bound of
      * the reference (about 1e-6 relative). The default where OpenBLAS loads.
@@ -17,9 +19,9 @@ public enum Scorer {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses "fast" or "reference" (any case); IllegalArgumentException otherwise. */
-    public static Scorer parse(String text) {
-        for (Scorer s : values()) if (s.cliName().equalsIgnoreCase(text)) return s;
-        throw new IllegalArgumentException("--scorer must be fast or reference, got '" + text + "'");
+    /** Parses "fast" or "reference" (any case); an InvalidInputException naming --scorer otherwise. */
+    public static ScoringArithmetic parse(String text) {
+        for (ScoringArithmetic s : values()) if (s.cliName().equalsIgnoreCase(text)) return s;
+        throw new InvalidInputException("--scorer must be fast or reference, got '" + text + "'");
     }
 }

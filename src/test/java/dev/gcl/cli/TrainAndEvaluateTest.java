@@ -2,7 +2,7 @@ package dev.gcl.cli;
 
 import dev.gcl.EpochStats;
 import dev.gcl.GclConfig;
-import dev.gcl.Scorer;
+import dev.gcl.ScoringArithmetic;
 import dev.gcl.TrainingListener;
 import dev.gcl.Variant;
 import dev.gcl.backend.reference.ReferenceBackend;
@@ -19,18 +19,19 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class TrainingSessionTest {
+class TrainAndEvaluateTest {
     @Test
     void theTestSplitIsScoredOnceByTheRunsScorerAndTheMetricsComeFromThoseScores(@TempDir Path tmp) {
         new SyntheticDatasetGenerator(SyntheticConfig.small(3)).write(tmp.resolve("d"));
         Dataset ds = DatasetLoader.load(tmp.resolve("d/dataset.yaml"));
         GclConfig config = SmallRuns.fastConfig().variant(Variant.GCL_PT).build();
-        TrainingSession.Outcome o = TrainingSession.run(ds, config, () -> new ReferenceBackend(1), Scorer.REFERENCE, 1,
-                TrainingListener.NONE, true, TrainingSession.Controls.NONE);
+        TrainAndEvaluate.Outcome o = TrainAndEvaluate.run(ds, config, () -> new ReferenceBackend(1),
+                ScoringArithmetic.REFERENCE, 1, TrainingListener.NONE, true, TrainAndEvaluate.Controls.NONE);
         List<EpochStats> history = o.model().history();
         // the last epoch's evaluation scored the final weights: its scores are the run's, not computed again
         assertEquals(history.get(history.size() - 1).testMetric(), o.metrics().rocAuc(), 0.0);
-        TrainingSession.TestScores again = TrainingSession.score(ds, o.model().withScorer(Scorer.REFERENCE, 1));
+        TrainAndEvaluate.TestScores again = TrainAndEvaluate.score(ds,
+                o.model().withScorer(ScoringArithmetic.REFERENCE, 1));
         assertEquals(ds.test().size(), o.scores().segments().size());
         for (int v = 0; v < ds.test().size(); v++) {
             assertArrayEquals(again.segments().get(v), o.scores().segments().get(v), "video " + v);
