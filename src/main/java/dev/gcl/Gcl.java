@@ -1,10 +1,15 @@
 package dev.gcl;
 
+import dev.gcl.api.Internal;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
+import dev.gcl.config.GclConfig;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
+import dev.gcl.model.Provenance;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.train.CheckpointPolicy;
 import dev.gcl.train.GclTrainer;
 import dev.gcl.train.NanPolicy;
@@ -124,7 +129,7 @@ public final class Gcl {
     /**
      * The same settings, evaluating the model after every epoch of the final phase (the cooperative loop, or the
      * autoencoder's training) with this function, e.g. the test AUC; the value lands in
-     * {@link EpochStats#testMetric()}. Scoring a test set each epoch costs time: leave it off for speed.
+     * {@link dev.gcl.progress.EpochStats#testMetric()}. Scoring a test set each epoch costs time: leave it off for speed.
      */
     public Gcl withEpochEvaluation(ToDoubleFunction<GclModel> evaluation) {
         return new Gcl(config, backends, autoThreads, listener, evaluation, checkpoints, nanPolicy, resumeFrom);

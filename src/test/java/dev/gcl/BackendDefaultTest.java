@@ -2,8 +2,12 @@ package dev.gcl;
 
 import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.config.Variant;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
+import dev.gcl.model.Provenance;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,11 @@
 package dev.gcl;
 
+import dev.gcl.config.CleaningRule;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.SyntheticVideos;
 import dev.gcl.eval.RocAuc;
+import dev.gcl.model.GclModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -1,11 +1,11 @@
 package dev.gcl.cli;
 
-import dev.gcl.ScoringArithmetic;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.model.ScoringArithmetic;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;

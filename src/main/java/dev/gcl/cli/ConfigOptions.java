@@ -1,7 +1,7 @@
 package dev.gcl.cli;
 
-import dev.gcl.Setting;
-import dev.gcl.Settings;
+import dev.gcl.config.Setting;
+import dev.gcl.config.Settings;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -12,7 +12,7 @@ import java.util.Map;
  * Every GclConfig setting as a command-line option, made from its description in {@link Settings} ({@code --key},
  * its parameter label and help text). A command declares {@code @Mixin(name = "settings") CommandSpec settings =
  * ConfigOptions.mixin()}: the options then stand in its help where it declares the mixin. Values stay text and are
- * parsed by {@link dev.gcl.ConfigKeys}, so options, sweep grids and model.json share one parser and one set of
+ * parsed by {@link dev.gcl.config.ConfigKeys}, so options, sweep grids and model.json share one parser and one set of
  * error messages.
  */
 final class ConfigOptions {

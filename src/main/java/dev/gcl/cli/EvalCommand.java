@@ -1,8 +1,7 @@
 package dev.gcl.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gcl.GclModel;
-import dev.gcl.ScoreSource;
+import dev.gcl.config.ScoreSource;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
@@ -12,13 +11,14 @@ import dev.gcl.io.AtomicDirectory;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.io.NpyFloats;
 import dev.gcl.io.NpyReader;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclConfig;
+import dev.gcl.config.GclConfig;
 import dev.gcl.io.CrashPoint;
 import dev.gcl.model.CheckpointFiles;
 import dev.gcl.train.CheckpointPolicy;

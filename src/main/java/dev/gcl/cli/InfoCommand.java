@@ -1,18 +1,18 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclModel;
-import dev.gcl.Provenance;
 import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
+import dev.gcl.model.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code gcl info}: Java, OS, cores, and each backend with why it is or is not available; {@code gcl info --model
@@ -69,7 +69,7 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("data         fingerprint %s%n", or(p.dataFingerprint()));
         out.printf("created      %s%n", or(loaded.metadata().created()));
         loaded.metadata().metrics().forEach((k, v) -> out.printf("metric       %s %.4f%n", k, v));
-        dev.gcl.ConfigKeys.toMap(m.config()).forEach((k, v) -> out.printf("config       %s = %s%n", k, v));
+        dev.gcl.config.ConfigKeys.toMap(m.config()).forEach((k, v) -> out.printf("config       %s = %s%n", k, v));
     }
 
     private static String widths(int[] dims) {

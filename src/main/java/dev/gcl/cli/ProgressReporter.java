@@ -1,10 +1,10 @@
 package dev.gcl.cli;
 
-import dev.gcl.EpochStats;
-import dev.gcl.IterationStats;
-import dev.gcl.Phase;
-import dev.gcl.TrainingListener;
 import dev.gcl.io.LoadProgress;
+import dev.gcl.progress.EpochStats;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.Phase;
+import dev.gcl.progress.TrainingListener;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,11 +1,11 @@
 package dev.gcl.cli;
 
-import dev.gcl.EpochStats;
-import dev.gcl.GclModel;
-import dev.gcl.ScoreSource;
+import dev.gcl.config.ScoreSource;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
 import dev.gcl.eval.FrameExpansion;
+import dev.gcl.model.GclModel;
+import dev.gcl.progress.EpochStats;
 import dev.gcl.report.Charts;
 import dev.gcl.report.RocCurve;
 

@@ -3,10 +3,10 @@ package dev.gcl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gcl.ConfigKeys;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
+import dev.gcl.config.ConfigKeys;
+import dev.gcl.config.GclConfig;
 import dev.gcl.eval.FrameEvaluation;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
 
 import java.io.IOException;

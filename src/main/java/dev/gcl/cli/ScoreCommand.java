@@ -1,9 +1,7 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclModel;
-import dev.gcl.ScoreSource;
-import dev.gcl.ScoringArithmetic;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.config.ScoreSource;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
 import dev.gcl.io.AtomicDirectory;
@@ -13,12 +11,14 @@ import dev.gcl.io.FeatureFormat;
 import dev.gcl.io.FeatureMatrix;
 import dev.gcl.io.NpyWriter;
 import dev.gcl.io.NpzTable;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
+import dev.gcl.model.ScoringArithmetic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,17 +1,17 @@
 package dev.gcl.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gcl.ConfigKeys;
-import dev.gcl.GclConfig;
+import dev.gcl.config.ConfigKeys;
+import dev.gcl.config.GclConfig;
+import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.Dataset;
 import dev.gcl.io.AtomicDirectory;
-import dev.gcl.data.DataFingerprint;
 import dev.gcl.model.CheckpointFiles;
-import dev.gcl.sweep.SweepLock;
-import dev.gcl.sweep.SweepJobs;
-import dev.gcl.sweep.SweepManifest;
 import dev.gcl.sweep.ConcurrentRuns;
 import dev.gcl.sweep.RunTally;
+import dev.gcl.sweep.SweepJobs;
+import dev.gcl.sweep.SweepLock;
+import dev.gcl.sweep.SweepManifest;
 import dev.gcl.sweep.SweepPlan;
 import dev.gcl.sweep.SweepResults;
 import dev.gcl.sweep.SweepRun;
@@ -19,9 +19,9 @@ import dev.gcl.train.NanPolicy;
 import dev.gcl.train.TrainerState;
 import dev.gcl.train.TrainingStoppedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,18 +1,18 @@
 package dev.gcl.cli;
 
+import dev.gcl.config.GclConfig;
 import dev.gcl.io.AtomicDirectory;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
+import dev.gcl.train.SmallDataCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import dev.gcl.GclConfig;
-import dev.gcl.train.SmallDataCheck;
 import java.util.concurrent.Callable;
 
 /** {@code gcl synth}: writes a generated dataset in the real layout (per-video .npy, lists, UCF-style annotation). */

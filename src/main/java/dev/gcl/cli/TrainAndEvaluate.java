@@ -1,16 +1,16 @@
 package dev.gcl.cli;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.ScoreSource;
-import dev.gcl.ScoringArithmetic;
-import dev.gcl.TrainingListener;
 import dev.gcl.backend.Backend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.ScoreSource;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.TestVideo;
 import dev.gcl.eval.FrameEvaluation;
+import dev.gcl.model.GclModel;
+import dev.gcl.model.ScoringArithmetic;
 import dev.gcl.nn.NetworkWeights;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.train.CheckpointPolicy;
 import dev.gcl.train.NanPolicy;
 import dev.gcl.train.TrainerState;

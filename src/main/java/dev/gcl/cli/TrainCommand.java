@@ -1,11 +1,11 @@
 package dev.gcl.cli;
 
-import dev.gcl.ConfigKeys;
-import dev.gcl.GclConfig;
-import dev.gcl.Settings;
-import dev.gcl.Variant;
-import dev.gcl.data.Dataset;
+import dev.gcl.config.ConfigKeys;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Settings;
+import dev.gcl.config.Variant;
 import dev.gcl.data.DataFingerprint;
+import dev.gcl.data.Dataset;
 import dev.gcl.io.AtomicDirectory;
 import dev.gcl.model.CheckpointFiles;
 import dev.gcl.train.NanPolicy;
@@ -13,9 +13,9 @@ import dev.gcl.train.TrainerState;
 import dev.gcl.train.TrainingDivergedException;
 import dev.gcl.train.TrainingStoppedException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.gcl.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gcl.GclConfig;
+import dev.gcl.config.GclConfig;
 import dev.gcl.data.DataFingerprint;
 import dev.gcl.data.Dataset;
 import dev.gcl.eval.FrameEvaluation;

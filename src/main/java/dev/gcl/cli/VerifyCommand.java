@@ -2,11 +2,11 @@ package dev.gcl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
+import dev.gcl.config.GclConfig;
 import dev.gcl.data.SyntheticVideos;
 import dev.gcl.data.TrainingData;
 import dev.gcl.verify.ParityTolerances;

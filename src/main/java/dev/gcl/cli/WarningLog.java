@@ -1,9 +1,9 @@
 package dev.gcl.cli;
 
-import dev.gcl.EpochStats;
-import dev.gcl.IterationStats;
-import dev.gcl.Phase;
-import dev.gcl.TrainingListener;
+import dev.gcl.progress.EpochStats;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.Phase;
+import dev.gcl.progress.TrainingListener;
 
 import java.util.ArrayList;
 import java.util.List;

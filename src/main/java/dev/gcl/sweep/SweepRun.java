@@ -5,7 +5,7 @@ import java.util.TreeMap;
 
 /**
  * One run of a sweep: a variant, a seed and the grid settings (key = value, keys as in
- * {@link dev.gcl.ConfigKeys}). Its {@link #id()} is stable across machines and shards, so results from
+ * {@link dev.gcl.config.ConfigKeys}). Its {@link #id()} is stable across machines and shards, so results from
  * different shards merge and a re-run recognises finished runs.
  */
 public record SweepRun(int index, String variant, long seed, Map<String, String> settings) {

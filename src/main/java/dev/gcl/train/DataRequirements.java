@@ -1,7 +1,7 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
-import dev.gcl.Variant;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.InvalidInputException;
 

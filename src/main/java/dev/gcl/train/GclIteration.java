@@ -1,9 +1,9 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.config.GclConfig;
 import dev.gcl.nn.Network;
 import dev.gcl.nn.RmsPropConfig;
 import dev.gcl.rng.Purpose;

@@ -1,15 +1,15 @@
 package dev.gcl.train;
 
-import dev.gcl.EpochStats;
-import dev.gcl.GclConfig;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.InvalidInputException;
 import dev.gcl.nn.Network;
 import dev.gcl.nn.NetworkWeights;
+import dev.gcl.progress.EpochStats;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 

@@ -1,9 +1,9 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.config.GclConfig;
 
 /**
  * The device buffers of one batch, sized for {@code batch} rows of {@code dim} features, allocated once per fit.

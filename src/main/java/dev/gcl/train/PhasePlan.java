@@ -1,9 +1,9 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
-import dev.gcl.Phase;
-import dev.gcl.Variant;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.progress.Phase;
 import dev.gcl.rng.Purpose;
 
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.gcl.train;
 
-import dev.gcl.EpochStats;
-import dev.gcl.IterationStats;
-import dev.gcl.Phase;
 import dev.gcl.data.TrainingData;
 import dev.gcl.nn.Network;
+import dev.gcl.progress.EpochStats;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.Phase;
 import dev.gcl.rng.RandomStream;
 
 import java.util.ArrayList;

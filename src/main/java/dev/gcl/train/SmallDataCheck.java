@@ -1,6 +1,6 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
+import dev.gcl.config.GclConfig;
 
 import java.util.Locale;
 import java.util.Optional;

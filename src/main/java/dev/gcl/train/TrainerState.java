@@ -1,8 +1,8 @@
 package dev.gcl.train;
 
-import dev.gcl.EpochStats;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.nn.OptimizerState;
+import dev.gcl.progress.EpochStats;
 
 import java.util.List;
 

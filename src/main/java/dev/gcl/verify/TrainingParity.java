@@ -1,16 +1,15 @@
 package dev.gcl.verify;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.IterationStats;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
-
 import dev.gcl.io.InvalidInputException;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.TrainingListener;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,9 +3,9 @@ package dev.gcl.verify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gcl.GclConfig;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.Precision;
+import dev.gcl.config.GclConfig;
 import dev.gcl.data.TrainingData;
 
 import java.io.PrintWriter;

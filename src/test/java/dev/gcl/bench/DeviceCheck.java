@@ -1,16 +1,16 @@
 package dev.gcl.bench;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.IterationStats;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.cuda.CudaBackend;
 import dev.gcl.backend.cuda.CudaProbe;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 

@@ -1,10 +1,10 @@
 package dev.gcl.bench;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.Variant;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.Backends;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.DatasetLoader;
 import dev.gcl.data.TrainingData;
 

@@ -1,10 +1,10 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclModel;
+import dev.gcl.model.GclModel;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,7 +128,7 @@ class CheckpointCliTest {
         Path yaml = data.resolve("dataset.yaml");
         // a checkpoint written through the library: stop at the first boundary
         var ds = dev.gcl.data.DatasetLoader.load(yaml);
-        var config = dev.gcl.GclConfig.builder().variant("gcl-b").epochs(1).batchSize(64).generatorHidden(16)
+        var config = dev.gcl.config.GclConfig.builder().variant("gcl-b").epochs(1).batchSize(64).generatorHidden(16)
                 .discriminatorHidden(8).build();
         Path ckpt = tmp.resolve("ckpt");
         dev.gcl.train.CheckpointPolicy stopNow = new dev.gcl.train.CheckpointPolicy() {

@@ -1,10 +1,10 @@
 package dev.gcl.cli;
 
-import dev.gcl.Setting;
-import dev.gcl.Settings;
+import dev.gcl.config.Setting;
+import dev.gcl.config.Settings;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.Map;

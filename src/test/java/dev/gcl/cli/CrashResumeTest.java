@@ -2,9 +2,9 @@ package dev.gcl.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gcl.GclModel;
 import dev.gcl.io.CrashPoint;
 import dev.gcl.model.CheckpointFiles;
+import dev.gcl.model.GclModel;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclModel;
 import dev.gcl.model.CheckpointFiles;
+import dev.gcl.model.GclModel;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package dev.gcl.cli;
 
-import dev.gcl.IterationStats;
-import dev.gcl.Phase;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.Phase;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package dev.gcl.cli;
 
-import dev.gcl.GclModel;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.synth.SyntheticConfig;

@@ -1,13 +1,13 @@
 package dev.gcl.cli;
 
-import dev.gcl.EpochStats;
-import dev.gcl.GclConfig;
-import dev.gcl.ScoringArithmetic;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
+import dev.gcl.model.ScoringArithmetic;
+import dev.gcl.progress.EpochStats;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.synth.SyntheticConfig;
 import dev.gcl.synth.SyntheticDatasetGenerator;
 import dev.gcl.testing.SmallRuns;

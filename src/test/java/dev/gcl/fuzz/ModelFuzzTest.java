@@ -2,9 +2,9 @@ package dev.gcl.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.gcl.Gcl;
-import dev.gcl.GclModel;
-import dev.gcl.Variant;
+import dev.gcl.config.Variant;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
 import dev.gcl.testing.SmallRuns;
 

@@ -1,9 +1,9 @@
 package dev.gcl.model;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclModel;
-import dev.gcl.Variant;
+import dev.gcl.config.Variant;
 import dev.gcl.io.DataFormatException;
+import dev.gcl.model.GclModel;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

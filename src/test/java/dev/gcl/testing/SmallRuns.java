@@ -1,7 +1,7 @@
 package dev.gcl.testing;
 
-import dev.gcl.CleaningRule;
-import dev.gcl.GclConfig;
+import dev.gcl.config.CleaningRule;
+import dev.gcl.config.GclConfig;
 import dev.gcl.data.SyntheticVideos;
 
 /** Small data and fast settings shared by trainer tests. */

@@ -1,10 +1,10 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
-import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.FeatureRows;
 import dev.gcl.io.MappedFeatureRows;

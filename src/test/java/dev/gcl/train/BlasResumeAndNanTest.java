@@ -1,9 +1,6 @@
 package dev.gcl.train;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.Variant;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
@@ -11,7 +8,10 @@ import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.blas.BlasBackend;
 import dev.gcl.backend.blas.BlasProbe;
 import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,14 +1,14 @@
 package dev.gcl.train;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
-import dev.gcl.backend.reference.ReferenceBackend;
-import dev.gcl.data.TrainingData;
 import dev.gcl.backend.ForwardingBackend;
+import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
+import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

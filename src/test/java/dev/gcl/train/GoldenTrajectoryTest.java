@@ -1,12 +1,12 @@
 package dev.gcl.train;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.IterationStats;
-import dev.gcl.Phase;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.Phase;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package dev.gcl.train;
 
-import dev.gcl.Phase;
-import dev.gcl.TrainingListener;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.reference.ReferenceBackend;
-import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.io.FeatureRows;
+import dev.gcl.progress.Phase;
+import dev.gcl.progress.TrainingListener;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

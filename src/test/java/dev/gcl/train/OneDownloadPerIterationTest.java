@@ -1,13 +1,13 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
-import dev.gcl.IterationStats;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.ForwardingBackend;
 import dev.gcl.backend.reference.ReferenceBackend;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,12 +1,12 @@
 package dev.gcl.train;
 
-import dev.gcl.EpochStats;
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
+import dev.gcl.progress.EpochStats;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

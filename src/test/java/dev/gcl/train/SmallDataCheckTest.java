@@ -1,8 +1,8 @@
 package dev.gcl.train;
 
-import dev.gcl.GclConfig;
-import dev.gcl.TrainingListener;
 import dev.gcl.Gcl;
+import dev.gcl.config.GclConfig;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.gcl.train;
 
-import dev.gcl.CleaningRule;
+import dev.gcl.config.CleaningRule;
 import dev.gcl.data.TrainingData;
 import org.junit.jupiter.api.Test;
 

@@ -1,15 +1,15 @@
 package dev.gcl.train;
 
-import dev.gcl.CleaningRule;
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.Phase;
-import dev.gcl.ScoreSource;
-import dev.gcl.Variant;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.config.CleaningRule;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.ScoreSource;
+import dev.gcl.config.Variant;
 import dev.gcl.data.SyntheticVideos;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
+import dev.gcl.progress.Phase;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;
 

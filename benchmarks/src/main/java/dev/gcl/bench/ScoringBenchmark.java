@@ -1,10 +1,10 @@
 package dev.gcl.bench;
 
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.ScoreSource;
-import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.ScoreSource;
+import dev.gcl.config.Variant;
+import dev.gcl.model.GclModel;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
@@ -53,7 +53,7 @@ public class ScoringBenchmark {
             GclConfig c = GclConfig.builder().variant(Variant.GCL_PT).build();
             NetworkWeights g = NetworkWeights.initialise(c.generatorDims(dim), Activation.IDENTITY, 1, 0);
             NetworkWeights d = NetworkWeights.initialise(c.discriminatorDims(dim), Activation.SIGMOID, 1, 1000);
-            model = GclModel.of(c, g, d, List.of()).withScorer(dev.gcl.ScoringArithmetic.parse(scorer));
+            model = GclModel.of(c, g, d, List.of()).withScorer(dev.gcl.model.ScoringArithmetic.parse(scorer));
         }
     }
 

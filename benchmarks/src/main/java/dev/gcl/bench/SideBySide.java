@@ -1,18 +1,18 @@
 package dev.gcl.bench;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.IterationStats;
-import dev.gcl.ScoreSource;
-import dev.gcl.ScoringArithmetic;
-import dev.gcl.TrainingListener;
-import dev.gcl.Variant;
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backends;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.ScoreSource;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
 import dev.gcl.model.ModelFiles;
+import dev.gcl.model.ScoringArithmetic;
 import dev.gcl.nn.NetworkWeights;
+import dev.gcl.progress.IterationStats;
+import dev.gcl.progress.TrainingListener;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 

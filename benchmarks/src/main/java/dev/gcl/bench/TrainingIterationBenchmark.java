@@ -1,11 +1,11 @@
 package dev.gcl.bench;
 
 import dev.gcl.Gcl;
-import dev.gcl.GclConfig;
-import dev.gcl.GclModel;
-import dev.gcl.Variant;
 import dev.gcl.backend.Backends;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
+import dev.gcl.model.GclModel;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
 import org.openjdk.jmh.annotations.Benchmark;

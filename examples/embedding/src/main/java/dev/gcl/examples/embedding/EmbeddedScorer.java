@@ -1,11 +1,11 @@
 package dev.gcl.examples.embedding;
 
-import dev.gcl.GclModel;
-import dev.gcl.Provenance;
 import dev.gcl.data.Dataset;
 import dev.gcl.data.DatasetLoader;
 import dev.gcl.data.TestVideo;
 import dev.gcl.io.NpyReader;
+import dev.gcl.model.GclModel;
+import dev.gcl.model.Provenance;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.api;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

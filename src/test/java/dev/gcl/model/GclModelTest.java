@@ -1,5 +1,8 @@
-package dev.gcl;
+package dev.gcl.model;
 
+import dev.gcl.Gcl;
+import dev.gcl.config.ScoreSource;
+import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
 import dev.gcl.testing.SmallRuns;
 import org.junit.jupiter.api.Test;

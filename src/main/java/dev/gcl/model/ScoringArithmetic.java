@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.model;
 
 import dev.gcl.io.InvalidInputException;
 

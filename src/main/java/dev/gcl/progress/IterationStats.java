@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.progress;
 
 /** What one training iteration produced; NaN where the phase does not compute a value. */
 public record IterationStats(Phase phase, int epoch, int iteration, int rows, double generatorLoss,

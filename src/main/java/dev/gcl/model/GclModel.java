@@ -1,16 +1,21 @@
-package dev.gcl;
+package dev.gcl.model;
 
+import dev.gcl.api.Internal;
 import dev.gcl.backend.blas.BlasInference;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.config.GclConfig;
+import dev.gcl.config.ScoreSource;
+import dev.gcl.config.Variant;
 import dev.gcl.io.InvalidInputException;
 import dev.gcl.nn.HostInference;
 import dev.gcl.nn.NetworkWeights;
+import dev.gcl.progress.EpochStats;
 
 import java.util.List;
 
 /**
  * A trained GCL model: the weights of G (and D, for variants that train one), the config and seed it was trained
- * with, the training history and how it was made ({@link #provenance()}). Made by {@link Gcl#fit} or
+ * with, the training history and how it was made ({@link #provenance()}). Made by {@link dev.gcl.Gcl#fit} or
  * {@link #load}; there is no public constructor. Scores segments on the host, by default with the
  * {@link ScoringArithmetic#FAST fast} scorer (FP32 products through OpenBLAS, within the FP32 bound of the
  * reference) where OpenBLAS loads, else with the reference arithmetic; {@link #withScorer} picks one explicitly.

@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.config;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * row per setting with the same default.
  */
 class SettingsDocsTest {
-    static final String BEGIN = "<!-- settings table: generated from dev.gcl.Settings (SettingsDocsTest prints it) -->";
+    static final String BEGIN = "<!-- settings table: generated from dev.gcl.config.Settings (SettingsDocsTest prints it) -->";
     static final String END = "<!-- end of the settings table -->";
 
     /** docs/cli.md's table: key, type, default, range, help. */

@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.config;
 
 import dev.gcl.backend.NlTarget;
 import dev.gcl.io.InvalidInputException;
@@ -12,13 +12,13 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static dev.gcl.SettingRange.aboveZeroToOne;
-import static dev.gcl.SettingRange.atLeast;
-import static dev.gcl.SettingRange.finite;
-import static dev.gcl.SettingRange.fromZeroBelowOne;
-import static dev.gcl.SettingRange.nonNegative;
-import static dev.gcl.SettingRange.oneOf;
-import static dev.gcl.SettingRange.positive;
+import static dev.gcl.config.SettingRange.aboveZeroToOne;
+import static dev.gcl.config.SettingRange.atLeast;
+import static dev.gcl.config.SettingRange.finite;
+import static dev.gcl.config.SettingRange.fromZeroBelowOne;
+import static dev.gcl.config.SettingRange.nonNegative;
+import static dev.gcl.config.SettingRange.oneOf;
+import static dev.gcl.config.SettingRange.positive;
 
 /**
  * Every setting of a GCL run, each described once, in the order of the command line's help, of model.json's

@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.config;
 
 import dev.gcl.io.InvalidInputException;
 

@@ -1,5 +1,6 @@
-package dev.gcl;
+package dev.gcl.config;
 
+import dev.gcl.Gcl;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.data.TrainingData;
 import dev.gcl.io.InvalidInputException;

@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.model;
 
 import java.io.IOException;
 import java.io.InputStream;

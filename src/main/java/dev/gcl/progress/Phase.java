@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.progress;
 
 /** A stage of training, in the order they run. */
 public enum Phase {

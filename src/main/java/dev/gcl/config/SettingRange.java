@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.config;
 
 import java.util.Arrays;
 import java.util.function.BiFunction;

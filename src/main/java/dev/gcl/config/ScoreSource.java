@@ -1,4 +1,4 @@
-package dev.gcl;
+package dev.gcl.config;
 
 /** What a trained model's anomaly score is (higher = more anomalous). */
 public enum ScoreSource {
