@@ -101,16 +101,13 @@ public final class BlasBackend extends HostBackend {
     }
 
     @Override
-    public DeviceFloats allocFloats(int length) {
-        live.checkNew(length);
-        return live.add(new Floats(length));
+    protected DeviceFloats newFloats(int length) {
+        return new Floats(length);
     }
 
-    /** Keeps host on the heap without copying: the training set is only gathered from, never multiplied. */
     @Override
-    public DeviceFloats share(float[] host) {
-        live.checkOpen();
-        return live.add(new Floats(host));
+    protected DeviceFloats wrapShared(float[] host) {
+        return new Floats(host);
     }
 
     @Override

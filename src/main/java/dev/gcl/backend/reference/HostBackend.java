@@ -36,6 +36,25 @@ public abstract class HostBackend implements Backend {
     /** The floats of a live buffer of this backend, as a view of all of it; null for null. */
     protected abstract FloatBuffer floats(DeviceFloats buffer);
 
+    /** A new zero-filled float buffer of this backend's kind (heap array or native memory). */
+    protected abstract DeviceFloats newFloats(int length);
+
+    /** A read-only float buffer over host, kept without copying. */
+    protected abstract DeviceFloats wrapShared(float[] host);
+
+    @Override
+    public final DeviceFloats allocFloats(int length) {
+        live.checkNew(length);
+        return live.add(newFloats(length));
+    }
+
+    /** Keeps host without copying: the training set is only gathered from, never duplicated on the heap. */
+    @Override
+    public final DeviceFloats share(float[] host) {
+        live.checkOpen();
+        return live.add(wrapShared(host));
+    }
+
     /** Index buffers: heap arrays on every host backend. */
     private static final class Ints implements DeviceInts {
         final int[] a;

@@ -67,16 +67,13 @@ public final class ReferenceBackend extends HostBackend {
     }
 
     @Override
-    public DeviceFloats allocFloats(int length) {
-        live.checkNew(length);
-        return live.add(new Floats(length));
+    protected DeviceFloats newFloats(int length) {
+        return new Floats(length);
     }
 
-    /** Wraps host without copying: the training set is not duplicated on the heap. */
     @Override
-    public DeviceFloats share(float[] host) {
-        live.checkOpen();
-        return live.add(new Floats(host));
+    protected DeviceFloats wrapShared(float[] host) {
+        return new Floats(host);
     }
 
     @Override
