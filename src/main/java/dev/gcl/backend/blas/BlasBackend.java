@@ -50,10 +50,6 @@ public final class BlasBackend extends HostBackend {
         return threads;
     }
 
-    public int threads() {
-        return parallel.threads();
-    }
-
     @Override
     public String name() {
         return "blas";

@@ -33,6 +33,12 @@ public abstract class HostBackend implements Backend {
         return live.size();
     }
 
+    /** The threads its row passes run on. */
+    @Override
+    public final int threads() {
+        return parallel.threads();
+    }
+
     /** The floats of a live buffer of this backend, as a view of all of it; null for null. */
     protected abstract FloatBuffer floats(DeviceFloats buffer);
 

@@ -32,10 +32,6 @@ public final class ReferenceBackend extends HostBackend {
         super(new RowParallel(threads));
     }
 
-    public int threads() {
-        return parallel.threads();
-    }
-
     @Override
     public String name() {
         return "reference";
