@@ -23,7 +23,8 @@ import static dev.gcl.train.IterationScalars.G_LOSS;
  * docs/algorithm.md "One cooperative iteration" states it, and the two single-network steps of pre-training.
  * Every step stays on the device: losses, threshold statistics and label shares are copied into one buffer,
  * downloaded once at the end ({@link IterationScalars}); an update after a non-finite value is skipped by its
- * RMSprop guard, and {@link NonFiniteValues} tells the caller what went wrong.
+ * RMSprop guard; {@link EpochAccumulator#add} reads the values in step order and {@link NonFiniteValues} reports
+ * the first that is not finite.
  */
 final class GclIteration {
     private final GclConfig config;
