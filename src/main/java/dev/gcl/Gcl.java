@@ -147,13 +147,14 @@ public final class Gcl {
         GclTrainer.checkData(config, data);
         String fingerprint = DataFingerprint.of(data);
         try (Backend backend = openBackend()) {
+            String autoNote = backend.device() == null ? Backends.devicesPassedOver() : null;
             GclTrainer.EpochEvaluator evaluator = epochEvaluation == null ? null
                     : (g, d) -> epochEvaluation.applyAsDouble(GclModel.of(config, g, d, List.of()));
             GclTrainer.Result r = new GclTrainer(config, backend, listener, evaluator).withCheckpoints(checkpoints)
                     .withNanPolicy(nanPolicy).resumingFrom(resumeFrom).train(data);
             Provenance made = new Provenance(backend.name(), backend.precision().cliName(),
                     backend.threads() > 0 ? backend.threads() : null, Provenance.currentLibraryVersion(),
-                    Provenance.currentGitCommit(), fingerprint);
+                    Provenance.currentGitCommit(), fingerprint, backend.device(), autoNote);
             return GclModel.of(config, r.generator(), r.discriminator(), r.history(), made);
         }
     }

@@ -22,6 +22,14 @@ public interface Backend extends AutoCloseable {
     /** A short name ("reference", "blas", "cuda") for logs and run reports. */
     String name();
 
+    /**
+     * The device it computes on, for model.json's provenance and run reports ("NVIDIA H200 (GPU 0), compute
+     * capability 9.0, ..."); null for the CPU backends.
+     */
+    default String device() {
+        return null;
+    }
+
     /** The precision of the dense-layer products (FP32 unless a backend says otherwise); recorded in model.json. */
     default Precision precision() {
         return Precision.FP32;

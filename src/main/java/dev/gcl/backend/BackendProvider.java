@@ -34,6 +34,22 @@ public interface BackendProvider {
     /** What it computes in, for refusals of another precision: "fp32 with double sums". */
     String arithmetic();
 
+    /**
+     * True when this machine has the hardware the backend is for, usable or not (an NVIDIA driver that sees a GPU):
+     * auto passing it over is then news worth a warning, not the ordinary case of a machine without one.
+     */
+    default boolean devicePresent() {
+        return false;
+    }
+
+    /**
+     * Further lines for {@code gcl info} (after "device   "), one per device: for a GPU backend its compute
+     * capability, driver, kernel image, whether the driver compiled it, free memory and the canary's verdict.
+     */
+    default List<String> deviceLines() {
+        return List.of();
+    }
+
     /** True when it computes on CPU threads (so a run's thread count means something and is recorded). */
     boolean usesCpuThreads();
 

@@ -93,15 +93,32 @@ public final class Backends {
      */
     public static Auto auto() {
         List<String> passedOver = new ArrayList<>();
+        List<String> present = new ArrayList<>();
         for (BackendProvider p : providers()) {
             if (p.available()) {
                 String why = passedOver.isEmpty() ? p.name() + " is available: " + p.reason()
                         : String.join("; ", passedOver);
-                return new Auto(p.name(), why);
+                String note = present.isEmpty() ? null : String.join("; ", present);
+                if (note != null) warnOnce("backend auto: training on " + p.name() + ", not on the device present: "
+                        + note);
+                return new Auto(p.name(), why, note);
             }
             passedOver.add(p.name() + " is unavailable: " + p.reason());
+            if (p.devicePresent()) present.add(p.name() + " is unavailable: " + p.reason());
         }
         throw new IllegalStateException("no backend is available: " + String.join("; ", passedOver));
+    }
+
+    /**
+     * Why the devices present on this machine are not used ("cuda is unavailable: GPU 0 (...): busy: ..."), or
+     * null when there is none or every one is usable.
+     */
+    public static String devicesPassedOver() {
+        List<String> present = new ArrayList<>();
+        for (BackendProvider p : providers()) {
+            if (!p.available() && p.devicePresent()) present.add(p.name() + " is unavailable: " + p.reason());
+        }
+        return present.isEmpty() ? null : String.join("; ", present);
     }
 
     /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like: a backend name and what it is, for messages. */
@@ -109,8 +126,11 @@ public final class Backends {
         return find(kind).map(p -> p.describe(threads)).orElse(kind);
     }
 
-    /** auto's choice: a backend name and why. */
-    public record Auto(String kind, String why) {}
+    /**
+     * auto's choice: a backend name and why; note says why a device that is present was passed over (a GPU that
+     * failed its probe or canary), else null. It goes to the log as a warning and into the model's provenance.
+     */
+    public record Auto(String kind, String why, String note) {}
 
     /**
      * A new backend. threads is the thread count of the CPU backends (ignored by CUDA). An unavailable backend
@@ -157,6 +177,17 @@ public final class Backends {
         if (items.size() <= 1) return String.join("", items);
         return String.join(", ", items.subList(0, items.size() - 1)) + " or " + items.get(items.size() - 1);
     }
+
+    /**
+     * A device passed over goes to {@link System.Logger} as a warning, once per message and process, whatever
+     * listener a caller has: an embedding team on a GPU server must hear that it trains on the CPU.
+     */
+    private static synchronized void warnOnce(String message) {
+        if (WARNED.add(message)) WARNINGS.log(System.Logger.Level.WARNING, message);
+    }
+
+    private static final Set<String> WARNED = new HashSet<>();
+    private static final System.Logger WARNINGS = System.getLogger(Backends.class.getName());
 
     private static synchronized void logFallback(Auto auto) {
         if (fallbackLogged) return;

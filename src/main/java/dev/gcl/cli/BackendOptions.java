@@ -16,7 +16,16 @@ final class BackendOptions {
             description = "Dense-layer GEMMs: fp32 (default) or tf32 (CUDA tensor cores; refused on the CPU backends).")
     String precision;
 
+    @Option(names = "--device", paramLabel = "N", description = "The CUDA device to use, by its index among the visible"
+            + " ones (default: the first that passes its checks; sweep runs spread over the usable ones). The Java API"
+            + " reads GCL_CUDA_DEVICE.")
+    Integer device;
+
     BackendChoice.Resolved resolve(Consumer<String> notes) {
+        if (device != null) {
+            if (device < 0) throw new BadInputException("--device must be >= 0, got " + device);
+            System.setProperty("gcl.cuda.device", Integer.toString(device));  // read once, by the CUDA probe
+        }
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         return BackendChoice.resolve(backend, n, BackendChoice.precision(precision), notes);
     }

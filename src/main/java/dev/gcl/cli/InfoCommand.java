@@ -48,7 +48,10 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.arch"));
         out.printf("cores    %d%n", rt.availableProcessors());
         out.printf("memory   %d MiB max heap%n", rt.maxMemory() >> 20);
-        for (BackendProvider p : Backends.listed()) out.printf("backend  %s%n", p.status(rt.availableProcessors()));
+        for (BackendProvider p : Backends.listed()) {
+            out.printf("backend  %s%n", p.status(rt.availableProcessors()));
+            for (String line : p.deviceLines()) out.printf("device   %s: %s%n", p.name(), line);
+        }
         Backends.Auto auto = Backends.auto();
         out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
         return Main.OK;

@@ -1,5 +1,6 @@
 package dev.gcl.cli;
 
+import dev.gcl.backend.OutOfDeviceMemoryException;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.io.DiskFull;
 import dev.gcl.io.InvalidInputException;
@@ -16,7 +17,8 @@ import java.nio.file.NoSuchFileException;
  * found results outside tolerance; 130 interrupted (Ctrl-C or SIGTERM) after writing a checkpoint.
  * <p>
  * Bad input is recognised by type only: {@link BadInputException}, {@link InvalidInputException},
- * {@link DataFormatException}, a missing or unreadable file ({@link NoSuchFileException},
+ * {@link DataFormatException}, a GPU out of memory ({@link OutOfDeviceMemoryException}: the figures and what to
+ * do), a missing or unreadable file ({@link NoSuchFileException},
  * {@link AccessDeniedException}) and a full disk ({@link DiskFull}). Anything else, a plain
  * IllegalArgumentException included, is a bug: {@code gcl: internal error: <first line> (run with --debug for the
  * stack trace)}, exit 1, so that a bug never looks like the user's fault.
@@ -85,7 +87,7 @@ public final class Main {
     /** Input a person can fix, by type: any other exception (a plain IllegalArgumentException too) is a bug. */
     static boolean isBadInput(Throwable t) {
         return t instanceof BadInputException || t instanceof InvalidInputException
-                || t instanceof DataFormatException
+                || t instanceof DataFormatException || t instanceof OutOfDeviceMemoryException
                 || t instanceof NoSuchFileException || t instanceof AccessDeniedException;
     }
 

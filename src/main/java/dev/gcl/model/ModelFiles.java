@@ -248,6 +248,8 @@ public final class ModelFiles {
         root.put("backend", made.backend());
         root.put("precision", made.precision());
         root.put("threads", made.threads());
+        if (made.device() != null) root.put("device", made.device());
+        if (made.backendNote() != null) root.put("backend_note", made.backendNote());
         ObjectNode config = root.putObject("config");
         ConfigKeys.toMap(model.config()).forEach(config::put);
         ObjectNode metrics = root.putObject("metrics");
@@ -292,7 +294,8 @@ public final class ModelFiles {
         JsonNode threads = root.path("threads");
         return new Provenance(text(root, "backend"), text(root, "precision"),
                 threads.canConvertToInt() && threads.isIntegralNumber() ? threads.asInt() : null,
-                text(root, "library_version"), text(root, "git_commit"), text(root, "data_fingerprint"));
+                text(root, "library_version"), text(root, "git_commit"), text(root, "data_fingerprint"),
+                text(root, "device"), text(root, "backend_note"));
     }
 
     private static String text(JsonNode root, String key) {

@@ -17,11 +17,21 @@ import java.util.Properties;
  * @param libraryVersion  the gcl version that trained the model ("development" outside a built jar)
  * @param gitCommit       the commit the library was built from, where known
  * @param dataFingerprint the training data's fingerprint (16 hex digits)
+ * @param device          the device a GPU backend trained on ("NVIDIA H200 (GPU 0), compute capability 9.0, kernels
+ *                        from the fatbin (cubin sm_90), fp32 GEMMs"); null for the CPU backends
+ * @param backendNote     why backend auto did not train on a device that is present (a GPU that failed its probe
+ *                        or canary, with the reason); null when nothing was passed over
  */
 public record Provenance(String backend, String precision, Integer threads, String libraryVersion, String gitCommit,
-                         String dataFingerprint) {
+                         String dataFingerprint, String device, String backendNote) {
     /** Nothing known (a model written before provenance was recorded). */
     public static final Provenance UNKNOWN = new Provenance(null, null, null, null, null, null);
+
+    /** Without a device or a backend note (CPU backends, or models written before they were recorded). */
+    public Provenance(String backend, String precision, Integer threads, String libraryVersion, String gitCommit,
+                      String dataFingerprint) {
+        this(backend, precision, threads, libraryVersion, gitCommit, dataFingerprint, null, null);
+    }
 
     /** The version of this library: the jar's Implementation-Version, or "development" outside a built jar. */
     public static String currentLibraryVersion() {

@@ -6,8 +6,10 @@ import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
+import dev.gcl.backend.OutOfDeviceMemoryException;
 import dev.gcl.backend.Precision;
 import dev.gcl.io.FeatureRows;
+import dev.gcl.io.InvalidInputException;
 import dev.gcl.rng.RandomStream;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -75,14 +77,18 @@ public final class CudaBackend implements Backend {
     private final Scratch lossScale = new Scratch(Double.BYTES);    // (1)
     private final Scratch biasPartials = new Scratch(Double.BYTES); // (chunks, outDim) of denseBackward's dB
 
-    /** An FP32 backend on device 0; throws IllegalStateException with the probe's reason when CUDA is unavailable. */
+    /**
+     * An FP32 backend on the device {@link CudaProbe} chooses; throws IllegalStateException with the probe's reason
+     * when CUDA is unavailable.
+     */
     public CudaBackend() {
         this(Precision.FP32);
     }
 
     /**
-     * A backend on device 0 whose dense-layer GEMMs use this precision; throws IllegalStateException with the
-     * probe's reason when CUDA is unavailable.
+     * A backend whose dense-layer GEMMs use this precision, on the device {@link CudaProbe#place()} chooses (the
+     * pinned one, else the usable device with the fewest open backends); throws IllegalStateException with the
+     * probe's reason when CUDA is unavailable, or when TF32 is asked of a GPU without TF32 tensor cores.
      */
     public CudaBackend(Precision precision) {
         this(precision, DenseGemmPlan.planner(precision == null ? Precision.FP32 : precision));
@@ -93,15 +99,29 @@ public final class CudaBackend implements Backend {
      * plan's kernel must be one of this precision's (else the product throws IllegalStateException).
      */
     CudaBackend(Precision precision, DenseGemmPlan.Planner gemmPlanner) {
+        this(precision, gemmPlanner, placed());
+    }
+
+    /** A backend on this device's runtime (the canary checks a device before any placement). */
+    CudaBackend(Precision precision, DenseGemmPlan.Planner gemmPlanner, CudaRuntime runtime) {
         if (precision == null) throw new IllegalArgumentException("precision must not be null");
         if (gemmPlanner == null) throw new IllegalArgumentException("gemmPlanner must not be null");
-        CudaProbe probe = CudaProbe.get();
-        if (!probe.available()) throw new IllegalStateException("CUDA backend unavailable: " + probe.reason());
-        this.runtime = probe.runtime();
+        if (precision == Precision.TF32 && !runtime.supportsTf32()) {
+            throw new InvalidInputException("precision tf32 needs TF32 tensor cores (compute capability 8.0 or "
+                    + "newer): " + runtime.info.label() + " has none; train in fp32");
+        }
+        this.runtime = runtime;
         this.precision = precision;
         this.gemmPlanner = gemmPlanner;
         runtime.makeCurrent();
         op("stream", () -> cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING));
+        runtime.backendOpened();
+    }
+
+    private static CudaRuntime placed() {
+        CudaProbe probe = CudaProbe.get();
+        if (!probe.available()) throw new IllegalStateException("CUDA backend unavailable: " + probe.reason());
+        return CudaProbe.place();
     }
 
     /** The precision of the dense-layer GEMMs. */
@@ -114,9 +134,16 @@ public final class CudaBackend implements Backend {
         return "cuda";
     }
 
-    /** Device, driver, kernel image and GEMM precision, for run reports. */
+    @Override
+    public String device() {
+        return description();
+    }
+
+    /** Device, kernel image and GEMM precision, for run reports. */
     public String description() {
-        return CudaProbe.get().reason() + ", " + precision.cliName() + " GEMMs";
+        return runtime.info.name() + " (GPU " + runtime.info.ordinal() + "), compute capability "
+                + runtime.info.major() + "." + runtime.info.minor() + ", kernels from the "
+                + runtime.loaded.description() + ", " + precision.cliName() + " GEMMs";
     }
 
     // ---------------------------------------------------------------- buffers
@@ -185,10 +212,28 @@ public final class CudaBackend implements Backend {
         runtime.makeCurrent();
     }
 
-    private static CUdeviceptr deviceAlloc(long bytes) {
+    /** Device memory; running out is {@link OutOfDeviceMemoryException} with the figures, not an internal error. */
+    private CUdeviceptr deviceAlloc(long bytes) {
         CUdeviceptr p = new CUdeviceptr();
-        cuMemAlloc(p, Math.max(bytes, 4));
+        try {
+            cuMemAlloc(p, Math.max(bytes, 4));
+        } catch (CudaException e) {
+            if (!String.valueOf(e.getMessage()).contains("CUDA_ERROR_OUT_OF_MEMORY")) throw e;
+            throw outOfMemory(bytes, e);
+        }
         return p;
+    }
+
+    private OutOfDeviceMemoryException outOfMemory(long bytes, CudaException cause) {
+        long free = -1, total = runtime.info.totalBytes();
+        try {
+            long[] m = runtime.memory();
+            free = m[0];
+            total = m[1];
+        } catch (CudaException ignored) {
+            // the figures are then what the device description says
+        }
+        return new OutOfDeviceMemoryException(runtime.info.label(), bytes, free, total, cause);
     }
 
     private static void checkRange(String what, int offset, int n, int length) {
@@ -323,6 +368,8 @@ public final class CudaBackend implements Backend {
             cuStreamDestroy(stream);
         } catch (CudaException e) {
             throw new IllegalStateException("CUDA close failed: " + e.getMessage(), e);
+        } finally {
+            runtime.backendClosed();
         }
     }
 
@@ -544,28 +591,37 @@ public final class CudaBackend implements Backend {
         return r == null ? null : live.add(new Floats(r.ptr, r.length, r));
     }
 
-    /** A new device copy of source, or null when it does not fit; called by the runtime under its lock. */
+    /**
+     * A new device copy of source, or null when it does not fit beside {@link #RESIDENT_HEADROOM_BYTES} of free
+     * memory (cuMemGetInfo) or its allocation fails; called by the runtime under its lock.
+     */
     private CUdeviceptr uploadResident(FeatureRows source) {
         int length = (int) source.elements();
+        long bytes = (long) length * Float.BYTES;
+        if (runtime.memory()[0] < bytes + RESIDENT_HEADROOM_BYTES) return null;
         CUdeviceptr d;
         try {
-            d = op("residentRows", () -> deviceAlloc((long) length * Float.BYTES));
-            op("residentRows", () -> {
-                CUdeviceptr probe = deviceAlloc(RESIDENT_HEADROOM_BYTES);
-                cuMemFree(probe);
-                return null;
-            });
-        } catch (IllegalStateException tooLarge) {
+            d = deviceAlloc(bytes);
+        } catch (OutOfDeviceMemoryException tooLarge) {
             return null;
         }
         int dim = source.dim();
         int rowsPerUpload = Math.max(1, RESIDENT_UPLOAD_FLOATS / dim);
         float[] block = new float[rowsPerUpload * dim];
-        for (int r = 0; r < source.rows(); r += rowsPerUpload) {
-            int n = Math.min(rowsPerUpload, source.rows() - r);
-            for (int k = 0; k < n; k++) source.copyRow(r + k, block, k * dim);
-            long at = (long) r * dim * Float.BYTES;
-            run("residentRows", () -> staging.upload(block, 0, d, at, n * dim, stream));
+        try {
+            for (int r = 0; r < source.rows(); r += rowsPerUpload) {
+                int n = Math.min(rowsPerUpload, source.rows() - r);
+                for (int k = 0; k < n; k++) source.copyRow(r + k, block, k * dim);
+                long at = (long) r * dim * Float.BYTES;
+                run("residentRows", () -> staging.upload(block, 0, d, at, n * dim, stream));
+            }
+        } catch (RuntimeException e) {
+            try {
+                cuMemFree(d);  // a failed upload holds nothing
+            } catch (CudaException ignored) {
+                // the first failure is the one to report
+            }
+            throw e;
         }
         return d;
     }

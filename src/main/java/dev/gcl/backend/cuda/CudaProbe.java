@@ -1,28 +1,23 @@
 package dev.gcl.backend.cuda;
 
 import dev.gcl.backend.Probe;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdevice_attribute;
-import jcuda.driver.JCudaDriver;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
-
-import static jcuda.driver.JCudaDriver.cuDeviceGet;
-import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
-import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
-import static jcuda.driver.JCudaDriver.cuDeviceGetName;
-import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
-import static jcuda.driver.JCudaDriver.cuInit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Whether this machine can run the {@link CudaBackend}, and why not (available() is true when one can be created;
- * reason() names the device, driver and kernel image used, or what is missing). Probed once per process and
- * cached: JCuda's driver class cannot be initialised a second time after its native library failed to load, and a
- * failed probe must never throw. The checks, in order: libcuda.so.1 loads, a device exists, the driver is CUDA 12.0 or newer,
- * the device is compute capability 8.0 or newer, the kernels were bundled by the build, and the module loads.
+ * Whether this machine can run the {@link CudaBackend}, and why not: available() is true when one can be created;
+ * reason() names the device, driver, kernel image and canary verdict used, or what is missing. Probed once per
+ * process and cached; a probe never throws and, when it fails, holds nothing on the GPU.
+ *
+ * <p>The checks, in order: the driver ({@link CudaDriver}: libcuda.so.1 loads, cuInit, CUDA 12.0 or newer, a
+ * visible device), then per device: compute capability 7.5 or newer, a compute mode that admits this process, its
+ * primary context (a busy exclusive-process GPU is named as such), a kernel image the driver loads
+ * ({@link ModuleLoader}), every kernel resolved, and the {@link KernelCanary} passing. Which devices: the one named
+ * by {@code GCL_CUDA_DEVICE} (or {@code -Dgcl.cuda.device}, which {@code gcl --device N} sets), else the visible
+ * devices in order until one passes; a device that fails is skipped with its reason.
  *
  * <pre>{@code
  * CudaProbe probe = CudaProbe.get();
@@ -30,124 +25,162 @@ import static jcuda.driver.JCudaDriver.cuInit;
  * }</pre>
  */
 public final class CudaProbe extends Probe {
-    static final int MIN_DRIVER = 12000;   // CUDA 12.0, as cuDriverGetVersion reports it
-    static final int MIN_COMPUTE_MAJOR = 8; // the oldest target in the fatbin and the PTX is sm_80
+    /** The environment variable (and, lower-cased with dots, the system property) naming the device to use. */
+    public static final String DEVICE_VARIABLE = "GCL_CUDA_DEVICE";
+    public static final String DEVICE_PROPERTY = "gcl.cuda.device";
 
     private static CudaProbe cached;
+    /** Device verdicts by ordinal, probed on first need. */
+    private static final Map<Integer, DeviceVerdict> VERDICTS = new TreeMap<>();
 
     private final CudaRuntime runtime;
+    private final boolean devicePresent;
 
-    private CudaProbe(boolean available, String reason, CudaRuntime runtime) {
+    private CudaProbe(boolean available, String reason, CudaRuntime runtime, boolean devicePresent) {
         super("cuda", available, reason);
         this.runtime = runtime;
+        this.devicePresent = devicePresent;
+    }
+
+    /** One device's verdict: usable with its runtime, or why not. */
+    record DeviceVerdict(DeviceInfo device, CudaRuntime runtime, String reason) {
+        boolean usable() {
+            return runtime != null;
+        }
     }
 
     /** The verdict for this process (probed on first call). Never throws. */
     public static synchronized CudaProbe get() {
-        if (cached == null) cached = probe();
+        if (cached == null) {
+            try {
+                cached = probe();
+            } catch (Throwable e) {
+                cached = new CudaProbe(false, "probe failed: " + e, null, false);
+            }
+        }
         return cached;
     }
 
-    /** The shared device state; only when available. */
+    /**
+     * True when an NVIDIA driver sees at least one device, usable or not: then falling back to the CPU is news a
+     * user must hear (a warning), not the ordinary case of a machine without a GPU.
+     */
+    public boolean devicePresent() {
+        return devicePresent;
+    }
+
+    /** The runtime of the device chosen first; only when available. */
     CudaRuntime runtime() {
         if (!available()) throw new IllegalStateException("CUDA backend unavailable: " + reason());
         return runtime;
     }
 
-    private static CudaProbe unavailable(String reason) {
-        return new CudaProbe(false, reason, null);
+    /**
+     * The device a new backend goes to: the pinned one, else the usable device with the fewest open backends
+     * (probing the next visible device when every usable one is busy), so that the runs of
+     * {@code gcl sweep --jobs N} spread over the visible GPUs. Throws IllegalStateException when none is usable.
+     */
+    static synchronized CudaRuntime place() {
+        CudaProbe probe = get();
+        CudaRuntime first = probe.runtime();
+        if (pinned() != null) return first;
+        CudaRuntime best = null;
+        for (DeviceVerdict v : VERDICTS.values()) {
+            if (v.usable() && (best == null || v.runtime().openBackends() < best.openBackends())) best = v.runtime();
+        }
+        if (best == null || best.openBackends() > 0) {
+            CudaDriver driver = CudaDriver.get();
+            for (DeviceInfo d : driver.devices()) {
+                if (VERDICTS.containsKey(d.ordinal())) continue;
+                DeviceVerdict v = verdict(d, driver.version());
+                if (v.usable()) return v.runtime();
+            }
+        }
+        return best == null ? first : best;
     }
 
-    private static CudaProbe probe() {
-        try {
-            ensureTmpDir();
-            try {
-                JCudaDriver.setExceptionsEnabled(true);  // the first touch loads libJCudaDriver, which needs libcuda
-            } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                return unavailable(linkFailure(e));
-            }
-            try {
-                cuInit(0);
-            } catch (Throwable e) {
-                String m = String.valueOf(e.getMessage());
-                return unavailable((m.contains("NO_DEVICE") ? "no CUDA device: " : "cuInit failed: ") + m);
-            }
-            int[] value = new int[1];
-            cuDriverGetVersion(value);
-            int driver = value[0];
-            if (driver < MIN_DRIVER) {
-                return unavailable("driver too old: CUDA " + version(driver) + ", needs " + version(MIN_DRIVER)
-                        + " or newer");
-            }
-            cuDeviceGetCount(value);
-            if (value[0] < 1) return unavailable("no CUDA device (driver CUDA " + version(driver) + ")");
-            CUdevice device = new CUdevice();
-            cuDeviceGet(device, 0);
-            int[] major = new int[1], minor = new int[1];
-            cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
-            cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
-            byte[] nameBytes = new byte[256];
-            cuDeviceGetName(nameBytes, nameBytes.length, device);
-            String name = cString(nameBytes);
-            if (major[0] < MIN_COMPUTE_MAJOR) {
-                return unavailable("device too old: " + name + " is compute capability " + major[0] + "."
-                        + minor[0] + ", the kernels need " + MIN_COMPUTE_MAJOR + ".0 or newer");
-            }
-            Optional<KernelImage> image = KernelImage.forDriver(driver);
-            if (image.isEmpty()) {
-                return unavailable("kernels not bundled: this build had no nvcc (no "
-                        + (driver >= KernelImage.FATBIN_MIN_DRIVER ? KernelImage.FATBIN : KernelImage.PTX)
-                        + " on the classpath)");
-            }
-            CudaRuntime runtime;
-            try {
-                runtime = new CudaRuntime(device, image.get());
-            } catch (Throwable e) {
-                return unavailable("kernels do not load (" + image.get().kind() + " on driver CUDA "
-                        + version(driver) + "): " + e);
-            }
-            return new CudaProbe(true, name + ", compute capability " + major[0] + "." + minor[0]
-                    + ", driver CUDA " + version(driver) + ", kernels from the " + image.get().kind(), runtime);
-        } catch (Throwable e) {
-            return unavailable("probe failed: " + e);
-        }
-    }
-
-    /** JCuda extracts its natives into java.io.tmpdir; a private folder per JVM may not exist yet. */
-    private static void ensureTmpDir() {
-        try {
-            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (Exception ignored) {
-            // JCuda's own error then says what went wrong
-        }
+    /** The device named by GCL_CUDA_DEVICE / -Dgcl.cuda.device, or null. */
+    static String pinned() {
+        String p = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_VARIABLE));
+        return p == null || p.isBlank() ? null : p.strip();
     }
 
     /**
-     * JCuda's message spans many lines (both load attempts with stack traces); keep the line that says why the
-     * extracted library did not load, e.g. "...libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open
-     * shared object file: No such file or directory".
+     * One line per visible device probed so far, for {@code gcl info}: the device, memory, image, whether the
+     * driver compiled it, free memory and the canary's verdict, or why it is not used.
      */
-    static String linkFailure(Throwable e) {
-        String message = String.valueOf(e.getMessage());
-        String why = message.lines().findFirst().orElse(message);
-        for (String line : message.lines().toList()) {
-            int at = line.indexOf("libcuda");
-            if (at >= 0) {
-                why = line.substring(at);
-                break;
+    public static synchronized List<String> deviceLines() {
+        get();
+        List<String> lines = new ArrayList<>();
+        CudaDriver driver = CudaDriver.get();
+        for (DeviceInfo d : driver.devices()) {
+            DeviceVerdict v = VERDICTS.get(d.ordinal());
+            String head = d.label() + ", " + DeviceInfo.gib(d.totalBytes()) + ", driver CUDA "
+                    + CudaDriver.version(driver.version());
+            if (v == null) {
+                lines.add(head + ": not probed (an earlier device passed)");
+            } else if (!v.usable()) {
+                lines.add(head + ": unusable: " + v.reason());
+            } else {
+                long[] memory = v.runtime().memory();
+                lines.add(head + ": kernels from the " + v.runtime().loaded.description()
+                        + (v.runtime().loaded.compiled() ? String.format(java.util.Locale.ROOT,
+                        " (compiled by the driver in %.1f s)", v.runtime().loaded.wallMillis() / 1000) : "")
+                        + ", " + DeviceInfo.gib(memory[0]) + " free, " + v.reason());
             }
         }
-        if (message.contains("libcuda.so")) return "no libcuda.so.1 (no NVIDIA driver on this machine): " + why;
-        return "JCuda's driver library does not load: " + e.getClass().getSimpleName() + ": " + why;
+        return lines;
     }
 
-    private static String version(int driver) {
-        return driver / 1000 + "." + (driver % 1000) / 10;
+    private static CudaProbe probe() {
+        CudaDriver driver = CudaDriver.get();
+        if (driver.problem() != null) return new CudaProbe(false, driver.problem(), null, false);
+        List<DeviceInfo> devices = driver.devices();
+        String pin = pinned();
+        List<DeviceInfo> order = devices;
+        if (pin != null) {
+            int n;
+            try {
+                n = Integer.parseInt(pin);
+            } catch (NumberFormatException e) {
+                return new CudaProbe(false, "device '" + pin + "' (" + DEVICE_VARIABLE + "/--device) is not a "
+                        + "number: name a device by its index among the visible ones, 0 to " + (devices.size() - 1),
+                        null, true);
+            }
+            if (n < 0 || n >= devices.size()) {
+                return new CudaProbe(false, "device " + n + " (" + DEVICE_VARIABLE + "/--device) does not exist: "
+                        + devices.size() + " CUDA device" + (devices.size() == 1 ? " is" : "s are")
+                        + " visible (0 to " + (devices.size() - 1) + ")" + visibleNote(), null, true);
+            }
+            order = List.of(devices.get(n));
+        }
+        List<String> skipped = new ArrayList<>();
+        for (DeviceInfo d : order) {
+            DeviceVerdict v = verdict(d, driver.version());
+            if (v.usable()) {
+                String prefix = skipped.isEmpty() ? "" : " (skipped " + String.join("; ", skipped) + ")";
+                return new CudaProbe(true, d.name() + " (GPU " + d.ordinal() + "), compute capability "
+                        + d.major() + "." + d.minor() + ", driver CUDA " + CudaDriver.version(driver.version())
+                        + ", kernels from the " + v.runtime().loaded.description() + ", " + v.reason() + prefix,
+                        v.runtime(), true);
+            }
+            skipped.add(d.label() + ": " + v.reason());
+        }
+        return new CudaProbe(false, String.join("; ", skipped), null, true);
     }
 
-    private static String cString(byte[] b) {
-        int n = 0;
-        while (n < b.length && b[n] != 0) n++;
-        return new String(b, 0, n, StandardCharsets.UTF_8);
+    private static String visibleNote() {
+        String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+        return visible == null ? "" : " with CUDA_VISIBLE_DEVICES=" + visible;
+    }
+
+    /** The device's verdict, probed once (under the class lock). */
+    private static DeviceVerdict verdict(DeviceInfo d, int driverVersion) {
+        DeviceVerdict v = VERDICTS.get(d.ordinal());
+        if (v == null) {
+            v = DeviceCheck.check(d, driverVersion);
+            VERDICTS.put(d.ordinal(), v);
+        }
+        return v;
     }
 }

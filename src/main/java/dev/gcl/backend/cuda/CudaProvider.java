@@ -5,6 +5,7 @@ import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Precision;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** "cuda": the hand-written kernels on an NVIDIA GPU, FP32 or TF32, where {@link CudaProbe} finds one. */
@@ -12,6 +13,8 @@ public final class CudaProvider implements BackendProvider {
     @Override public String name() { return "cuda"; }
     @Override public boolean available() { return CudaProbe.get().available(); }
     @Override public String reason() { return CudaProbe.get().reason(); }
+    @Override public boolean devicePresent() { return CudaProbe.get().devicePresent(); }
+    @Override public List<String> deviceLines() { return CudaProbe.deviceLines(); }
     @Override public String requirement() { return "CUDA"; }
     @Override public Set<Precision> precisions() { return EnumSet.allOf(Precision.class); }
     @Override public String arithmetic() { return "fp32 or tf32"; }

@@ -20,12 +20,16 @@ import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuModuleUnload;
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN;
 
 /**
- * What every {@link CudaBackend} of this process shares, set up once by {@link CudaProbe}: device 0, its primary
- * context (retained for the life of the process; it is the context cuBLAS would share), the kernel module loaded
- * from the bundled image, every kernel's CUfunction resolved once (with its dynamic shared memory limit raised
+ * What every {@link CudaBackend} on one device shares, set up once per device by {@link CudaProbe}: the device's
+ * primary context (retained for the life of the process; it is the context cuBLAS would share), the kernel module
+ * loaded from the bundled image that suits the device and driver ({@link ModuleLoader}), every kernel's CUfunction resolved once (with its dynamic shared memory limit raised
  * where it needs more than 48 KB), and the feature rows kept on the device, one copy per data set whatever the
  * number of backends training on it.
  */
@@ -55,12 +59,18 @@ final class CudaRuntime {
             "dense_backward_weight_tf32_big", TF32_BIG_SHARED_BYTES,
             "dense_backward_weight_tf32_split128", TF32_BIG_SHARED_BYTES);
 
+    final DeviceInfo info;
     final CUdevice device;
     final CUcontext context;
+    final ModuleLoader.Loaded loaded;
     final String imageKind;
+    private final CUmodule module;
     private final Map<String, CUfunction> functions;
     /** Feature rows on the device, by the identity of their host rows. */
     private final Map<FeatureRows, Resident> resident = new IdentityHashMap<>();
+    /** Backends open on this device (placement puts a new one on the device with the fewest). */
+    private int openBackends;
+    private boolean released;
 
     /** One device copy of a data set's feature rows and the number of backends holding it. */
     static final class Resident {
@@ -74,26 +84,104 @@ final class CudaRuntime {
         }
     }
 
-    /** Retains the primary context, loads the module and resolves every kernel; throws on any failure. */
-    CudaRuntime(CUdevice device, KernelImage image) {
-        this.device = device;
+    /**
+     * Retains the device's primary context, loads the module and resolves every kernel. On any failure what was
+     * taken is given back (the context released, the module unloaded) before the failure propagates: a failed
+     * probe holds nothing on the GPU.
+     */
+    CudaRuntime(DeviceInfo info, int driverVersion) throws ModuleLoader.LoadFailure {
+        this.info = info;
+        this.device = info.device();
         this.context = new CUcontext();
         cuDevicePrimaryCtxRetain(context, device);
-        cuCtxSetCurrent(context);
-        CUmodule module = new CUmodule();
-        cuModuleLoadData(module, image.moduleData());
-        Map<String, CUfunction> f = new LinkedHashMap<>();
-        for (String name : KERNELS) {
-            CUfunction fn = new CUfunction();
-            cuModuleGetFunction(fn, module, name);
-            Integer shared = DYNAMIC_SHARED_BYTES.get(name);
-            if (shared != null) {  // once per kernel: the launch may then ask for that much
-                cuFuncSetAttribute(fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shared);
+        CUmodule m = null;
+        try {
+            cuCtxSetCurrent(context);
+            this.loaded = ModuleLoader.load(info, driverVersion);
+            m = loaded.module();
+            Map<String, CUfunction> f = new LinkedHashMap<>();
+            for (String name : KERNELS) {
+                CUfunction fn = new CUfunction();
+                try {
+                    cuModuleGetFunction(fn, m, name);
+                } catch (jcuda.CudaException e) {
+                    throw new ModuleLoader.LoadFailure("the kernel image " + loaded.image().fileName() + " lacks "
+                            + name + " (" + e.getMessage() + "): it is older than this library; rebuild with "
+                            + "native-build/build-kernels.sh --refresh", e);
+                }
+                Integer shared = DYNAMIC_SHARED_BYTES.get(name);
+                if (shared != null && shared <= maxSharedOptin()) {  // the launch may then ask for that much
+                    cuFuncSetAttribute(fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shared);
+                }
+                f.put(name, fn);
             }
-            f.put(name, fn);
+            this.functions = Collections.unmodifiableMap(f);
+            this.module = m;
+            this.imageKind = loaded.image().kind();
+        } catch (ModuleLoader.LoadFailure | RuntimeException e) {
+            giveBack(m);
+            throw e;
         }
-        this.functions = Collections.unmodifiableMap(f);
-        this.imageKind = image.kind();
+    }
+
+    /** The most dynamic shared memory a block may opt into on this device. */
+    private int maxSharedOptin() {
+        int[] v = new int[1];
+        try {
+            cuDeviceGetAttribute(v, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device);
+            return v[0];
+        } catch (jcuda.CudaException e) {
+            return 48 * 1024;
+        }
+    }
+
+    /** Whether the TF32 kernels run here (compute capability 8.0 or newer; the sm_75 image traps in them). */
+    boolean supportsTf32() {
+        return info.compute() >= KernelImage.TF32_MIN_COMPUTE;
+    }
+
+    /** Free and total device memory, in bytes, as the driver reports them now. */
+    long[] memory() {
+        makeCurrent();
+        long[] free = new long[1], total = new long[1];
+        cuMemGetInfo(free, total);
+        return new long[] {free[0], total[0]};
+    }
+
+    /** Unloads the module and releases the context; the runtime is unusable afterwards (failed canary). */
+    synchronized void release() {
+        if (released) return;
+        giveBack(module);
+    }
+
+    private void giveBack(CUmodule m) {
+        released = true;
+        try {
+            if (m != null) {
+                cuCtxSetCurrent(context);
+                cuModuleUnload(m);
+            }
+        } catch (jcuda.CudaException ignored) {
+            // the context is released below whatever the module's state
+        } finally {
+            try {
+                cuDevicePrimaryCtxRelease(device);
+            } catch (jcuda.CudaException ignored) {
+                // nothing more can be given back
+            }
+        }
+    }
+
+    synchronized void backendOpened() {
+        openBackends++;
+    }
+
+    synchronized void backendClosed() {
+        openBackends--;
+    }
+
+    synchronized int openBackends() {
+        return openBackends;
     }
 
     /** Makes the shared context current on the calling thread (contexts are current per thread). */
