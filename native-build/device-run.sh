@@ -44,6 +44,26 @@ cat "$here/probe.txt" >>"$OUT/machine.txt"
 
 # The CUDA suite (skips with the probe's reason where no GPU is usable) plus the CPU contract test, which proves
 # this Java runtime runs the contract's code (commons-math included).
+# First contact (docs/gpu.md): each image kind loaded with the driver's compute cache off (the PTX one is compiled
+# by the driver: its JIT time), the canary run then read from its cache, a UCF-sized upload and a forced OOM.
+: >"$OUT/first-contact.txt"
+if [[ $probe_status == 0 ]]; then
+    for image in fatbin ptx; do
+        echo "== gcl info with GCL_CUDA_IMAGE=$image CUDA_CACHE_DISABLE=1" >>"$OUT/first-contact.txt"
+        start=$SECONDS
+        GCL_CUDA_IMAGE=$image CUDA_CACHE_DISABLE=1 GCL_CACHE_DIR="$here/cache-$image" timeout $(limit 150) \
+            "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main info >>"$OUT/first-contact.txt" 2>&1
+        echo "== exit status $?, $((SECONDS - start)) s" >>"$OUT/first-contact.txt"
+    done
+    echo "== gcl info again (the canary's verdict from its cache)" >>"$OUT/first-contact.txt"
+    GCL_CACHE_DIR="$here/cache-fatbin" timeout $(limit 60) "${JAVA[@]}" -cp "$cp" dev.gcl.cli.Main info \
+        >>"$OUT/first-contact.txt" 2>&1
+    echo "== DeviceCheck contact" >>"$OUT/first-contact.txt"
+    timeout $(limit 90) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck contact >>"$OUT/first-contact.txt" 2>&1
+    echo "== exit status $?" >>"$OUT/first-contact.txt"
+fi
+grep -E '^(device |== |RESULT )' "$OUT/first-contact.txt"
+
 rm -rf "$here/junit-xml"
 timeout $(limit 120) "${JAVA[@]}" -jar "$here"/lib/junit-platform-console-standalone-*.jar execute \
     --class-path "$cp" --select-package dev.gcl.backend.cuda --select-class dev.gcl.backend.reference.ReferenceBackendTest \
@@ -123,6 +143,8 @@ count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head 
     gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
     echo "| device | ${gpu:-none (nvidia-smi unavailable)} |"
     echo "| probe | $(grep -m1 '^probe:' "$here/probe.txt" | cut -c8-) |"
+    grep -E '^(device   cuda|RESULT (resident_upload|out_of_memory))' "$OUT/first-contact.txt" \
+        | sed -E 's/^device   cuda: (.*)$/| first contact | \1 |/; s/^RESULT ([^=]+)=(.*)$/| \1 | \2 |/' 
     echo "| tests | found $(count 'tests found'), successful $(count 'tests successful'), failed $(count 'tests failed'), skipped/aborted $(( $(count 'tests skipped') + $(count 'tests aborted') )), exit $tests_status |"
     for precision in fp32 tf32; do
         line=$(grep -m1 -E '^(verify: |gcl: )' <(sed -n "/^== gcl verify --precision $precision/,/^== exit/p" "$OUT/verify.txt"))

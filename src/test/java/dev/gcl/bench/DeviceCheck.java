@@ -24,6 +24,8 @@ import java.util.List;
  * ({@link dev.gcl.backend.cuda.GemmKernelBench}), {@code MEASURE} lines.
  * {@code memory}: GB/s of the memory-bound kernels (gather, bias gradient, negative-learning targets, weighted MSE,
  * RMSprop) at B = 8192, D = 2048 ({@link dev.gcl.backend.cuda.MemoryKernelBench}).
+ * {@code contact}: first contact at scale: a UCF-sized feature upload kept resident (817,981 × 2048 floats, 6.2 GiB),
+ * then allocations until the device is full: the out-of-memory message with its figures, and every byte back after.
  * {@code bench [fp32|tf32]}: GEMM throughput of the dense kernels in that precision (default fp32) at the paper's
  * shapes (B = 8192, D = 2048) and the time of one GCL iteration with the paper's networks. Prints
  * {@code RESULT name=value} lines for run.sh's table; TF32 results carry a {@code _tf32} suffix.
@@ -48,6 +50,10 @@ public final class DeviceCheck {
             dev.gcl.backend.cuda.GemmKernelBench.run();
             return;
         }
+        if (mode.equals("contact")) {
+            contact();
+            return;
+        }
         if (mode.equals("memory")) {
             dev.gcl.backend.cuda.MemoryKernelBench.run();
             return;
@@ -60,6 +66,29 @@ public final class DeviceCheck {
             gemm(cuda, 4096, 4096, 4096, "square 4096", suffix);
         }
         gclIteration(precision, suffix);
+    }
+
+    /** The resident upload of UCF-Crime's size, then a forced out-of-memory; RESULT lines. */
+    private static void contact() {
+        int rows = 817_981, dim = 2048;
+        dev.gcl.io.FeatureRows features = new dev.gcl.io.HeapFeatureRows(new float[rows * dim], rows, dim);
+        try (CudaBackend cuda = new CudaBackend()) {
+            long t0 = System.nanoTime();
+            DeviceFloats resident = cuda.residentRows(features);
+            cuda.synchronize();
+            System.out.printf(java.util.Locale.ROOT, "RESULT resident_upload=%s in %.1f s%n",
+                    resident == null ? "did not fit (streamed)" : "6.2 GiB resident", (System.nanoTime() - t0) / 1e9);
+            java.util.List<DeviceFloats> held = new java.util.ArrayList<>();
+            try {
+                while (held.size() < 1000) held.add(cuda.allocFloats(1 << 28));  // 1 GiB each
+                System.out.println("RESULT out_of_memory=not reached after 1000 GiB");
+            } catch (dev.gcl.backend.OutOfDeviceMemoryException e) {
+                System.out.println("RESULT out_of_memory=after " + held.size() + " GiB: " + e.getMessage());
+            }
+            for (DeviceFloats d : held) cuda.free(d);
+            if (resident != null) cuda.free(resident);
+        }
+        System.out.println("RESULT after_free=" + CudaProbe.deviceLines());
     }
 
     private static DeviceFloats random(CudaBackend cuda, int n, int stream) {

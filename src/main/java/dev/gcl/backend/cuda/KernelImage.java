@@ -23,6 +23,7 @@ import java.util.Properties;
  *       only, its TF32 kernels trap.</li>
  * </ul>
  * {@link #candidates} orders them for one device and driver; {@link ModuleLoader} tries them in that order.
+ * {@code GCL_CUDA_IMAGE=fatbin|ptx|ptx75} (or {@code -Dgcl.cuda.image}) forces one, for checking each on a GPU.
  */
 public final class KernelImage {
     static final String DIR = "/dev/gcl/backend/cuda/";
@@ -123,6 +124,11 @@ public final class KernelImage {
                 .filter(i -> i.key.startsWith("ptx") && i.ptxArch() <= compute)
                 .max((a, b) -> Integer.compare(a.ptxArch(), b.ptxArch()));
         List<KernelImage> order = new ArrayList<>();
+        String forced = System.getProperty("gcl.cuda.image", System.getenv("GCL_CUDA_IMAGE"));
+        if (forced != null && !forced.isBlank()) {  // the device check loads each kind on purpose
+            all.stream().filter(i -> i.key.equals(forced.strip())).forEach(order::add);
+            return order;
+        }
         if (driverVersion >= fatbin.map(KernelImage::minDriver).orElse(FATBIN_MIN_DRIVER)) {
             fatbin.ifPresent(order::add);
             ptx.ifPresent(order::add);

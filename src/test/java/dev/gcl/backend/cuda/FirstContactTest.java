@@ -130,6 +130,18 @@ class FirstContactTest {
     }
 
     @Test
+    void theJavaApiLogsTheFallbackWithTheDefaultListenerAndRecordsItInTheProvenance() {
+        FirstContactRun r = FirstContactRun.java(work.resolve("api"), Map.of("GCL_STANDIN_CORRUPT", "dense_backward_weight"),
+                List.of(ApiFallbackMain.class.getName()));
+        assertEquals(0, r.code(), r.describe());
+        assertTrue(r.err().contains("WARNING") && r.err().contains("canary failed: kernel dense_backward_weight"),
+                "a warning on the log, whatever the listener:\n" + r.describe());
+        assertTrue(r.out().contains("note cuda is unavailable: GPU 0 ") && r.out().contains("dense_backward_weight"),
+                "the provenance says why:\n" + r.describe());
+        assertFalse(r.out().contains("backend cuda"), r.describe());
+    }
+
+    @Test
     void outOfMemoryDuringTrainingExits2WithTheFiguresAndLeaksNothing() {
         // the 40th allocation fails: the networks and the first buffers are on the device by then
         FirstContactRun r = train("oom", Map.of("GCL_STANDIN_FAIL", "cuMemAlloc_v2:40:2", "GCL_CUDA_CANARY", "off"),

@@ -12,6 +12,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -106,10 +107,19 @@ class KernelResourcesTest {
     }
 
     @Test
-    void imageChoiceFollowsTheDriverVersion() {
-        assertEquals("fatbin", KernelImage.forDriver(13000).orElseThrow().kind());
-        KernelImage ptx = KernelImage.forDriver(12080).orElseThrow();
-        assertEquals("ptx", ptx.kind());
+    void imageChoiceFollowsTheDriverVersionAndTheComputeCapability() {
+        assertEquals(List.of("fatbin", "ptx"), kinds(KernelImage.candidates(13000, 90)), "CUDA 13: machine code first");
+        assertEquals(List.of("ptx", "fatbin"), kinds(KernelImage.candidates(12080, 86)), "CUDA 12: lowered PTX first");
+        KernelImage ptx = KernelImage.candidates(12080, 86).get(0);
         assertEquals(0, ptx.moduleData()[ptx.moduleData().length - 1], "PTX handed to the driver NUL-terminated");
+        KernelImage fatbin = KernelImage.candidates(13000, 90).get(0);
+        assertFalse(fatbin.compilesFor(90), "sm_90 has a cubin");
+        assertFalse(fatbin.compilesFor(86), "an sm_80 or sm_86 cubin runs on 8.6");
+        assertTrue(fatbin.compilesFor(110), "no cubin of major 11: the driver compiles the PTX");
+        assertTrue(ptx.compilesFor(86), "PTX is always compiled by the driver");
+    }
+
+    private static List<String> kinds(List<KernelImage> images) {
+        return images.stream().map(KernelImage::kind).toList();
     }
 }

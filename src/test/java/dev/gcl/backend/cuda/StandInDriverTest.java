@@ -105,7 +105,7 @@ class StandInDriverTest {
     @Test
     void unknownKernelsAreNotFound() {
         CUmodule module = new CUmodule();
-        cuModuleLoadData(module, KernelImage.forDriver(13000).orElseThrow().moduleData());
+        cuModuleLoadData(module, KernelImage.candidates(13000, 80).get(0).moduleData());
         assertCudaError("CUDA_ERROR_NOT_FOUND", () -> cuModuleGetFunction(new CUfunction(), module, "dense_fwd"));
         CUfunction known = new CUfunction();
         cuModuleGetFunction(known, module, "dense_forward");
@@ -330,7 +330,7 @@ class StandInDriverTest {
         int shared = CudaRuntime.TF32_BIG_SHARED_BYTES;
         assertTrue(shared > 48 * 1024, "the big TF32 tile's stages need more than 48 KB");
         CUmodule module = new CUmodule();
-        cuModuleLoadData(module, KernelImage.forDriver(13000).orElseThrow().moduleData());
+        cuModuleLoadData(module, KernelImage.candidates(13000, 80).get(0).moduleData());
         CUfunction fresh = new CUfunction();
         cuModuleGetFunction(fresh, module, "dense_forward_tf32_big");
         assertCudaError("CUDA_ERROR_INVALID_VALUE", () -> tf32BigForward(fresh, shared));
