@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace gcl_emu {
@@ -18,6 +19,7 @@ struct KernelEntry {
     Invoker invoke;
     unsigned int maxThreads;  // __launch_bounds__, or 1024 when the kernel states none
     int params;
+    const bool* writableFloat;  // per parameter: a float* (not const float*), i.e. an output the kernel may write
 };
 
 template <auto F>
@@ -26,6 +28,9 @@ struct KernelInvoker;
 template <class... A, void (*F)(A...)>
 struct KernelInvoker<F> {
     static constexpr int params = sizeof...(A);
+    // One flag per parameter (and a spare, so that a kernel without parameters has an array too): whether it is a
+    // non-const float*, an output GCL_STANDIN_CORRUPT may tamper with.
+    static constexpr bool writableFloat[sizeof...(A) + 1] = {std::is_same_v<A, float*>..., false};
     static void invoke(void** args) { call(args, std::index_sequence_for<A...>{}); }
 
   private:
