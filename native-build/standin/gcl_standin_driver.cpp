@@ -444,8 +444,11 @@ int check_mode(const Device& d) {
     return CUDA_SUCCESS;
 }
 
+// Runs at exit. It reads the path from the environment again: the function-local static Settings was constructed
+// after this handler was registered, so its destructor runs first and its strings are gone by now.
 void write_report() {
-    const Settings& s = settings();
+    const char* path = std::getenv("GCL_STANDIN_REPORT");
+    if (path == nullptr || *path == 0) return;
     unsigned long long allocs = 0, bytes = 0, contexts = 0, mods = 0, strs = 0, evts = 0, host = 0;
     {
         std::lock_guard<std::mutex> lock(memory_lock);
@@ -464,9 +467,9 @@ void write_report() {
         evts = events.size();
         host = host_allocations.size();
     }
-    FILE* f = std::fopen(s.report.c_str(), "w");
+    FILE* f = std::fopen(path, "w");
     if (f == nullptr) {
-        std::fprintf(stderr, "gcl stand-in libcuda: cannot write GCL_STANDIN_REPORT %s\n", s.report.c_str());
+        std::fprintf(stderr, "gcl stand-in libcuda: cannot write GCL_STANDIN_REPORT %s\n", path);
         return;
     }
     std::fprintf(f, "allocations=%llu bytes=%llu contexts=%llu modules=%llu streams=%llu events=%llu host=%llu "

@@ -63,8 +63,8 @@ final class ModuleLoader {
             jit.putInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES, LOG_BYTES);
             jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[LOG_BYTES]);
             jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, LOG_BYTES);
-            jit.putFloat(CUjit_option.CU_JIT_WALL_TIME, 0f);
             CUmodule module = new CUmodule();
+            long start = System.nanoTime();  // JCuda reads CU_JIT_WALL_TIME's float back as an integer: time it here
             try {
                 cuModuleLoadDataJIT(module, Pointer.to(data), jit);
             } catch (CudaException e) {
@@ -74,7 +74,7 @@ final class ModuleLoader {
                 attempts.add(image.fileName() + ": " + e.getMessage() + (log.isEmpty() ? "" : " (" + log + ")"));
                 continue;
             }
-            float millis = jit.getFloat(CUjit_option.CU_JIT_WALL_TIME);
+            float millis = (System.nanoTime() - start) / 1e6f;
             String how = image.describeFor(compute);
             if (compiles) {
                 LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
