@@ -28,6 +28,14 @@
 #include "gcl_gemm_fp32.cuh"  // gemm_big_tile, BIG_THREADS
 
 #define BIG_MIN_BLOCKS_128 2    // 128×128: <= 128 registers
+// The 128×128 backward products on sm_100 and sm_120: ptxas 13.0 spills 4 to 84 bytes under 128 registers there
+// (dense_backward_input_big on sm_100, dense_backward_weight_big on sm_120, _split128 on both), so there they may
+// take more registers, and so 1 block of 256 threads per SM. Every other arch (and the host emulation) keeps 2.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 1000
+#define BIG_MIN_BLOCKS_128_BACKWARD 1
+#else
+#define BIG_MIN_BLOCKS_128_BACKWARD 2
+#endif
 #define BIG_MIN_BLOCKS_128x64 2 // 128×64: <= 128 registers
 #define BIG_MIN_BLOCKS_64 4     // 64×64: <= 64 registers
 
@@ -40,7 +48,7 @@ dense_forward_big(const float* __restrict__ in, const float* __restrict__ w, con
 }
 
 // Grid: (ceil(inDim / 128), ceil(rows / 128)).
-extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128)
+extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128_BACKWARD)
 dense_backward_input_big(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
                          int rows, int inDim, int outDim) {
     // A = dz (rows, outDim) k-contiguous; B = w (outDim, inDim) n-contiguous
@@ -49,7 +57,7 @@ dense_backward_input_big(const float* __restrict__ dz, const float* __restrict__
 }
 
 // Grid: (ceil(inDim / 128), ceil(outDim / 128)). The sum runs over rows, in ascending order.
-extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128)
+extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128_BACKWARD)
 dense_backward_weight_big(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
                           int rows, int inDim, int outDim) {
     // A(m, k) = dz[k, m] m-contiguous; B = in (rows, inDim) n-contiguous
@@ -82,7 +90,7 @@ dense_backward_weight_tile128x64(const float* __restrict__ dz, const float* __re
 
 // Split s = blockIdx.z of dW over rows: partials (splits, outDim, inDim). kChunk is a multiple of 8.
 // Grid: (ceil(inDim / 128), ceil(outDim / 128), splits).
-extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128)
+extern "C" __global__ void __launch_bounds__(BIG_THREADS, BIG_MIN_BLOCKS_128_BACKWARD)
 dense_backward_weight_split128(const float* __restrict__ dz, const float* __restrict__ in,
                                float* __restrict__ partials, int rows, int inDim, int outDim, int kChunk) {
     const int kBegin = blockIdx.z * kChunk, kEnd = min(rows, kBegin + kChunk);

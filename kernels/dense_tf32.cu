@@ -146,24 +146,36 @@ __device__ __forceinline__ void gemm_tile_tf32(const float* __restrict__ a, int 
 extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_forward_tf32(const float* __restrict__ in, const float* __restrict__ w, const float* __restrict__ b,
                    float* __restrict__ out, int rows, int inDim, int outDim, int act) {
+#if GCL_TF32_ARCH
     // A = in (rows, inDim), B(k, n) = w[n, k]: both k-contiguous
     gemm_tile_tf32<true, false>(in, inDim, w, inDim, out, rows, outDim, 0, inDim, b, act);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Grid: (ceil(inDim / 64), ceil(rows / 64)), TF32_THREADS threads.
 extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_backward_input_tf32(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
                           int rows, int inDim, int outDim) {
+#if GCL_TF32_ARCH
     // A = dz (rows, outDim) k-contiguous, B = w (outDim, inDim) n-contiguous
     gemm_tile_tf32<true, true>(dz, outDim, w, inDim, dIn, rows, inDim, 0, outDim, nullptr, GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Grid: (ceil(inDim / 64), ceil(outDim / 64)), TF32_THREADS threads. The sum runs over rows in ascending slices.
 extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_backward_weight_tf32(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
                            int rows, int inDim, int outDim) {
+#if GCL_TF32_ARCH
     // A(m, k) = dz[k, m]: m-contiguous; B = in (rows, inDim) n-contiguous
     gemm_tile_tf32<false, true>(dz, outDim, in, inDim, dW, outDim, inDim, 0, rows, nullptr, GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Split s = blockIdx.z of dW over rows, for thin dW (D's 512→32 and 32→1 layers: a few 64×64 tiles summing over
@@ -173,7 +185,11 @@ dense_backward_weight_tf32(const float* __restrict__ dz, const float* __restrict
 extern "C" __global__ void __launch_bounds__(TF32_THREADS)
 dense_backward_weight_tf32_split64(const float* __restrict__ dz, const float* __restrict__ in,
                                    float* __restrict__ partials, int rows, int inDim, int outDim, int kChunk) {
+#if GCL_TF32_ARCH
     const int kBegin = blockIdx.z * kChunk, kEnd = min(rows, kBegin + kChunk);
     float* p = partials + (long long)blockIdx.z * outDim * inDim;
     gemm_tile_tf32<false, true>(dz, outDim, in, inDim, p, outDim, inDim, kBegin, kEnd, nullptr, GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }

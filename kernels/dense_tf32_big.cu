@@ -304,26 +304,38 @@ __device__ __forceinline__ void gemm_tile_tf32_big(const float* __restrict__ a, 
 extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
 dense_forward_tf32_big(const float* __restrict__ in, const float* __restrict__ w, const float* __restrict__ b,
                        float* __restrict__ out, int rows, int inDim, int outDim, int act) {
+#if GCL_TF32_ARCH
     // A = in (rows, inDim) k-contiguous; B(k, n) = w[n, k] k-contiguous
     gemm_tile_tf32_big<true, false>(in, inDim, w, inDim, out, outDim, rows, outDim, 0, inDim, b, act);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Grid: (ceil(inDim / 128), ceil(rows / 128)), TB_THREADS threads, TB_SHARED_BYTES of dynamic shared memory.
 extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
 dense_backward_input_tf32_big(const float* __restrict__ dz, const float* __restrict__ w, float* __restrict__ dIn,
                               int rows, int inDim, int outDim) {
+#if GCL_TF32_ARCH
     // A = dz (rows, outDim) k-contiguous; B = w (outDim, inDim) n-contiguous
     gemm_tile_tf32_big<true, true>(dz, outDim, w, inDim, dIn, inDim, rows, inDim, 0, outDim, nullptr,
                                    GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Grid: (ceil(inDim / 128), ceil(outDim / 128)), TB_THREADS threads, TB_SHARED_BYTES of dynamic shared memory. The sum runs over rows, in ascending order.
 extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
 dense_backward_weight_tf32_big(const float* __restrict__ dz, const float* __restrict__ in, float* __restrict__ dW,
                                int rows, int inDim, int outDim) {
+#if GCL_TF32_ARCH
     // A(m, k) = dz[k, m] m-contiguous; B = in (rows, inDim) n-contiguous
     gemm_tile_tf32_big<false, true>(dz, outDim, in, inDim, dW, inDim, outDim, inDim, 0, rows, nullptr,
                                     GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }
 
 // Split s = blockIdx.z of dW over rows: partials (splits, outDim, inDim). kChunk is a multiple of 16.
@@ -331,8 +343,12 @@ dense_backward_weight_tf32_big(const float* __restrict__ dz, const float* __rest
 extern "C" __global__ void __launch_bounds__(TB_THREADS, 2)
 dense_backward_weight_tf32_split128(const float* __restrict__ dz, const float* __restrict__ in,
                                     float* __restrict__ partials, int rows, int inDim, int outDim, int kChunk) {
+#if GCL_TF32_ARCH
     const int kBegin = blockIdx.z * kChunk, kEnd = min(rows, kBegin + kChunk);
     float* p = partials + (long long)blockIdx.z * outDim * inDim;
     gemm_tile_tf32_big<false, true>(dz, outDim, in, inDim, p, inDim, outDim, inDim, kBegin, kEnd, nullptr,
                                     GCL_ACT_IDENTITY);
+#else
+    __trap();  // sm_75: no TF32 instructions (gcl_tf32.cuh); never launched below CC 8.0
+#endif
 }

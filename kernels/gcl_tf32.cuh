@@ -1,11 +1,23 @@
 // Inline-PTX helpers of the TF32 GEMMs (kernels/dense_tf32.cu, kernels/dense_tf32_big.cu): the conversion to
 // tf32, the m16n8k8 tensor-core product and the cp.async copies from global to shared memory (all sm_80+, PTX ISA
-// 7.0+). On the host (the stand-in driver of native-build/standin, GCL_HOST_EMULATION) each has an emulated twin
+// 7.0+; GCL_TF32_ARCH says whether a pass has them). On the host (the stand-in driver of native-build/standin, GCL_HOST_EMULATION) each has an emulated twin
 // in gcl_cuda_emulation.h, written from the PTX ISA, not from the kernels (docs/gpu-emulation.md).
 #ifndef GCL_TF32_CUH
 #define GCL_TF32_CUH
 
 #include <stdint.h>
+
+// GCL_TF32_ARCH: 1 where this compilation has the instructions below (device code for sm_80 and newer; the host
+// emulation), 0 in the sm_75 pass. Every TF32 entry point's body is "#if GCL_TF32_ARCH ... #else __trap(); #endif":
+// for sm_75 (Turing, CC 7.5: no tf32 mma, cvt.rna.tf32, cp.async) those kernels exist, so that the module holds
+// every name the host resolves, but trap; the host refuses TF32 below CC 8.0 and never launches them there. The
+// helpers below are not guarded: used by any other sm_75 code they reach ptxas -arch=sm_75, which rejects them, and
+// the build fails (native-build/build-kernels.sh).
+#if defined(GCL_HOST_EMULATION) || !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+#define GCL_TF32_ARCH 1
+#else
+#define GCL_TF32_ARCH 0
+#endif
 
 // cvt.rna.tf32.f32: round to nearest, ties away from zero, to 10 mantissa bits (the low 13 bits zero).
 __device__ __forceinline__ uint32_t gcl_to_tf32(float x) {
