@@ -185,15 +185,6 @@ public final class KernelImage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (!p.containsKey("images") && p.containsKey("fatbin.targets")) {  // TEMPORARY: the two-image manifest
-            p.setProperty("images", "fatbin ptx");
-            p.setProperty("image.fatbin.file", "gcl_kernels.fatbin");
-            p.setProperty("image.fatbin.cubins", "sm_80 sm_90");
-            p.setProperty("image.fatbin.min.driver", "13000");
-            p.setProperty("image.ptx.file", "gcl_kernels.ptx");
-            p.setProperty("image.ptx.target", "sm_80");
-            p.setProperty("image.ptx.min.driver", "11000");
-        }
         return p;
     }
 

@@ -4,6 +4,7 @@ import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
 import jcuda.driver.JITOptions;
 
 import java.nio.file.Files;
@@ -66,7 +67,9 @@ final class ModuleLoader {
             CUmodule module = new CUmodule();
             long start = System.nanoTime();  // JCuda reads CU_JIT_WALL_TIME's float back as an integer: time it here
             try {
-                cuModuleLoadDataJIT(module, Pointer.to(data), jit);
+                // JCuda's cuModuleLoadDataJIT returns its CUresult even with exceptions enabled
+                int result = cuModuleLoadDataJIT(module, Pointer.to(data), jit);
+                if (result != CUresult.CUDA_SUCCESS) throw new CudaException(CUresult.stringFor(result));
             } catch (CudaException e) {
                 if (!refused(e)) throw e;
                 last = e;

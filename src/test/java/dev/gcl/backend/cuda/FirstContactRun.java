@@ -65,7 +65,7 @@ record FirstContactRun(int code, String out, String err, Map<String, Long> held)
                 listing = files.map(f -> f.getFileName().toString()).toList().toString();
             }
             return new FirstContactRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8) + "\n[tmp " + listing + " " + command + "]", readReport(report));
+                    Files.readString(err, StandardCharsets.UTF_8) + "\n[" + tmp + ": " + listing + "]", readReport(report));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -88,7 +88,7 @@ record FirstContactRun(int code, String out, String err, Map<String, Long> held)
     /** The value the stand-in reported at exit, or fails when it wrote no report. */
     long held(String what) {
         Long v = held.get(what);
-        if (v == null) fail("no stand-in report (" + what + ") from the child; stderr:\n" + err + "\nenv " + System.getenv("LD_LIBRARY_PATH"));
+        if (v == null) fail("no stand-in report (" + what + ") from the child; stderr:\n" + err);
         return v;
     }
 
