@@ -58,6 +58,7 @@ final class InfoCommand implements Callable<Integer> {
         GclModel m = loaded.model();
         Provenance p = m.provenance();
         out.printf("model        %s%n", model);
+        out.printf("model id     %s%n", m.modelId());
         out.printf("variant      %s (seed %d, scores by %s)%n", m.variant().cliName(), m.seed(),
                 m.scoreSource().name().toLowerCase(java.util.Locale.ROOT));
         out.printf("networks     G %s%s%n", widths(m.generator().dims()),

@@ -77,12 +77,12 @@ class ModelFilesTest {
     }
 
     @Test
-    void anotherFormatVersionIsRefused(@TempDir Path dir) throws IOException {
+    void aNewerFormatVersionIsRefusedSayingSo(@TempDir Path dir) throws IOException {
         Path m = dir.resolve("m");
         ModelFiles.save(MODEL, META, m, false);
         Path json = m.resolve("model.json");
         Files.writeString(json, Files.readString(json).replace("\"format_version\" : 1", "\"format_version\" : 2"));
-        assertRefused(m, "model.json", "format version 2 is not supported");
+        assertRefused(m, "model.json", "format version 2 was written by a newer gcl");
     }
 
     @Test
