@@ -55,7 +55,12 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Saving is atomic ({@link AtomicDirectory}): both files are written and fsynced in a temporary sibling
  * directory that is then renamed into place, so a crash never leaves a model that half-loads. Loading checks the format version, every array's
- * presence, dtype and shape, and says what is wrong, naming the file.
+ * presence, dtype and shape, and the {@link GclModel#modelId() model id} where model.json records one, and says
+ * what is wrong, naming the file.
+ *
+ * <p>Compatibility (docs/java-api.md): this gcl reads every format version up to {@link #FORMAT_VERSION}; a change
+ * an older gcl would misread bumps the version, and a newer version is refused saying so. Keys an older reader may
+ * ignore (the provenance, {@code model_id}) are added within a version; a file without them still loads.
  */
 public final class ModelFiles {
     public static final String FORMAT = "gcl-model";
