@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "gcl", mixinStandardHelpOptions = true, versionProvider = GclCommand.Version.class,
         description = "Generative Cooperative Learning (Zaheer et al., CVPR 2022) for unsupervised video anomaly"
                 + " detection.",
-        subcommands = {TrainCommand.class, ScoreCommand.class, EvalCommand.class, SweepCommand.class,
+        subcommands = {TrainCommand.class, ScoreCommand.class, EvalCommand.class, ExportCommand.class, SweepCommand.class,
                 SynthCommand.class, InfoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class GclCommand implements Runnable {
     @CommandLine.Spec

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * DIR}: how a model was made (model.json's provenance, config and metrics).
  */
 @Command(name = "info", description = {"Show Java, OS, cores and which backends are available, and why.",
-        "With --model DIR: how that model was made (variant, config, backend, precision, threads, library version"
+        "With --model DIR: that model's id and how it was made (variant, config, backend, precision, threads, library version"
                 + " and commit, training data fingerprint) and its metrics."})
 final class InfoCommand implements Callable<Integer> {
     /** Shown for a provenance key a model.json lacks (written before gcl recorded it). */
@@ -61,6 +61,7 @@ final class InfoCommand implements Callable<Integer> {
         GclModel m = loaded.model();
         Provenance p = m.provenance();
         out.printf("model        %s%n", model);
+        out.printf("model id     %s%n", m.modelId());
         out.printf("variant      %s (seed %d, scores by %s)%n", m.variant().cliName(), m.seed(),
                 m.scoreSource().name().toLowerCase(java.util.Locale.ROOT));
         out.printf("networks     G %s%s%n", widths(m.generator().dims()),

@@ -44,6 +44,8 @@ public final class GclModel {
     private final ThreadLocal<float[]> singleRowOut = ThreadLocal.withInitial(() -> new float[1]);
     private final ScoringArithmetic scorer;
     private final int scoringThreads;
+    /** {@link #modelId()}, computed on first use. */
+    private volatile String modelId;
     /** The fast scorer's native weights and buffers, made on first use. */
     private volatile BlasInference fastGenerator, fastDiscriminator;
 
@@ -103,6 +105,18 @@ public final class GclModel {
     public NetworkWeights discriminator() { return discriminator; }
     /** How the model was made: backend, precision, threads, library version and commit, data fingerprint. */
     public Provenance provenance() { return provenance; }
+    /**
+     * The model's id: {@code "sha256:"} and 64 hex digits of SHA-256 over its weights and their shapes in a defined
+     * order (docs/java-api.md, "Model id"), the same for every copy of these weights whatever their config or
+     * history. model.json records it ({@code "model_id"}), {@code gcl info --model} prints it and an exported ONNX
+     * file carries it. Computed once, on first use.
+     */
+    public String modelId() {
+        String id = modelId;
+        if (id == null) modelId = id = ModelId.of(generator, discriminator);
+        return id;
+    }
+
     /** Per-epoch statistics of every phase, in training order. */
     public List<EpochStats> history() { return history; }
     /** What {@link #score} returns (never AUTO). */
@@ -118,7 +132,9 @@ public final class GclModel {
      * IllegalStateException for FAST where OpenBLAS does not load.
      */
     public GclModel withScorer(ScoringArithmetic scorer, int threads) {
-        return new GclModel(config, generator, discriminator, history, provenance, scorer, threads);
+        GclModel m = new GclModel(config, generator, discriminator, history, provenance, scorer, threads);
+        m.modelId = modelId;   // the same weights
+        return m;
     }
 
     /** {@link #withScorer(ScoringArithmetic, int)} on every core. */

@@ -55,13 +55,20 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Saving is atomic ({@link AtomicDirectory}): both files are written and fsynced in a temporary sibling
  * directory that is then renamed into place, so a crash never leaves a model that half-loads. Loading checks the format version, every array's
- * presence, dtype and shape, and says what is wrong, naming the file.
+ * presence, dtype and shape, and the {@link GclModel#modelId() model id} where model.json records one, and says
+ * what is wrong, naming the file.
+ *
+ * <p>Compatibility (docs/java-api.md): this gcl reads every format version up to {@link #FORMAT_VERSION}; a change
+ * an older gcl would misread bumps the version, and a newer version is refused saying so. Keys an older reader may
+ * ignore (the provenance, {@code model_id}) are added within a version; a file without them still loads.
  */
 public final class ModelFiles {
     public static final String FORMAT = "gcl-model";
     public static final int FORMAT_VERSION = 1;
     public static final String WEIGHTS = "weights.npz";
     public static final String MODEL_JSON = "model.json";
+    /** model.json's key of the {@link GclModel#modelId() model id}; absent in files written before model ids. */
+    public static final String MODEL_ID = "model_id";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -114,10 +121,16 @@ public final class ModelFiles {
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
             throw new DataFormatException(jsonFile, "not a gcl model description (\"format\" is not \"" + FORMAT + "\")");
         }
-        int version = root.path("format_version").asInt(-1);
-        if (version != FORMAT_VERSION) {
-            throw new DataFormatException(jsonFile, "format version " + root.path("format_version")
-                    + " is not supported (this gcl reads version " + FORMAT_VERSION + ")");
+        // the compatibility rule (docs/java-api.md): every version up to this gcl's own loads
+        JsonNode versionNode = root.path("format_version");
+        int version = versionNode.isIntegralNumber() && versionNode.canConvertToInt() ? versionNode.asInt() : -1;
+        if (version > FORMAT_VERSION) {
+            throw new DataFormatException(jsonFile, "format version " + version + " was written by a newer gcl"
+                    + " (this gcl reads versions 1 to " + FORMAT_VERSION + "): upgrade gcl to load it");
+        }
+        if (version < 1) {
+            throw new DataFormatException(jsonFile, "format version " + versionNode
+                    + " is not supported (this gcl reads versions 1 to " + FORMAT_VERSION + ")");
         }
         GclConfig config = readConfig(root.path("config"), jsonFile);
         int[] gDims = readDims(root, "generator_dims", jsonFile);
@@ -153,8 +166,18 @@ public final class ModelFiles {
         root.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
         Metadata meta = new Metadata(root.path("library_version").asText(null), root.path("created").asText(null),
                 root.path("data_fingerprint").asText(null), metrics);
-        return new Loaded(GclModel.of(config, g, d, readHistory(root.path("history"), jsonFile),
-                readProvenance(root)), meta);
+        GclModel model = GclModel.of(config, g, d, readHistory(root.path("history"), jsonFile), readProvenance(root));
+        checkModelId(root.path(MODEL_ID), model, jsonFile);
+        return new Loaded(model, meta);
+    }
+
+    /** model.json's "model_id" must name these weights; files written before model ids have none (computed then). */
+    private static void checkModelId(JsonNode recorded, GclModel model, Path jsonFile) {
+        if (recorded.isMissingNode() || recorded.isNull()) return;
+        if (!recorded.isTextual() || !recorded.asText().equals(model.modelId())) {
+            throw new DataFormatException(jsonFile, "\"" + MODEL_ID + "\" " + recorded + " does not match the weights in "
+                    + WEIGHTS + " (" + model.modelId() + "): the files do not belong together or one was changed");
+        }
     }
 
     // ---------------------------------------------------------------- weights
@@ -234,6 +257,7 @@ public final class ModelFiles {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("format_version", FORMAT_VERSION);
+        root.put(MODEL_ID, model.modelId());
         root.put("library_version", meta.libraryVersion() != null ? meta.libraryVersion() : made.libraryVersion());
         root.put("git_commit", made.gitCommit());
         root.put("created", meta.created());
@@ -256,6 +280,18 @@ public final class ModelFiles {
         meta.metrics().forEach((k, v) -> putNumber(metrics, k, v));
         root.set("history", history(model.history()));
         return root;
+    }
+
+    /**
+     * The model.json text that {@link #save(GclModel, Metadata, Path, boolean)} writes for this model and metadata
+     * (what an exported ONNX file carries as its "model_json").
+     */
+    public static String describe(GclModel model, Metadata meta) {
+        try {
+            return JSON.writeValueAsString(modelJson(model, meta));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot describe the model as JSON", e);   // a tree of plain values
+        }
     }
 
     /** The history as JSON rows (NaN written as null); also used by run reports. */

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ApiSurfaceTest {
     /** Training, its settings and progress, model loading and scoring, data loading, evaluation, the API's marks. */
     static final Set<String> EXPORTED = Set.of("dev.gcl", "dev.gcl.config", "dev.gcl.progress", "dev.gcl.data",
-            "dev.gcl.eval", "dev.gcl.io", "dev.gcl.model", "dev.gcl.api");
+            "dev.gcl.eval", "dev.gcl.io", "dev.gcl.model", "dev.gcl.export", "dev.gcl.api");
 
     /** Third-party packages an exported signature may name: Jackson is a compile dependency of the library. */
     static final Set<String> THIRD_PARTY = Set.of("com.fasterxml.jackson.databind.node");

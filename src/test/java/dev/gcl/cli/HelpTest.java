@@ -36,7 +36,7 @@ class HelpTest {
     @Test
     void everyDocumentedCommandIsInTheTree() {
         List<String> names = commands().map(p -> String.join(" ", p)).toList();
-        for (String c : List.of("", "train", "score", "eval", "sweep", "sweep merge", "synth", "info", "verify")) {
+        for (String c : List.of("", "train", "score", "eval", "export", "sweep", "sweep merge", "synth", "info", "verify")) {
             assertTrue(names.contains(c), "missing command '" + c + "' in " + names);
         }
     }

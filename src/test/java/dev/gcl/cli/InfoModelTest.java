@@ -55,7 +55,9 @@ class InfoModelTest {
         JsonNode model = JSON.readTree(run.resolve("model/model.json").toFile());
         CliTest.Result r = CliTest.run("info", "--model", run.resolve("model").toString());
         assertEquals(Main.OK, r.code(), r.err());
-        for (String line : List.of("variant      gcl-pt (seed 5, scores by discriminator)",
+        assertTrue(model.get("model_id").asText().matches("sha256:[0-9a-f]{64}"), model.toString());
+        for (String line : List.of("model id     " + model.get("model_id").asText(),
+                "variant      gcl-pt (seed 5, scores by discriminator)",
                 "backend      reference (fp32, 1 thread)",
                 "library      gcl " + Provenance.currentLibraryVersion() + ", commit ",
                 "data         fingerprint " + model.get("data_fingerprint").asText(),

@@ -26,8 +26,12 @@ final class ModelCases {
 
     static Stream<BadInputCase> cases() {
         return Stream.of(
-                json("another format version", "\"format_version\" : 1", "\"format_version\" : 2",
-                        "format version 2 is not supported"),
+                json("a newer format version", "\"format_version\" : 1", "\"format_version\" : 2",
+                        "format version 2 was written by a newer gcl"),
+                json("format version 0", "\"format_version\" : 1", "\"format_version\" : 0",
+                        "format version 0 is not supported"),
+                json("a model id of other weights", "\"model_id\" : \"sha256:", "\"model_id\" : \"sha256:0",
+                        "does not match the weights in weights.npz"),
                 json("another format", "\"format\" : \"gcl-model\"", "\"format\" : \"onnx\"",
                         "not a gcl model description"),
                 json("dims disagree with the config", "\"generator_dims\" : [ 4, 16, 4 ]",

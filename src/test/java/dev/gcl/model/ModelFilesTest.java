@@ -1,6 +1,8 @@
 package dev.gcl.model;
 
 import dev.gcl.Gcl;
+import dev.gcl.backend.Activation;
+import dev.gcl.nn.NetworkWeights;
 import dev.gcl.config.Variant;
 import dev.gcl.io.DataFormatException;
 import dev.gcl.model.GclModel;
@@ -69,6 +71,53 @@ class ModelFilesTest {
         }
     }
 
+    @Test
+    void theModelIdIsWrittenAndNamesTheWeightsOnly(@TempDir Path dir) throws IOException {
+        Path m = dir.resolve("m");
+        ModelFiles.save(MODEL, META, m, false);
+        String json = Files.readString(m.resolve("model.json"));
+        assertTrue(MODEL.modelId().matches("sha256:[0-9a-f]{64}"), MODEL.modelId());
+        assertTrue(json.contains("\"model_id\" : \"" + MODEL.modelId() + "\""), json);
+        assertEquals(MODEL.modelId(), ModelFiles.load(m).model().modelId());
+        // the same weights with another config, history and metadata: the same id; other weights: another
+        GclModel same = GclModel.of(MODEL.config().toBuilder().seed(99).build(), MODEL.generator(),
+                MODEL.discriminator(), java.util.List.of());
+        assertEquals(MODEL.modelId(), same.modelId());
+        assertNotEquals(MODEL.modelId(), other().modelId());
+        GclModel withoutD = GclModel.of(MODEL.config().toBuilder().variant(Variant.AE_ALL).build(), MODEL.generator(),
+                null, java.util.List.of());
+        assertNotEquals(MODEL.modelId(), withoutD.modelId(), "D's weights count");
+    }
+
+    /** MODEL's networks with PyTorch's initial weights: the same shapes, other values. */
+    private static GclModel other() {
+        return GclModel.of(MODEL.config(),
+                NetworkWeights.initialise(MODEL.generator().dims(), Activation.IDENTITY, 5, 0),
+                NetworkWeights.initialise(MODEL.discriminator().dims(), Activation.SIGMOID, 5, 100), java.util.List.of());
+    }
+
+    @Test
+    void weightsThatAreNotTheRecordedModelsAreRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+        Path m = dir.resolve("m"), o = dir.resolve("o");
+        ModelFiles.save(MODEL, META, m, false);
+        ModelFiles.save(other(), META, o, false);
+        Files.copy(o.resolve("weights.npz"), m.resolve("weights.npz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertRefused(m, "model.json", "does not match the weights in weights.npz (" + other().modelId() + ")");
+        Path json = o.resolve("model.json");
+        Files.writeString(json, Files.readString(json).replace("\"model_id\" : \"sha256:", "\"model_id\" : \"sha1:"));
+        assertRefused(o, "model.json", "\"model_id\" \"sha1:");
+    }
+
+    @Test
+    void aModelJsonWithoutModelIdLoadsAndComputesIt(@TempDir Path dir) throws IOException {
+        Path m = dir.resolve("m");
+        ModelFiles.save(MODEL, META, m, false);
+        Path json = m.resolve("model.json");
+        Files.writeString(json, Files.readString(json).replaceFirst("\\s*\"model_id\" : \"sha256:[0-9a-f]+\",", ""));
+        assertFalse(Files.readString(json).contains("model_id"));
+        assertEquals(MODEL.modelId(), ModelFiles.load(m).model().modelId());
+    }
+
     private static void assertRefused(Path model, String fileName, String cause) {
         DataFormatException e = assertThrows(DataFormatException.class, () -> ModelFiles.load(model));
         assertTrue(e.getMessage().contains(fileName), e.getMessage());
@@ -77,12 +126,12 @@ class ModelFilesTest {
     }
 
     @Test
-    void anotherFormatVersionIsRefused(@TempDir Path dir) throws IOException {
+    void aNewerFormatVersionIsRefusedSayingSo(@TempDir Path dir) throws IOException {
         Path m = dir.resolve("m");
         ModelFiles.save(MODEL, META, m, false);
         Path json = m.resolve("model.json");
         Files.writeString(json, Files.readString(json).replace("\"format_version\" : 1", "\"format_version\" : 2"));
-        assertRefused(m, "model.json", "format version 2 is not supported");
+        assertRefused(m, "model.json", "format version 2 was written by a newer gcl");
     }
 
     @Test
