@@ -200,6 +200,28 @@ class FirstContactTest {
     }
 
     @Test
+    void aSweepSpreadsItsRunsOverTheVisibleGpus() throws java.io.IOException {
+        Path out = work.resolve("sweep").resolve("out");
+        FirstContactRun r = FirstContactRun.gcl(work.resolve("sweep"), Map.of("GCL_STANDIN_DEVICES", "cc=8.0;cc=9.0"),
+                "sweep", "--data", data.toString(), "--seeds", "0-1", "--variants", "gcl-b", "--out", out.toString(),
+                "--backend", "cuda", "--jobs", "2", "--save-models", "--epochs", "1", "--batch", "64", "--lr", "1e-3",
+                "--g-hidden", "16,8,16", "--d-hidden", "8");
+        assertEquals(0, r.code(), r.describe());
+        List<String> devices;
+        try (var files = java.nio.file.Files.walk(out)) {
+            devices = files.filter(f -> f.getFileName().toString().equals("model.json")).map(f -> {
+                try {
+                    String json = java.nio.file.Files.readString(f);
+                    return json.contains("(GPU 1)") ? "GPU 1" : json.contains("(GPU 0)") ? "GPU 0" : "none";
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+        assertEquals(List.of("GPU 0", "GPU 1"), devices, "two runs at once, one per GPU:\n" + r.describe());
+    }
+
+    @Test
     void aRefusedImageFallsBackToTheOtherAndBothRefusedNamesEachAndHoldsNothing() {
         FirstContactRun one = info("refused-fatbin", Map.of("GCL_STANDIN_FAIL", "cuModuleLoadDataEx:1:200"));
         assertTrue(deviceLine(one).contains("kernels from the ptx (compute_80 PTX"), one.describe());
