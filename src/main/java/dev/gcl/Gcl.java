@@ -11,6 +11,7 @@ import dev.gcl.model.GclModel;
 import dev.gcl.model.Provenance;
 import dev.gcl.progress.TrainingListener;
 import dev.gcl.train.CheckpointPolicy;
+import dev.gcl.train.DeviceMemoryNeed;
 import dev.gcl.train.GclTrainer;
 import dev.gcl.train.NanPolicy;
 import dev.gcl.train.TrainerState;
@@ -146,8 +147,12 @@ public final class Gcl {
     public GclModel fit(TrainingData data) {
         GclTrainer.checkData(config, data);
         String fingerprint = DataFingerprint.of(data);
-        try (Backend backend = openBackend()) {
-            String autoNote = backend.device() == null ? Backends.devicesPassedOver() : null;
+        Backends.Auto auto = backends == null ? Backends.auto(DeviceMemoryNeed.bytes(config, data.rows(), data.dim()))
+                : null;
+        try (Backend backend = openBackend(auto)) {
+            // why a device present was passed over (unusable, or too full for this run), for the provenance
+            String autoNote = backend.device() != null ? null
+                    : auto != null ? auto.note() : Backends.devicesPassedOver();
             GclTrainer.EpochEvaluator evaluator = epochEvaluation == null ? null
                     : (g, d) -> epochEvaluation.applyAsDouble(GclModel.of(config, g, d, List.of()));
             GclTrainer.Result r = new GclTrainer(config, backend, listener, evaluator).withCheckpoints(checkpoints)
@@ -160,9 +165,8 @@ public final class Gcl {
     }
 
     /** The supplier's backend, or auto's choice on all cores, announced to the listener. */
-    private Backend openBackend() {
-        if (backends != null) return backends.get();
-        Backends.Auto auto = Backends.auto();
+    private Backend openBackend(Backends.Auto auto) {
+        if (auto == null) return backends.get();
         listener.onMessage("backend auto: using " + Backends.describe(auto.kind(), autoThreads) + "; " + auto.why());
         return Backends.create(auto.kind(), autoThreads, Precision.FP32);
     }

@@ -30,6 +30,14 @@ public interface Backend extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Fails with {@link OutOfDeviceMemoryException}, the figures and what to do, when this backend's device has
+     * less than bytes free: called before a run allocates anything, with its estimated need. Host backends, whose
+     * memory is the JVM's and the machine's, accept any need.
+     */
+    default void checkFits(long bytes) {
+    }
+
     /** The precision of the dense-layer products (FP32 unless a backend says otherwise); recorded in model.json. */
     default Precision precision() {
         return Precision.FP32;

@@ -50,6 +50,15 @@ public interface BackendProvider {
         return List.of();
     }
 
+    /**
+     * Why a run needing this many bytes of device memory cannot fit now ("needs 12.0 GiB, 3.1 GiB free of 16.0 GiB
+     * on GPU 0"), or null when it fits or the backend computes in host memory; backend auto passes over a provider
+     * that says why.
+     */
+    default String memoryRefusal(long bytes) {
+        return null;
+    }
+
     /** True when it computes on CPU threads (so a run's thread count means something and is recorded). */
     boolean usesCpuThreads();
 

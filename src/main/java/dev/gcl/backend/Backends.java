@@ -92,9 +92,23 @@ public final class Backends {
      * line ("cuda is unavailable: ...; blas is unavailable: ..." for the ones passed over).
      */
     public static Auto auto() {
+        return auto(0);
+    }
+
+    /**
+     * {@link #auto()} for a run needing this many bytes of device memory: a backend whose device cannot hold it
+     * now is passed over like an unavailable one, with a warning and the figures.
+     */
+    public static Auto auto(long deviceBytes) {
         List<String> passedOver = new ArrayList<>();
         List<String> present = new ArrayList<>();
         for (BackendProvider p : providers()) {
+            String full = p.available() && deviceBytes > 0 ? p.memoryRefusal(deviceBytes) : null;
+            if (full != null) {
+                passedOver.add(p.name() + " is passed over: " + full);
+                present.add(p.name() + " is passed over: " + full);
+                continue;
+            }
             if (p.available()) {
                 String why = passedOver.isEmpty() ? p.name() + " is available: " + p.reason()
                         : String.join("; ", passedOver);

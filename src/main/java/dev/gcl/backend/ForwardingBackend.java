@@ -24,6 +24,7 @@ public class ForwardingBackend implements Backend {
     @Override public String name() { return inner.name(); }
     @Override public Precision precision() { return inner.precision(); }
     @Override public String device() { return inner.device(); }
+    @Override public void checkFits(long bytes) { inner.checkFits(bytes); }
     @Override public int threads() { return inner.threads(); }
     @Override public DeviceFloats allocFloats(int length) { return inner.allocFloats(length); }
     @Override public DeviceInts allocInts(int length) { return inner.allocInts(length); }

@@ -32,7 +32,7 @@ public class OutOfDeviceMemoryException extends RuntimeException {
     }
 
     private static String message(String device, long requested, long free, long total) {
-        return String.format(Locale.ROOT, "out of GPU memory on %s: %s asked, %s free of %s; train with a smaller "
+        return String.format(Locale.ROOT, "out of GPU memory on %s: %s needed, %s free of %s; train with a smaller "
                         + "--batch, keep the features in host memory (they are streamed when they do not fit), "
                         + "free the GPU of other processes (nvidia-smi), or use --backend blas",
                 device, mib(requested), free < 0 ? "unknown" : mib(free), mib(total));

@@ -5,6 +5,8 @@ import dev.gcl.backend.BackendProvider;
 import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
 import dev.gcl.backend.blas.BlasProbe;
+import dev.gcl.config.GclConfig;
+import dev.gcl.train.DeviceMemoryNeed;
 import dev.gcl.model.ScoringArithmetic;
 
 import java.util.function.Consumer;
@@ -22,7 +24,20 @@ final class BackendChoice {
     private BackendChoice() {}
 
     /** The backend kind a choice resolves to ("reference", "blas" or "cuda"), its precision and threads. */
-    record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends) {
+    record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends, boolean fromAuto) {
+        /**
+         * The choice for a run of this config on rows × dim features: auto's pick again when its device cannot
+         * hold the run now (cuMemGetInfo against {@link DeviceMemoryNeed}), the fallback said in one note; a
+         * backend named on the command line stays (its own check then fails before training, exit 2).
+         */
+        Resolved forRun(GclConfig config, int rows, int dim, Consumer<String> notes) {
+            if (!fromAuto) return this;
+            Backends.Auto auto = Backends.auto(DeviceMemoryNeed.bytes(config, rows, dim));
+            if (auto.kind().equals(kind) || !Backends.provider(auto.kind()).precisions().contains(precision)) return this;
+            notes.accept("backend auto: using " + describe(auto.kind(), threads) + "; " + auto.why());
+            return new Resolved(auto.kind(), precision, threads, Backends.supplier(auto.kind(), threads, precision), true);
+        }
+
         /** How the run's test split is scored: the reference's runs with the reference arithmetic. */
         ScoringArithmetic scorer() {
             return provider().isReference() || !BlasProbe.get().available() ? ScoringArithmetic.REFERENCE
@@ -77,7 +92,8 @@ final class BackendChoice {
                         + p.precisions().stream().map(Precision::cliName).sorted().collect(Collectors.joining(" or ")));
             }
         }
-        return new Resolved(kind, precision, threads, Backends.supplier(kind, threads, precision));
+        return new Resolved(kind, precision, threads, Backends.supplier(kind, threads, precision),
+                Backends.canonical(name).equals("auto"));
     }
 
     /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like, for the run's first lines. */

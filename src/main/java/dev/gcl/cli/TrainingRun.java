@@ -68,6 +68,7 @@ final class TrainingRun {
                                  BackendChoice.Resolved backends, Consumer<ObjectNode> extra,
                                  TrainAndEvaluate.Controls controls) {
         for (String note : ds.notes()) progress.onMessage(note);
+        backends = backends.forRun(config, ds.train().rows(), ds.train().dim(), progress::onMessage);
         PhaseClock phases = clock != null ? clock : new PhaseClock();
         // computed once per data and process: free here when the caller (checkpoints, a sweep) needed it first
         String fingerprint = phases.time("fingerprint", () -> DataFingerprint.of(ds.train()));

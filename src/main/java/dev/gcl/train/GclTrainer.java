@@ -93,6 +93,7 @@ public final class GclTrainer {
         TrainingListener listener = options.listener();
         listener.onMessage("variant " + v.cliName() + " on " + data + ", backend " + backend.name());
         SmallDataCheck.warning(config, data.rows(), data.dim()).ifPresent(listener::onMessage);
+        backend.checkFits(DeviceMemoryNeed.bytes(config, data.rows(), data.dim()));
         Network g = null, d = null;
         try (IterationBuffers buffers = new IterationBuffers(backend, config, batch, data.dim(), v == Variant.GCL_WS);
              Batches batches = new Batches(backend, data, buffers, batch, v == Variant.GCL_WS ? weakLabelMask(data)

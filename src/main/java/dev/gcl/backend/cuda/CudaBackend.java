@@ -212,6 +212,16 @@ public final class CudaBackend implements Backend {
         runtime.makeCurrent();
     }
 
+    /** Compares the need with the device's free memory now (cuMemGetInfo). */
+    @Override
+    public void checkFits(long bytes) {
+        enter();
+        long[] memory = runtime.memory();
+        if (memory[0] < bytes) {
+            throw new OutOfDeviceMemoryException(runtime.info.label(), bytes, memory[0], memory[1], null);
+        }
+    }
+
     /** Device memory; running out is {@link OutOfDeviceMemoryException} with the figures, not an internal error. */
     private CUdeviceptr deviceAlloc(long bytes) {
         CUdeviceptr p = new CUdeviceptr();

@@ -99,6 +99,19 @@ public final class CudaProbe extends Probe {
         return best == null ? first : best;
     }
 
+    /**
+     * Why a run needing this many bytes does not fit on the device a new backend would get, or null when it fits
+     * (or CUDA is unavailable: that is the probe's own reason).
+     */
+    static synchronized String memoryRefusal(long bytes) {
+        if (!get().available()) return null;
+        CudaRuntime r = place();
+        long[] memory = r.memory();
+        if (memory[0] >= bytes) return null;
+        return "the run needs about " + DeviceInfo.gib(bytes) + " of device memory, " + DeviceInfo.gib(memory[0])
+                + " free of " + DeviceInfo.gib(memory[1]) + " on " + r.info.label();
+    }
+
     /** The device named by GCL_CUDA_DEVICE / -Dgcl.cuda.device, or null. */
     static String pinned() {
         String p = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_VARIABLE));

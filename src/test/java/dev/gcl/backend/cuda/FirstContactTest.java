@@ -164,11 +164,27 @@ class FirstContactTest {
         FirstContactRun r = train("oom", Map.of("GCL_STANDIN_FAIL", "cuMemAlloc_v2:40:2", "GCL_CUDA_CANARY", "off"),
                 "--backend", "cuda");
         assertEquals(2, r.code(), r.describe());
-        assertTrue(r.err().matches("(?s).*out of GPU memory on GPU 0 .*asked, .* free of .*--batch.*--backend blas.*"),
+        assertTrue(r.err().matches("(?s).*out of GPU memory on GPU 0 .*needed, .* free of .*--batch.*--backend blas.*"),
                 r.describe());
         assertFalse(r.err().contains("internal error"), r.describe());
         assertEquals(0, r.held("allocations"), "every buffer freed on the way out: " + r.held());
         assertEquals(0, r.held("host"), "and the page-locked staging memory");
+    }
+
+    @Test
+    void aRunThatCannotFitIsRefusedBeforeTrainingOrPassedOverByAuto() {
+        Map<String, String> small = Map.of("GCL_STANDIN_DEVICES", "cc=8.0,memory=64MiB");
+        FirstContactRun named = train("small-gpu-cuda", small, "--backend", "cuda");
+        assertEquals(2, named.code(), named.describe());
+        assertTrue(named.err().matches("(?s).*out of GPU memory on GPU 0 .*: [0-9.]+ MiB needed, [0-9.]+ MiB free of "
+                + "64.0 MiB;.*"), named.describe());
+        assertEquals(0, named.held("allocations"), named.describe());
+
+        FirstContactRun auto = train("small-gpu-auto", small);
+        assertEquals(0, auto.code(), auto.describe());
+        assertTrue(trainedOn("small-gpu-auto").matches("(?s).*\"backend\"\\s*:\\s*\"blas\".*"), auto.describe());
+        assertTrue(auto.err().contains("WARNING") && auto.err().contains("cuda is passed over: the run needs about"),
+                auto.describe());
     }
 
     @Test
