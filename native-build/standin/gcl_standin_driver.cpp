@@ -351,9 +351,11 @@ Settings parse_settings() {
     return s;
 }
 
+// Never destroyed: the report (an atexit handler registered while parsing) reads it at exit, after the
+// destructors of statics made later would have run.
 const Settings& settings() {
-    static const Settings s = parse_settings();
-    return s;
+    static const Settings* s = new Settings(parse_settings());
+    return *s;
 }
 
 // ------------------------------------------------------------ calls, faults, contexts
