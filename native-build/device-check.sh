@@ -3,8 +3,8 @@
 # GPU machine with no Java, Maven or network:
 #   jre/           a Java 17 runtime made by jlink from this machine's JDK (java.base, java.logging, java.sql;
 #                  java.sql, with java.xml, for the JUnit console launcher's reports)
-#   classes/       the library with its kernels (built here: needs nvcc, or the bundle can only report
-#                  "kernels not bundled"), without the demo's C3D sample
+#   classes/       the library with its kernels (the committed images, or nvcc's when kernels/ changed), without
+#                  the demo's C3D sample and the sm_75 PTX (no T4 on the lent machines)
 #   test-classes/  the tests and dev.gcl.bench.DeviceCheck (probe and benchmark)
 #   lib/           jcuda, its natives cut down to libJCudaDriver, commons-math3, junit-platform-console-standalone
 #   py/            benchmarks/torch_gcl_iteration.py (PyTorch on the same GPU) and benchmarks/device_table.py
@@ -25,13 +25,15 @@ cp -r target/classes "$bundle/classes"
 cp -r target/test-classes "$bundle/test-classes"
 # the bundled UCF-Crime C3D sample (12 MB) serves the built-in demo only; the device checks use generated data
 rm -rf "$bundle/classes/dev/gcl/demo"
+# the compute_75 PTX serves a T4 under a CUDA 12 driver only: not on the lent H100/H200 (1 MB under the 64 MiB)
+rm -f "$bundle/classes/dev/gcl/backend/cuda/gcl_kernels_sm75.ptx"
 [[ -e $bundle/classes/dev/gcl/backend/cuda/gcl_kernels.fatbin ]] \
     || echo "device-check: WARNING: no kernels in target/classes (nvcc absent?): the bundle can only report that"
 
 # test-scope dependencies minus JUnit's own jars (the console launcher carries them) and Jazzer (8 MB; the fuzz
 # tests do not run on the device)
 mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$bundle/lib" \
-    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.code-intelligence
+    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.code-intelligence,com.microsoft.onnxruntime
 mvn -B -ntp -q dependency:copy -Dartifact=$console -DoutputDirectory="$bundle/lib"
 # the OpenBLAS and JavaCPP natives (20 MB) would push the bundle past what the device tool carries (64 MiB); the
 # device run checks CUDA, so the blas backend's probe there says its natives are absent and its tests skip
