@@ -180,6 +180,13 @@ class FirstContactTest {
                 + "64.0 MiB;.*"), named.describe());
         assertEquals(0, named.held("allocations"), named.describe());
 
+        // the run fits a 256 MiB GPU, its features with the 512 MiB headroom do not: they are streamed, nothing leaks
+        FirstContactRun streamed = train("streamed", Map.of("GCL_STANDIN_DEVICES", "cc=8.0,memory=256MiB"),
+                "--backend", "cuda");
+        assertEquals(0, streamed.code(), streamed.describe());
+        assertEquals(0, streamed.held("allocations"), streamed.describe());
+        assertEquals(0, streamed.held("host"), streamed.describe());
+
         FirstContactRun auto = train("small-gpu-auto", small);
         assertEquals(0, auto.code(), auto.describe());
         assertTrue(trainedOn("small-gpu-auto").matches("(?s).*\"backend\"\\s*:\\s*\"blas\".*"), auto.describe());
