@@ -33,7 +33,7 @@ for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu
 done
 mkdir -p "$here/tmp"   # private java.io.tmpdir: JCuda extracts its natives there and reuses what it finds
 JAVA=("$here/jre/bin/java" -Xmx24g -Djava.io.tmpdir="$here/tmp")
-cp="$here/classes:$here/test-classes"
+cp="$here/gcl.jar:$here/test-classes"
 for j in "$here"/lib/*.jar; do cp="$cp:$j"; done
 
 { nvidia-smi 2>&1 || echo "nvidia-smi: not available"; } >"$OUT/machine.txt"
