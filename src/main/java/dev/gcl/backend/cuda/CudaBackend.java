@@ -29,7 +29,8 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 /**
  * The GPU backend of GCL (Zaheer, Mahmood, Khan, Segu, Yu, Lee: "Generative Cooperative Learning for
  * Unsupervised Video Anomaly Detection", CVPR 2022): every {@link Backend} op is one or a few launches of the
- * hand-written kernels in {@code kernels/*.cu}, through JCuda's driver API, on device 0's primary context.
+ * hand-written kernels in {@code kernels/*.cu}, through JCuda's driver API, on the primary context of the device
+ * {@link CudaProbe} places it on (docs/gpu.md, "First run on your GPU").
  *
  * <p>Each backend has its own stream (non-blocking: backends of one process, such as the runs of
  * {@code gcl sweep --jobs N}, run side by side on the device), and every op of it is queued there in call order.
@@ -88,7 +89,8 @@ public final class CudaBackend implements Backend {
     /**
      * A backend whose dense-layer GEMMs use this precision, on the device {@link CudaProbe#place()} chooses (the
      * pinned one, else the usable device with the fewest open backends); throws IllegalStateException with the
-     * probe's reason when CUDA is unavailable, or when TF32 is asked of a GPU without TF32 tensor cores.
+     * probe's reason when CUDA is unavailable, and InvalidInputException when TF32 is asked of a GPU without TF32
+     * tensor cores (compute capability 7.5).
      */
     public CudaBackend(Precision precision) {
         this(precision, DenseGemmPlan.planner(precision == null ? Precision.FP32 : precision));
