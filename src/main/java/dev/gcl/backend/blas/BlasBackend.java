@@ -30,6 +30,8 @@ public final class BlasBackend extends HostBackend {
     private float[] hostScratch = new float[0];
     /** A layer's bias on the heap for the bias-and-activation pass, reused across calls. */
     private float[] biasScratch = new float[0];
+    /** The streaming passes (row MSE, weighted MSE, bias and activation, dz and dB), the reference's bits. */
+    private final BlasVectorMath vectors;
 
     /** A backend using every available core. */
     public BlasBackend() {
@@ -42,6 +44,7 @@ public final class BlasBackend extends HostBackend {
      */
     public BlasBackend(int threads) {
         super(new RowParallel(requireOpenBlas(threads)));
+        this.vectors = new BlasVectorMath(parallel);
     }
 
     private static int requireOpenBlas(int threads) {
@@ -191,20 +194,7 @@ public final class BlasBackend extends HostBackend {
         if (biasScratch.length < outDim) biasScratch = new float[outDim];
         float[] bh = biasScratch;
         bias.get(0, bh, 0, outDim);
-        FloatBuffer yv = y.view;
-        parallel.forRange(rows, outDim, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * outDim;
-                if (act == Activation.RELU) {  // the same floats, branch-free (Activation.relu)
-                    for (int o = 0; o < outDim; o++) yv.put(off + o, Activation.relu(yv.get(off + o) + bh[o]));
-                    continue;
-                }
-                for (int o = 0; o < outDim; o++) {
-                    double z = (double) yv.get(off + o) + bh[o];
-                    yv.put(off + o, (float) act.apply(z));
-                }
-            }
-        });
+        vectors.biasActivation(y.view, bh, rows, outDim, act);
     }
 
     @Override
@@ -217,24 +207,9 @@ public final class BlasBackend extends HostBackend {
             if (dzScratch != null) release(dzScratch);
             dzScratch = new Floats(rows * outDim);
         }
-        FloatBuffer dz = dzScratch.view;
         // dz = dOut ⊙ act'(out), and dB = column sums of dz in double, rows ascending (the reference's dB, bit for
         // bit), in one pass over column blocks
-        parallel.forRange(outDim, rows, (from, to) -> {
-            double[] acc = new double[to - from];
-            boolean relu = act == Activation.RELU;
-            for (int r = 0; r < rows; r++) {
-                int off = r * outDim;
-                for (int o = from; o < to; o++) {
-                    // ReLU: the same product with the derivative 0 or 1 found branch-free (Activation.reluStep)
-                    double d = relu ? Activation.reluStep(y.get(off + o)) : act.derivativeFromOutput(y.get(off + o));
-                    double z = dy.get(off + o) * d;
-                    dz.put(off + o, (float) z);
-                    acc[o - from] += z;
-                }
-            }
-            for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
-        });
+        vectors.activationGrad(y, dy, dzScratch.view, gb, rows, outDim, act);
         FloatPointer xp = null, wp = null;
         try {
             if (dx != null) {
@@ -249,6 +224,19 @@ public final class BlasBackend extends HostBackend {
             closeCopy(xp, x);
             closeCopy(wp, wt);
         }
+    }
+
+    // ---------------------------------------------------------------- losses (the reference's bits, faster)
+
+    @Override
+    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+        vectors.rowMse(f(a), f(b), f(err), rows, cols);
+    }
+
+    @Override
+    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
+                                DeviceFloats loss, int rows, int cols) {
+        vectors.weightedMseGrad(f(out), f(target), f(weights), f(dOut), f(loss), rows, cols);
     }
 
     // ---------------------------------------------------------------- optimiser
