@@ -7,6 +7,7 @@ import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.NlTarget;
 
 import dev.gcl.backend.RowParallel;
+import dev.gcl.backend.blas.BlasVectorMath;
 import dev.gcl.backend.reference.VectorMath;
 
 import java.lang.management.ManagementFactory;
@@ -74,12 +75,11 @@ public final class ElementwiseOps {
             dw.put(0, w);
             RowParallel pool = new RowParallel(threads);
             VectorMath before = new VectorMath(pool);
-            report("rowMse, before (VectorMath)", 2 * bytes, reps, () -> before.rowMse(da, db, derr, rows, cols));
-            report("rowMse", 2 * bytes, reps, () -> be.rowMse(a, b, err, rows, cols));
+            BlasVectorMath fast = new BlasVectorMath(pool);
+            compare("rowMse", 2 * bytes, reps, () -> before.rowMse(da, db, derr, rows, cols),
+                    () -> be.rowMse(a, b, err, rows, cols));
             same("rowMse", derr, be, err, rows);
-            report("weightedMseGrad, before", 3 * bytes, reps,
-                    () -> before.weightedMseGrad(da, db, dw, dc, dloss, rows, cols));
-            report("weightedMseGrad (weights)", 3 * bytes, reps,
+            compare("weightedMseGrad", 3 * bytes, reps, () -> before.weightedMseGrad(da, db, dw, dc, dloss, rows, cols),
                     () -> be.weightedMseGrad(a, b, weights, c, loss, rows, cols));
             same("weightedMseGrad dOut", dc, be, c, n);
             same("weightedMseGrad loss", dloss, be, loss, 1);
@@ -87,13 +87,17 @@ public final class ElementwiseOps {
                     () -> be.weightedMseGrad(a, b, null, c, loss, rows, cols));
             float[] bh = new float[cols];
             System.arraycopy(h, 0, bh, 0, cols);
-            report("bias+ReLU pass, before", 2 * bytes, reps,
-                    () -> legacyBiasActivation(pool, dc, bh, rows, cols, Activation.RELU));
-            report("bias+identity pass, before", 2 * bytes, reps,
-                    () -> legacyBiasActivation(pool, dc, bh, rows, cols, Activation.IDENTITY));
-            report("dz/dB ReLU pass, before", 3 * bytes, reps,
-                    () -> legacyActivationGrad(pool, da, db, dc, dw.limit() >= cols ? dw : direct(cols), rows, cols,
-                            Activation.RELU));
+            FloatBuffer dd = direct(n), dgb = direct(cols);
+            compare("bias+ReLU pass", 2 * bytes, reps,
+                    () -> legacyBiasActivation(pool, dc, bh, rows, cols, Activation.RELU),
+                    () -> fast.biasActivation(dd, bh, rows, cols, Activation.RELU));
+            compare("bias+identity pass", 2 * bytes, reps,
+                    () -> legacyBiasActivation(pool, dc, bh, rows, cols, Activation.IDENTITY),
+                    () -> fast.biasActivation(dd, bh, rows, cols, Activation.IDENTITY));
+            FloatBuffer lgb = direct(cols);
+            compare("dz/dB ReLU pass", 3 * bytes, reps,
+                    () -> legacyActivationGrad(pool, da, db, dc, lgb, rows, cols, Activation.RELU),
+                    () -> fast.activationGrad(da, db, dd, dgb, rows, cols, Activation.RELU));
             pool.close();
             report("nlTargets RANDOM_NORMAL", 2 * bytes, reps,
                     () -> be.nlTargets(a, labels, NlTarget.RANDOM_NORMAL, null, pk, c, weights, rows, cols));
@@ -224,6 +228,38 @@ public final class ElementwiseOps {
      * median CPU time of the calling thread and GB/s over it: on a shared machine the CPU time is what the op
      * costs, the wall time also holds what other processes took.
      */
+    /**
+     * Before and after alternated rep by rep (so load that comes and goes lands on both), each reported as by
+     * {@link #report}, then the ratio of their median CPU times.
+     */
+    private static void compare(String op, long bytes, int reps, Runnable before, Runnable after) {
+        for (int i = 0; i < 3; i++) {
+            before.run();
+            after.run();
+        }
+        long[][] t = new long[2][reps], cpu = new long[2][reps];
+        Runnable[] bodies = {before, after};
+        for (int i = 0; i < reps; i++) {
+            for (int k = 0; k < 2; k++) {
+                int which = (i + k) % 2;  // ABBA...: neither always goes first
+                long c0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+                bodies[which].run();
+                t[which][i] = System.nanoTime() - t0;
+                cpu[which][i] = THREADS.getCurrentThreadCpuTime() - c0;
+            }
+        }
+        double[] cpuMs = new double[2];
+        for (int k = 0; k < 2; k++) {
+            Arrays.sort(t[k]);
+            Arrays.sort(cpu[k]);
+            double ms = t[k][reps / 2] / 1e6;
+            cpuMs[k] = cpu[k][reps / 2] / 1e6;
+            System.out.printf(Locale.ROOT, "%-34s wall %8.2f ms %6.2f GB/s | cpu %8.2f ms %6.2f GB/s%n",
+                    op + (k == 0 ? ", before" : ", after"), ms, bytes / ms / 1e6, cpuMs[k], bytes / cpuMs[k] / 1e6);
+        }
+        System.out.printf(Locale.ROOT, "  %s: after/before speed (median cpu) %.2fx%n", op, cpuMs[0] / cpuMs[1]);
+    }
+
     private static void report(String op, long bytes, int reps, Runnable body) {
         for (int i = 0; i < 3; i++) body.run();
         long[] t = new long[reps], cpu = new long[reps];

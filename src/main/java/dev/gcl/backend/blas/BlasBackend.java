@@ -229,11 +229,6 @@ public final class BlasBackend extends HostBackend {
     // ---------------------------------------------------------------- losses (the reference's bits, faster)
 
     @Override
-    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
-        vectors.rowMse(f(a), f(b), f(err), rows, cols);
-    }
-
-    @Override
     public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
                                 DeviceFloats loss, int rows, int cols) {
         vectors.weightedMseGrad(f(out), f(target), f(weights), f(dOut), f(loss), rows, cols);

@@ -6,26 +6,30 @@ import dev.gcl.backend.RowParallel;
 import java.nio.FloatBuffer;
 
 /**
- * The OpenBLAS backend's streaming passes over (rows, cols) matrices in native memory: row MSE, the weighted MSE
- * loss and its gradient, the bias-and-activation pass after a forward product and the dz/dB pass before the
- * backward products. Each gives the bits of the reference's arithmetic ({@code dev.gcl.backend.reference.VectorMath}
- * and the dense layers' double arithmetic), only faster:
+ * The OpenBLAS backend's own streaming passes, each giving the bits of the reference's arithmetic
+ * ({@code dev.gcl.backend.reference.VectorMath}'s weighted MSE, the dense layers' double arithmetic) with fewer
+ * instructions per element:
  *
  * <ul>
- *   <li>the data are read through bulk copies of short pieces into heap arrays (a few KiB, in the L1 cache), where
- *       the JIT compiles plain array loops, instead of one bounds-checked native access per element;</li>
- *   <li>a row's sum stays one double sum in column order, as the reference's, but {@link #BLOCK} rows are summed
- *       side by side in one loop: their chains of additions are independent, so the core overlaps them instead of
- *       waiting out one addition's latency per element;</li>
- *   <li>float results the reference computes in double and rounds once ((float) ((double) y + b) for the identity
- *       and ReLU layers) are computed in float: a double holds more than 2·24 + 2 bits, so a sum of two floats
- *       rounded to double and then to float is the correctly rounded float sum (the float addition itself).</li>
+ *   <li>weighted MSE and its gradient: pieces of {@link #BLOCK} rows copied to heap arrays (in the L1 cache) and
+ *       the rows' double sums run side by side, each in the reference's column order: one read serves the loss
+ *       and the gradient, and four independent chains of additions overlap;</li>
+ *   <li>the dz/dB pass: for ReLU and identity the derivative is 0 or 1, so dz = dOut · act' is exactly a float and
+ *       is computed in float (one float-to-double conversion per element, into dB's double sum, instead of
+ *       three);</li>
+ *   <li>the bias-and-activation pass: identity and ReLU in float ((float) ((double) y + b) is the float sum: a
+ *       double holds more than 2·24 + 2 bits, so rounding the exact sum to double and then to float is rounding it
+ *       to float once), ReLU through {@link Math#max} with no data-dependent branch.</li>
  * </ul>
  *
- * Work is split over row blocks (column blocks for dB's column sums), never inside one sum, so results do not
- * depend on the thread count. One instance per backend; like the backend, not for concurrent use.
+ * Measured and left out (benchmarks/README.md, "Element-wise ops"): row MSE with four rows side by side, in place
+ * or through heap pieces, was slower than the reference's one-row loop, which streams two arrays and is bound by
+ * memory here; the backend keeps VectorMath's row MSE. Work is split over row blocks (column blocks for dB's
+ * column sums), never inside one sum, so results do not depend on the thread count. One instance per backend;
+ * like the backend, not for concurrent use. Public for the benchmarks ({@code dev.gcl.bench.ElementwiseOps}); not
+ * part of the library's API.
  */
-final class BlasVectorMath {
+public final class BlasVectorMath {
     /** Rows summed side by side. */
     static final int BLOCK = 4;
     /** Columns of one row copied to the heap at a time: BLOCK rows of three operands stay within 24 KiB. */
@@ -35,7 +39,6 @@ final class BlasVectorMath {
         final float[] a = new float[BLOCK * CHUNK];
         final float[] b = new float[BLOCK * CHUNK];
         final float[] c = new float[BLOCK * CHUNK];
-        final double[] acc = new double[CHUNK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -43,7 +46,7 @@ final class BlasVectorMath {
     private final RowParallel parallel;
     private double[] rowLossScratch = new double[0];
 
-    BlasVectorMath(RowParallel parallel) {
+    public BlasVectorMath(RowParallel parallel) {
         this.parallel = parallel;
     }
 
@@ -51,24 +54,11 @@ final class BlasVectorMath {
         return (rows + BLOCK - 1) / BLOCK;
     }
 
-    /** err[r] = mean over j of (a[r, j] − b[r, j])², each row's sum in double in column order. */
-    void rowMse(FloatBuffer a, FloatBuffer b, FloatBuffer err, int rows, int cols) {
-        parallel.forRange(blocks(rows), (long) BLOCK * cols, (from, to) -> {
-            Scratch s = SCRATCH.get();
-            double[] sums = new double[BLOCK];
-            for (int blk = from; blk < to; blk++) {
-                int r0 = blk * BLOCK, n = Math.min(BLOCK, rows - r0);
-                squaredDistances(a, b, null, r0, n, cols, s, sums, null);
-                for (int i = 0; i < n; i++) err.put(r0 + i, (float) (sums[i] / cols));
-            }
-        });
-    }
-
     /**
      * loss[0] = Σ_r w[r]·mean_j (out − target)² / Σ_r w[r] (0 when the weights sum to 0; weights null: all 1) and
      * dOut = 2·w[r]·(out − target) / (cols·Σ w): VectorMath.weightedMseGrad's arithmetic, its sums in its order.
      */
-    void weightedMseGrad(FloatBuffer out, FloatBuffer target, FloatBuffer weights, FloatBuffer dOut,
+    public void weightedMseGrad(FloatBuffer out, FloatBuffer target, FloatBuffer weights, FloatBuffer dOut,
                          FloatBuffer loss, int rows, int cols) {
         double wSum = 0;
         for (int r = 0; r < rows; r++) wSum += weights == null ? 1.0 : weights.get(r);
@@ -98,7 +88,7 @@ final class BlasVectorMath {
     }
 
     /**
-     * sums[i] = Σ_j (a − b)² of row r0 + i in double, column order, i in [0, n); with grad, also
+     * sums[i] = Σ_j (a − b)² of row r0 + i in double, column order, i in [0, n), and
      * grad[r0 + i, j] = (float) (rowScale[i] · (a − b)).
      */
     private static void squaredDistances(FloatBuffer a, FloatBuffer b, FloatBuffer grad, int r0, int n, int cols,
@@ -113,53 +103,38 @@ final class BlasVectorMath {
                 b.get(off, y, i * CHUNK, len);
             }
             if (n == BLOCK) {
-                if (grad == null) {
-                    for (int j = 0; j < len; j++) {
-                        double d0 = (double) x[j] - y[j];
-                        double d1 = (double) x[CHUNK + j] - y[CHUNK + j];
-                        double d2 = (double) x[2 * CHUNK + j] - y[2 * CHUNK + j];
-                        double d3 = (double) x[3 * CHUNK + j] - y[3 * CHUNK + j];
-                        s0 += d0 * d0;
-                        s1 += d1 * d1;
-                        s2 += d2 * d2;
-                        s3 += d3 * d3;
-                    }
-                } else {
-                    double k0 = rowScale[0], k1 = rowScale[1], k2 = rowScale[2], k3 = rowScale[3];
-                    for (int j = 0; j < len; j++) {
-                        double d0 = (double) x[j] - y[j];
-                        double d1 = (double) x[CHUNK + j] - y[CHUNK + j];
-                        double d2 = (double) x[2 * CHUNK + j] - y[2 * CHUNK + j];
-                        double d3 = (double) x[3 * CHUNK + j] - y[3 * CHUNK + j];
-                        s0 += d0 * d0;
-                        s1 += d1 * d1;
-                        s2 += d2 * d2;
-                        s3 += d3 * d3;
-                        g[j] = (float) (k0 * d0);
-                        g[CHUNK + j] = (float) (k1 * d1);
-                        g[2 * CHUNK + j] = (float) (k2 * d2);
-                        g[3 * CHUNK + j] = (float) (k3 * d3);
-                    }
+                double k0 = rowScale[0], k1 = rowScale[1], k2 = rowScale[2], k3 = rowScale[3];
+                for (int j = 0; j < len; j++) {
+                    double d0 = (double) x[j] - y[j];
+                    double d1 = (double) x[CHUNK + j] - y[CHUNK + j];
+                    double d2 = (double) x[2 * CHUNK + j] - y[2 * CHUNK + j];
+                    double d3 = (double) x[3 * CHUNK + j] - y[3 * CHUNK + j];
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
+                    s2 += d2 * d2;
+                    s3 += d3 * d3;
+                    g[j] = (float) (k0 * d0);
+                    g[CHUNK + j] = (float) (k1 * d1);
+                    g[2 * CHUNK + j] = (float) (k2 * d2);
+                    g[3 * CHUNK + j] = (float) (k3 * d3);
                 }
             } else {
                 // the last rows of a batch that is not a multiple of BLOCK: one row at a time, same arithmetic
                 for (int i = 0; i < n; i++) {
                     double acc = i == 0 ? s0 : i == 1 ? s1 : s2;
                     int base = i * CHUNK;
-                    double k = rowScale == null ? 0 : rowScale[i];
+                    double k = rowScale[i];
                     for (int j = 0; j < len; j++) {
                         double d = (double) x[base + j] - y[base + j];
                         acc += d * d;
-                        if (grad != null) g[base + j] = (float) (k * d);
+                        g[base + j] = (float) (k * d);
                     }
                     if (i == 0) s0 = acc;
                     else if (i == 1) s1 = acc;
                     else s2 = acc;
                 }
             }
-            if (grad != null) {
-                for (int i = 0; i < n; i++) grad.put((r0 + i) * cols + c0, g, i * CHUNK, len);
-            }
+            for (int i = 0; i < n; i++) grad.put((r0 + i) * cols + c0, g, i * CHUNK, len);
         }
         sums[0] = s0;
         sums[1] = s1;
@@ -169,98 +144,65 @@ final class BlasVectorMath {
 
     /**
      * y = act(y + bias) in place, y (rows, cols): ReLU and identity in float (the reference's double sum rounded
-     * once is that float sum), sigmoid in double as the reference computes it.
+     * once is that float sum), sigmoid in double as the reference computes it. In place: a direct buffer's get
+     * and put compile to plain loads and stores, and a copy to the heap first costs a pass of its own.
      */
-    void biasActivation(FloatBuffer y, float[] bias, int rows, int cols, Activation act) {
-        int rowsPerChunk = Math.max(1, (BLOCK * CHUNK) / cols);
-        int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-        parallel.forRange(chunks, (long) rowsPerChunk * cols, (from, to) -> {
-            Scratch s = SCRATCH.get();
-            float[] v = cols <= BLOCK * CHUNK ? s.a : new float[cols];
-            for (int c = from; c < to; c++) {
-                int r0 = c * rowsPerChunk, n = Math.min(rowsPerChunk, rows - r0);
-                int len = n * cols, off = r0 * cols;
-                y.get(off, v, 0, len);
-                for (int i = 0; i < n; i++) {
-                    int base = i * cols;
-                    if (act == Activation.RELU) {
-                        for (int o = 0; o < cols; o++) v[base + o] = Activation.relu(v[base + o] + bias[o]);
-                    } else if (act == Activation.IDENTITY) {
-                        for (int o = 0; o < cols; o++) v[base + o] = v[base + o] + bias[o];
-                    } else {
-                        for (int o = 0; o < cols; o++) v[base + o] = (float) act.apply((double) v[base + o] + bias[o]);
-                    }
+    public void biasActivation(FloatBuffer y, float[] bias, int rows, int cols, Activation act) {
+        parallel.forRange(rows, cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = r * cols;
+                if (act == Activation.RELU) {
+                    for (int o = 0; o < cols; o++) y.put(off + o, relu(y.get(off + o) + bias[o]));
+                } else if (act == Activation.IDENTITY) {
+                    for (int o = 0; o < cols; o++) y.put(off + o, y.get(off + o) + bias[o]);
+                } else {
+                    for (int o = 0; o < cols; o++) y.put(off + o, (float) act.apply((double) y.get(off + o) + bias[o]));
                 }
-                y.put(off, v, 0, len);
             }
         });
     }
 
     /**
-     * dz = dOut ⊙ act'(out) (computed in double, stored as float) and dB = column sums of the double dz, rows
-     * ascending per column: the reference's dB bit for bit. Split over column blocks of at most {@link #CHUNK}.
+     * RELU.apply's float: z for z > 0, else +0 (NaN included). Math.max compiles to a max instruction with no
+     * data-dependent branch (and gives +0 for −0, as RELU does); the NaN test is a branch never taken in practice.
      */
-    void activationGrad(FloatBuffer y, FloatBuffer dy, FloatBuffer dz, FloatBuffer gb, int rows, int cols,
-                        Activation act) {
-        int colBlocks = (cols + CHUNK - 1) / CHUNK;
-        int parts = Math.max(colBlocks, Math.min(cols, parallel.threads()));  // every thread gets columns
-        parallel.forRange(parts, Math.max(1L, (long) rows * cols / parts), (pFrom, pTo) -> {
-            Scratch s = SCRATCH.get();
-            float[] yv = s.a, dyv = s.b, dzv = s.c;
-            double[] acc = s.acc;
-            for (int p = pFrom; p < pTo; p++) {
-                int from = (int) ((long) cols * p / parts), to = (int) ((long) cols * (p + 1) / parts);
-                int w = to - from;
-                if (w == 0) continue;
-                java.util.Arrays.fill(acc, 0, w, 0.0);
-                if (w == cols) {
-                    int rowsPerPiece = Math.max(1, BLOCK * CHUNK / cols);
-                    // whole rows: one contiguous piece of several rows at a time
-                    for (int r0 = 0; r0 < rows; r0 += rowsPerPiece) {
-                        int n = Math.min(rowsPerPiece, rows - r0), len = n * cols, off = r0 * cols;
-                        y.get(off, yv, 0, len);
-                        dy.get(off, dyv, 0, len);
-                        for (int i = 0; i < n; i++) gradRow(yv, dyv, dzv, acc, i * cols, cols, act);
-                        dz.put(off, dzv, 0, len);
-                    }
-                } else {  // w <= CHUNK: a piece of each row
-                    for (int r = 0; r < rows; r++) {
-                        int off = r * cols + from;
-                        y.get(off, yv, 0, w);
-                        dy.get(off, dyv, 0, w);
-                        gradRow(yv, dyv, dzv, acc, 0, w, act);
-                        dz.put(off, dzv, 0, w);
-                    }
-                }
-                for (int o = 0; o < w; o++) gb.put(from + o, (float) acc[o]);
-            }
-        });
+    static float relu(float z) {
+        return z != z ? 0f : Math.max(z, 0f);
     }
 
     /**
-     * One row's piece: dz[base + o] and acc[o] += z for o in [0, w). For ReLU and identity the derivative is 0 or 1,
-     * so z = dOut · act' is exactly a float (dOut, or a signed zero, or NaN where dOut is not finite): computed in
-     * float, it is the reference's double z, and dz is z itself.
+     * dz = dOut ⊙ act'(out) (the reference's double product, stored as float) and dB = column sums of that
+     * double dz, rows ascending per column: the reference's dB bit for bit. Split over column blocks. For ReLU and
+     * identity the derivative is 0 or 1, so z is exactly a float (dOut, a signed zero, or NaN where dOut is not
+     * finite) and is computed in float: one conversion per element (into the double sum) instead of three.
      */
-    private static void gradRow(float[] y, float[] dy, float[] dz, double[] acc, int base, int w, Activation act) {
-        if (act == Activation.RELU) {
-            for (int o = 0; o < w; o++) {
-                float z = dy[base + o] * (float) Activation.reluStep(y[base + o]);
-                dz[base + o] = z;
-                acc[o] += z;
+    public void activationGrad(FloatBuffer y, FloatBuffer dy, FloatBuffer dz, FloatBuffer gb, int rows, int cols,
+                               Activation act) {
+        parallel.forRange(cols, rows, (from, to) -> {
+            double[] acc = new double[to - from];
+            for (int r = 0; r < rows; r++) {
+                int off = r * cols;
+                if (act == Activation.RELU) {
+                    for (int o = from; o < to; o++) {
+                        float z = dy.get(off + o) * (float) Activation.reluStep(y.get(off + o));
+                        dz.put(off + o, z);
+                        acc[o - from] += z;
+                    }
+                } else if (act == Activation.IDENTITY) {
+                    for (int o = from; o < to; o++) {
+                        float z = dy.get(off + o);
+                        dz.put(off + o, z);
+                        acc[o - from] += z;
+                    }
+                } else {
+                    for (int o = from; o < to; o++) {
+                        double z = dy.get(off + o) * act.derivativeFromOutput(y.get(off + o));
+                        dz.put(off + o, (float) z);
+                        acc[o - from] += z;
+                    }
+                }
             }
-        } else if (act == Activation.IDENTITY) {
-            for (int o = 0; o < w; o++) {
-                float z = dy[base + o];
-                dz[base + o] = z;
-                acc[o] += z;
-            }
-        } else {
-            for (int o = 0; o < w; o++) {
-                double z = dy[base + o] * act.derivativeFromOutput(y[base + o]);
-                dz[base + o] = (float) z;
-                acc[o] += z;
-            }
-        }
+            for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
+        });
     }
 }

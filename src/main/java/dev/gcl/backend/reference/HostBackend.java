@@ -13,8 +13,7 @@ import java.nio.FloatBuffer;
  * A backend whose buffers live in host memory and can be read as {@link FloatBuffer}s (heap arrays or native
  * memory): the reference's statistics, labels, NL targets, losses and row gather ({@link VectorMath}), written once
  * for {@link ReferenceBackend} and the OpenBLAS backend, which therefore agree on these ops bit for bit (the
- * OpenBLAS backend overrides the two large row passes, row MSE and weighted MSE, with faster code that keeps the
- * reference's bits). Subclasses
+ * OpenBLAS backend overrides the weighted MSE with its own code, which keeps the reference's bits). Subclasses
  * give their float buffers (and views of them) and the dense layers, optimiser, float transfers and random fills;
  * index buffers are heap arrays here.
  */
@@ -92,9 +91,8 @@ public abstract class HostBackend implements Backend {
         live.remove(buffer);
     }
 
-    /** Overridable by a faster backend that gives the same bits (the OpenBLAS backend's streaming passes). */
     @Override
-    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+    public final void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
         vectors.rowMse(floats(a), floats(b), floats(err), rows, cols);
     }
 
