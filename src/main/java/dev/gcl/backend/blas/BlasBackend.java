@@ -178,6 +178,65 @@ public final class BlasBackend extends HostBackend {
 
     // ---------------------------------------------------------------- dense layers
 
+    /**
+     * Products of at most this many batch rows run as {@link #product split products}; larger ones on OpenBLAS's
+     * own pool. At B 64 a second OpenBLAS pool thread added almost nothing (32.2 s against 30.9 s for a run,
+     * FIELD-NOTES 2026-12-02): its threads synchronise inside every small product and spin while the Java passes
+     * run.
+     */
+    static final int SPLIT_ROWS = 512;
+    /**
+     * The parts of a split product, whatever the thread count: the parts' results do not depend on how many
+     * threads run them, so a small-batch run gives the same bits on 1, 2 or 4 threads (OpenBLAS's own kernels, and
+     * its small-matrix paths, may sum a part in another order than the whole product: the part count is fixed).
+     */
+    static final int SPLIT_PARTS = 4;
+
+    private static boolean splits(int rows) {
+        return rows <= SPLIT_ROWS;
+    }
+
+    /**
+     * c (m, n) = op(a) · op(b) in {@link #SPLIT_PARTS} parts, each a single-threaded OpenBLAS call, handed to the
+     * backend's threads by gcl (OpenBLAS's pool held at one thread meanwhile): by columns of c (each part packs its
+     * share of b, the large operand of a small batch's forward and dIn products), or by rows of c (byRows: dW).
+     * One thread runs the parts in a shared single-threaded section (a sweep's one-thread runs multiply at the same
+     * time); more threads take OpenBLAS exclusively, as a pool product does.
+     */
+    private void product(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
+                         FloatPointer b, int ldb, FloatPointer c, int ldc, boolean byRows) {
+        int total = byRows ? m : n;
+        int parts = Math.min(SPLIT_PARTS, total);
+        RowParallel.RangeBody body = (pFrom, pTo) -> {
+            for (int p = pFrom; p < pTo; p++) {
+                int from = (int) ((long) total * p / parts), to = (int) ((long) total * (p + 1) / parts);
+                if (byRows) {
+                    long aOff = transA ? from : (long) from * lda;
+                    Blas.sgemmOnCallerThread(transA, transB, to - from, n, k, a, aOff, lda, b, 0, ldb, c,
+                            (long) from * ldc, ldc);
+                } else {
+                    long bOff = transB ? (long) from * ldb : from;
+                    Blas.sgemmOnCallerThread(transA, transB, m, to - from, k, a, 0, lda, b, bOff, ldb, c, from, ldc);
+                }
+            }
+        };
+        if (parallel.threads() == 1) {
+            Blas.enterSingleThreaded();
+            try {
+                body.run(0, parts);
+            } finally {
+                Blas.exitSingleThreaded();
+            }
+            return;
+        }
+        Blas.enterExclusiveSingleThreaded();
+        try {
+            parallel.forRange(parts, Long.MAX_VALUE / SPLIT_PARTS, body);  // always on the pool: one task per part
+        } finally {
+            Blas.exitExclusiveSingleThreaded();
+        }
+    }
+
     @Override
     public void denseForward(DeviceFloats in, DeviceFloats w, DeviceFloats b, DeviceFloats out,
                              int rows, int inDim, int outDim, Activation act) {
@@ -186,7 +245,8 @@ public final class BlasBackend extends HostBackend {
         FloatPointer xp = gemmOperand(x), wp = gemmOperand(wt);
         try {
             // y = x · wᵀ in FP32, then y = act(y + b) in one pass over the GEMM output
-            Blas.gemmNT(parallel.threads(), rows, outDim, inDim, xp, wp, y.ptr);
+            if (splits(rows)) product(false, true, rows, outDim, inDim, xp, inDim, wp, inDim, y.ptr, outDim, false);
+            else Blas.gemmNT(parallel.threads(), rows, outDim, inDim, xp, wp, y.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
@@ -215,11 +275,16 @@ public final class BlasBackend extends HostBackend {
             if (dx != null) {
                 // dIn (rows, inDim) = dz (rows, outDim) · w (outDim, inDim)
                 wp = gemmOperand(wt);
-                Blas.gemmNN(parallel.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
+                if (splits(rows)) {
+                    product(false, false, rows, inDim, outDim, dzScratch.ptr, outDim, wp, inDim, dx.ptr, inDim, false);
+                } else {
+                    Blas.gemmNN(parallel.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
+                }
             }
             // dW (outDim, inDim) = dzᵀ · in, dz (rows, outDim), in (rows, inDim)
             xp = gemmOperand(x);
-            Blas.gemmTN(parallel.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
+            if (splits(rows)) product(true, false, outDim, inDim, rows, dzScratch.ptr, outDim, xp, inDim, gw.ptr, inDim, true);
+            else Blas.gemmTN(parallel.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
