@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * Whether {@code OPENBLAS_CORETYPE} pins OpenBLAS to kernels of an older instruction set than the CPU has, which
  * OpenBLAS obeys without a word: on an AVX-512 machine pinned to {@code Haswell} (AVX2) its GEMMs run at a little
  * over half their speed (numpy's sgemm 189 against 334 GFLOP/s, a gcl-b iteration at B 8192 2.2 s against 1.55 s:
- * /work/shared/FIELD-NOTES.md, 2026-12-07). gcl overrides nothing: {@code gcl info} and {@code gcl train} say what
+ * /work/shared/FIELD-NOTES.md, 2026-12-07); on an AVX2 machine pinned to {@code Nehalem} (SSE) at about a quarter
+ * (numpy's sgemm on one thread 24.5 against 86-92 GFLOP/s, benchmarks/README.md). gcl overrides nothing: {@code gcl info} and {@code gcl train} say what
  * the pin costs and how to lift it. {@link #check} is the pure decision (the variable's value and the CPU's flags
  * from /proc/cpuinfo), {@link #here} reads both.
  */
@@ -83,10 +84,16 @@ public final class CoreTypePin {
                     + " to let it choose");
         }
         if (pinned.get() == cpu) return Optional.empty();
-        String cost = cpu == Isa.AVX512 && pinned.get() == Isa.AVX2
-                ? "the blas backend's GEMMs run at about 55-70% of their speed (measured on an AVX-512 EPYC: sgemm"
-                + " 189 against 334 GFLOP/s, a B 8192 training iteration 2.2 s against 1.55 s)"
-                : "the blas backend's GEMMs run well below their speed (wider vectors and FMA unused)";
+        String cost;
+        if (cpu == Isa.AVX512 && pinned.get() == Isa.AVX2) {
+            cost = "the blas backend's GEMMs run at about 55-70% of their speed (measured on an AVX-512 EPYC: sgemm"
+                    + " 189 against 334 GFLOP/s, a B 8192 training iteration 2.2 s against 1.55 s)";
+        } else if (cpu == Isa.AVX2 && pinned.get() == Isa.SSE) {
+            cost = "the blas backend's GEMMs run at about a quarter of their speed (measured on an AVX2 EPYC: sgemm"
+                    + " 24.5 against 86-92 GFLOP/s on one thread)";
+        } else {
+            cost = "the blas backend's GEMMs run well below their speed (wider vectors and FMA unused)";
+        }
         return Optional.of(name + " pins OpenBLAS to " + pinned.get().label() + " kernels on a CPU with "
                 + cpu.label() + ": " + cost + ". gcl does not override it; to lift it, " + unset
                 + " (or run: env -u OPENBLAS_CORETYPE" + (l2Size != null ? " -u OPENBLAS_L2_SIZE" : "")
