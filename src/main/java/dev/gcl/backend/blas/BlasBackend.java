@@ -14,13 +14,16 @@ import java.nio.FloatBuffer;
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
  * everything else the reference's own code ({@link HostBackend}'s ops over {@link VectorMath}, as in
- * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows), so only the GEMM outputs and
- * the optimiser step differ from the reference, within the bounds of
+ * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows) or, for the weighted MSE and the
+ * dense layers' bias/activation and dz/dB passes, faster code of its own with the same bits ({@link BlasVectorMath}),
+ * so only the GEMM outputs and the optimiser step differ from the reference, within the bounds of
  * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
  *
  * <p>Deterministic at a fixed thread count: OpenBLAS splits a product across threads by output blocks, never
- * inside one sum, and the Java passes have no cross-thread sums. Across thread counts or CPUs the GEMM kernels
+ * inside one sum, and the Java passes have no cross-thread sums. Products of small batches (at most
+ * {@link #SPLIT_ROWS} rows) are split by gcl into a fixed number of single-threaded parts, the same bits on any
+ * thread count. Across thread counts or CPUs the GEMM kernels
  * OpenBLAS picks may sum in another order (last-bit differences).
  */
 public final class BlasBackend extends HostBackend {
