@@ -23,8 +23,12 @@ import statistics
 import subprocess
 import time
 
-import numpy as np
-import torch
+import machine  # noqa: E402  (this folder): lift the OpenBLAS pins before numpy/torch load
+
+LIFTED = machine.lift_pins()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from gcl_torch import ALPHA, EPS, LR, MOMENTUM, cooperative_step  # this folder: small_batch.py's iteration
 
@@ -143,6 +147,7 @@ def main():
     ap.add_argument("--backend", default="blas", help="ours: blas (default) or reference")
     ap.add_argument("--pairs", type=int, default=0, help="then P paired scoring comparisons (fast scorer)")
     a = ap.parse_args()
+    machine.report(a.threads, LIFTED)  # kernels of both sides, the machine's sgemm, the load
     if not os.path.exists(os.path.join(a.work, "x.f32")):
         subprocess.run([a.java, "-Xmx6g", "-cp", a.jar, "dev.gcl.bench.SideBySide", "prepare", a.work], check=True)
     x = torch.from_numpy(np.fromfile(os.path.join(a.work, "x.f32"), dtype="<f4").reshape(-1, DIM))

@@ -28,6 +28,10 @@ import time
 
 import sys
 
+import machine  # noqa: E402  (this folder): lift the OpenBLAS pins before numpy/torch load
+
+LIFTED = machine.lift_pins()
+
 # Debian's PyTorch multiplies through OpenBLAS, whose pool is sized by the environment at load time, not by
 # torch.set_num_threads: without this a "1-thread" PyTorch runs its products on every core.
 if "--threads" in sys.argv[:-1] and "OPENBLAS_NUM_THREADS" not in os.environ:
@@ -78,7 +82,8 @@ def ours_run(gcl, data, batch, epochs, threads):
         t0 = time.perf_counter()
         subprocess.run([gcl, "train", "--data", data, "--variant", "gcl-b", "--batch", str(batch), "--epochs",
                         str(epochs), "--backend", "blas", "--threads", str(threads), "--out", out + "/run"],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True,
+                       env={k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"})  # PyTorch's only
         wall = time.perf_counter() - t0
         cpu = children_cpu() - c0
         with open(os.path.join(out, "run", "run.json")) as f:
@@ -88,7 +93,8 @@ def ours_run(gcl, data, batch, epochs, threads):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help="threads of both sides")
+    ap.add_argument("--gcl-threads", type=int, help="gcl's threads when they differ from PyTorch's (--threads)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--epochs", type=int, default=30)
@@ -102,12 +108,15 @@ def main():
         os.makedirs(os.path.dirname(a.data), exist_ok=True)
         make_data(a.data, 615, 768)
     x = torch.from_numpy(np.load(a.data)["X"])
-    print(f"torch {torch.__version__}, {a.threads} threads, {x.shape[0]} x {x.shape[1]}, B {a.batch}, "
+    torch.set_num_threads(a.threads)
+    machine.report(a.threads, LIFTED)
+    gcl_threads = a.gcl_threads or a.threads
+    print(f"gcl {gcl_threads} threads; torch {torch.__version__}, {a.threads} threads, {x.shape[0]} x {x.shape[1]}, B {a.batch}, "
           f"{a.epochs} epochs; {a.rounds} alternating rounds")
     ratios, cpu_ratios, steady = [], [], []
     for r in range(a.rounds):
         ours, wall, cpu = ((float("nan"),) * 3 if a.torch_only
-                           else ours_run(a.gcl, a.data, a.batch, a.epochs, a.threads))
+                           else ours_run(a.gcl, a.data, a.batch, a.epochs, gcl_threads))
         theirs, theirs_cpu = torch_run(x, a.batch, a.epochs, a.threads)
         ratios.append(theirs / ours)
         cpu_ratios.append(theirs_cpu / cpu)
@@ -117,7 +126,7 @@ def main():
         if a.steady and not a.torch_only:
             # CPU of epochs 2..E: the same command with 1 epoch subtracted on both sides (start, JIT, loading,
             # evaluation and writing cancel out)
-            _, _, cpu1 = ours_run(a.gcl, a.data, a.batch, 1, a.threads)
+            _, _, cpu1 = ours_run(a.gcl, a.data, a.batch, 1, gcl_threads)
             _, theirs_cpu1 = torch_run(x, a.batch, 1, a.threads)
             steady.append((theirs_cpu - theirs_cpu1) / (cpu - cpu1))
             line += (f"; CPU s of epochs 2-{a.epochs}: ours {cpu - cpu1:.2f} torch {theirs_cpu - theirs_cpu1:.2f},"

@@ -8,6 +8,8 @@
 # anonymous memory (RssAnon: heap and native buffers) beside its file-backed pages (RssFile: the mapped features,
 # shared with every other process through the page cache), sampled from /proc every second.
 set -euo pipefail
+# both sides get the OpenBLAS kernels a user's machine gets: the pins are lifted for this command alone
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 data="$1"; out="$2"; shift 2
 variants=("${@:-gcl-b}")
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

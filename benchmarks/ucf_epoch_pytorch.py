@@ -19,8 +19,12 @@ import os
 import resource
 import time
 
-import numpy as np
-import torch
+import machine  # noqa: E402  (this folder): lift the OpenBLAS pins before numpy/torch load
+
+LIFTED = machine.lift_pins()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
 from gcl_torch import K_G, cooperative_step, models  # this folder: the iteration of the other scripts
 
@@ -90,6 +94,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    machine.report(a.threads, LIFTED)
     torch.manual_seed(a.seed)
     t0 = time.perf_counter()
     x, offsets, test, truth = load(os.path.dirname(os.path.abspath(a.data)))

@@ -54,6 +54,8 @@ final class InfoCommand implements Callable<Integer> {
         }
         Backends.Auto auto = Backends.auto();
         out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
+        // OPENBLAS_CORETYPE below this CPU's instruction set: what it costs and how to lift it (never overridden)
+        dev.gcl.backend.blas.CoreTypePin.here().ifPresent(w -> out.printf("openblas warning: %s%n", w));
         return Main.OK;
     }
 

@@ -127,6 +127,25 @@ final class Blas {
                 Math.max(1, k), 0f, c, n);
     }
 
+    /**
+     * In a single-threaded section, on the calling thread: c = op(a) · op(b) (row-major, op = transpose where
+     * asked), each operand starting that many floats into its buffer, with explicit leading dimensions: one part of
+     * a product split by {@code BlasBackend}.
+     */
+    static void sgemmOnCallerThread(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, long aOffset,
+                                    int lda, FloatPointer b, long bOffset, int ldb, FloatPointer c, long cOffset,
+                                    int ldc) {
+        if (m == 0 || n == 0) return;
+        FloatPointer ap = at(a, aOffset), bp = at(b, bOffset), cp = at(c, cOffset);
+        openblas.cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                m, n, k, 1f, ap, Math.max(1, lda), bp, Math.max(1, ldb), 0f, cp, Math.max(1, ldc));
+    }
+
+    /** A view of p that starts offset floats in (no copy, no allocation of native memory). */
+    private static FloatPointer at(FloatPointer p, long offset) {
+        return offset == 0 ? p : new FloatPointer(p).position(p.position() + offset);
+    }
+
     /** In a single-threaded section: y (m) = a (m, n) · x (n) on the calling thread. */
     static void gemvOnCallerThread(int m, int n, FloatPointer a, FloatPointer x, FloatPointer y) {
         if (m == 0) return;

@@ -14,13 +14,16 @@ import java.nio.FloatBuffer;
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
  * everything else the reference's own code ({@link HostBackend}'s ops over {@link VectorMath}, as in
- * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows), so only the GEMM outputs and
- * the optimiser step differ from the reference, within the bounds of
+ * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows) or, for the weighted MSE and the
+ * dense layers' bias/activation and dz/dB passes, faster code of its own with the same bits ({@link BlasVectorMath}),
+ * so only the GEMM outputs and the optimiser step differ from the reference, within the bounds of
  * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
  *
  * <p>Deterministic at a fixed thread count: OpenBLAS splits a product across threads by output blocks, never
- * inside one sum, and the Java passes have no cross-thread sums. Across thread counts or CPUs the GEMM kernels
+ * inside one sum, and the Java passes have no cross-thread sums. Products of small batches (at most
+ * {@link #SPLIT_ROWS} rows) are split by gcl into a fixed number of single-threaded parts, the same bits on any
+ * thread count. Across thread counts or CPUs the GEMM kernels
  * OpenBLAS picks may sum in another order (last-bit differences).
  */
 public final class BlasBackend extends HostBackend {
@@ -30,6 +33,8 @@ public final class BlasBackend extends HostBackend {
     private float[] hostScratch = new float[0];
     /** A layer's bias on the heap for the bias-and-activation pass, reused across calls. */
     private float[] biasScratch = new float[0];
+    /** The streaming passes (row MSE, weighted MSE, bias and activation, dz and dB), the reference's bits. */
+    private final BlasVectorMath vectors;
 
     /** A backend using every available core. */
     public BlasBackend() {
@@ -42,6 +47,7 @@ public final class BlasBackend extends HostBackend {
      */
     public BlasBackend(int threads) {
         super(new RowParallel(requireOpenBlas(threads)));
+        this.vectors = new BlasVectorMath(parallel);
     }
 
     private static int requireOpenBlas(int threads) {
@@ -175,6 +181,65 @@ public final class BlasBackend extends HostBackend {
 
     // ---------------------------------------------------------------- dense layers
 
+    /**
+     * Products of at most this many batch rows run as {@link #product split products}; larger ones on OpenBLAS's
+     * own pool. At B 64 a second OpenBLAS pool thread added almost nothing (32.2 s against 30.9 s for a run,
+     * FIELD-NOTES 2026-12-02): its threads synchronise inside every small product and spin while the Java passes
+     * run.
+     */
+    static final int SPLIT_ROWS = 512;
+    /**
+     * The parts of a split product, whatever the thread count: the parts' results do not depend on how many
+     * threads run them, so a small-batch run gives the same bits on 1, 2 or 4 threads (OpenBLAS's own kernels, and
+     * its small-matrix paths, may sum a part in another order than the whole product: the part count is fixed).
+     */
+    static final int SPLIT_PARTS = 4;
+
+    private static boolean splits(int rows) {
+        return rows <= SPLIT_ROWS;
+    }
+
+    /**
+     * c (m, n) = op(a) · op(b) in {@link #SPLIT_PARTS} parts, each a single-threaded OpenBLAS call, handed to the
+     * backend's threads by gcl (OpenBLAS's pool held at one thread meanwhile): by columns of c (each part packs its
+     * share of b, the large operand of a small batch's forward and dIn products), or by rows of c (byRows: dW).
+     * One thread runs the parts in a shared single-threaded section (a sweep's one-thread runs multiply at the same
+     * time); more threads take OpenBLAS exclusively, as a pool product does.
+     */
+    private void product(boolean transA, boolean transB, int m, int n, int k, FloatPointer a, int lda,
+                         FloatPointer b, int ldb, FloatPointer c, int ldc, boolean byRows) {
+        int total = byRows ? m : n;
+        int parts = Math.min(SPLIT_PARTS, total);
+        RowParallel.RangeBody body = (pFrom, pTo) -> {
+            for (int p = pFrom; p < pTo; p++) {
+                int from = (int) ((long) total * p / parts), to = (int) ((long) total * (p + 1) / parts);
+                if (byRows) {
+                    long aOff = transA ? from : (long) from * lda;
+                    Blas.sgemmOnCallerThread(transA, transB, to - from, n, k, a, aOff, lda, b, 0, ldb, c,
+                            (long) from * ldc, ldc);
+                } else {
+                    long bOff = transB ? (long) from * ldb : from;
+                    Blas.sgemmOnCallerThread(transA, transB, m, to - from, k, a, 0, lda, b, bOff, ldb, c, from, ldc);
+                }
+            }
+        };
+        if (parallel.threads() == 1) {
+            Blas.enterSingleThreaded();
+            try {
+                body.run(0, parts);
+            } finally {
+                Blas.exitSingleThreaded();
+            }
+            return;
+        }
+        Blas.enterExclusiveSingleThreaded();
+        try {
+            parallel.forRange(parts, Long.MAX_VALUE / SPLIT_PARTS, body);  // always on the pool: one task per part
+        } finally {
+            Blas.exitExclusiveSingleThreaded();
+        }
+    }
+
     @Override
     public void denseForward(DeviceFloats in, DeviceFloats w, DeviceFloats b, DeviceFloats out,
                              int rows, int inDim, int outDim, Activation act) {
@@ -183,7 +248,8 @@ public final class BlasBackend extends HostBackend {
         FloatPointer xp = gemmOperand(x), wp = gemmOperand(wt);
         try {
             // y = x · wᵀ in FP32, then y = act(y + b) in one pass over the GEMM output
-            Blas.gemmNT(parallel.threads(), rows, outDim, inDim, xp, wp, y.ptr);
+            if (splits(rows)) product(false, true, rows, outDim, inDim, xp, inDim, wp, inDim, y.ptr, outDim, false);
+            else Blas.gemmNT(parallel.threads(), rows, outDim, inDim, xp, wp, y.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
@@ -191,20 +257,7 @@ public final class BlasBackend extends HostBackend {
         if (biasScratch.length < outDim) biasScratch = new float[outDim];
         float[] bh = biasScratch;
         bias.get(0, bh, 0, outDim);
-        FloatBuffer yv = y.view;
-        parallel.forRange(rows, outDim, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int off = r * outDim;
-                if (act == Activation.RELU) {  // the same floats, branch-free (Activation.relu)
-                    for (int o = 0; o < outDim; o++) yv.put(off + o, Activation.relu(yv.get(off + o) + bh[o]));
-                    continue;
-                }
-                for (int o = 0; o < outDim; o++) {
-                    double z = (double) yv.get(off + o) + bh[o];
-                    yv.put(off + o, (float) act.apply(z));
-                }
-            }
-        });
+        vectors.biasActivation(y.view, bh, rows, outDim, act);
     }
 
     @Override
@@ -217,38 +270,36 @@ public final class BlasBackend extends HostBackend {
             if (dzScratch != null) release(dzScratch);
             dzScratch = new Floats(rows * outDim);
         }
-        FloatBuffer dz = dzScratch.view;
         // dz = dOut ⊙ act'(out), and dB = column sums of dz in double, rows ascending (the reference's dB, bit for
         // bit), in one pass over column blocks
-        parallel.forRange(outDim, rows, (from, to) -> {
-            double[] acc = new double[to - from];
-            boolean relu = act == Activation.RELU;
-            for (int r = 0; r < rows; r++) {
-                int off = r * outDim;
-                for (int o = from; o < to; o++) {
-                    // ReLU: the same product with the derivative 0 or 1 found branch-free (Activation.reluStep)
-                    double d = relu ? Activation.reluStep(y.get(off + o)) : act.derivativeFromOutput(y.get(off + o));
-                    double z = dy.get(off + o) * d;
-                    dz.put(off + o, (float) z);
-                    acc[o - from] += z;
-                }
-            }
-            for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
-        });
+        vectors.activationGrad(y, dy, dzScratch.view, gb, rows, outDim, act);
         FloatPointer xp = null, wp = null;
         try {
             if (dx != null) {
                 // dIn (rows, inDim) = dz (rows, outDim) · w (outDim, inDim)
                 wp = gemmOperand(wt);
-                Blas.gemmNN(parallel.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
+                if (splits(rows)) {
+                    product(false, false, rows, inDim, outDim, dzScratch.ptr, outDim, wp, inDim, dx.ptr, inDim, false);
+                } else {
+                    Blas.gemmNN(parallel.threads(), rows, inDim, outDim, dzScratch.ptr, wp, dx.ptr);
+                }
             }
             // dW (outDim, inDim) = dzᵀ · in, dz (rows, outDim), in (rows, inDim)
             xp = gemmOperand(x);
-            Blas.gemmTN(parallel.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
+            if (splits(rows)) product(true, false, outDim, inDim, rows, dzScratch.ptr, outDim, xp, inDim, gw.ptr, inDim, true);
+            else Blas.gemmTN(parallel.threads(), outDim, inDim, rows, dzScratch.ptr, xp, gw.ptr);
         } finally {
             closeCopy(xp, x);
             closeCopy(wp, wt);
         }
+    }
+
+    // ---------------------------------------------------------------- losses (the reference's bits, faster)
+
+    @Override
+    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,
+                                DeviceFloats loss, int rows, int cols) {
+        vectors.weightedMseGrad(f(out), f(target), f(weights), f(dOut), f(loss), rows, cols);
     }
 
     // ---------------------------------------------------------------- optimiser

@@ -12,7 +12,8 @@ import java.nio.FloatBuffer;
 /**
  * A backend whose buffers live in host memory and can be read as {@link FloatBuffer}s (heap arrays or native
  * memory): the reference's statistics, labels, NL targets, losses and row gather ({@link VectorMath}), written once
- * for {@link ReferenceBackend} and the OpenBLAS backend, which therefore agree on these ops bit for bit. Subclasses
+ * for {@link ReferenceBackend} and the OpenBLAS backend, which therefore agree on these ops bit for bit (the
+ * OpenBLAS backend overrides the weighted MSE with its own code, which keeps the reference's bits). Subclasses
  * give their float buffers (and views of them) and the dense layers, optimiser, float transfers and random fills;
  * index buffers are heap arrays here.
  */
@@ -124,8 +125,9 @@ public abstract class HostBackend implements Backend {
         VectorMath.bceLossGrad(floats(p), floats(y), floats(dP), floats(loss), n);
     }
 
+    /** Overridable by a faster backend that gives the same bits (the OpenBLAS backend's streaming passes). */
     @Override
-    public final void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights,
+    public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights,
                                       DeviceFloats dOut, DeviceFloats loss, int rows, int cols) {
         vectors.weightedMseGrad(floats(out), floats(target), floats(weights), floats(dOut), floats(loss), rows,
                 cols);
