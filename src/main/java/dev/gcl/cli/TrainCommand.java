@@ -89,10 +89,6 @@ final class TrainCommand implements Callable<Integer> {
         given.build();  // bad settings fail before anything runs
         ProgressReporter progress = new ProgressReporter(ProgressReporter.modeFor(quiet), System.out, System.err);
         BackendChoice.Resolved backends = backendOptions.resolve(progress::onMessage);
-        // an OpenBLAS held below this CPU by OPENBLAS_CORETYPE: said, never overridden
-        if (backends.kind().equals("blas")) {
-            dev.gcl.backend.blas.CoreTypePin.here().ifPresent(w -> progress.onMessage("warning: " + w));
-        }
 
         NanPolicy nanPolicy = parseNanPolicy(onNan);
         FileCheckpoints.Interval every = checkpointEvery == null ? null : FileCheckpoints.Interval.parse(checkpointEvery);

@@ -74,6 +74,10 @@ final class TrainingRun {
         String fingerprint = phases.time("fingerprint", () -> DataFingerprint.of(ds.train()));
         TrainAndEvaluate.Outcome o;
         WarningLog warnings = new WarningLog(progress);
+        // an OpenBLAS held below this CPU by OPENBLAS_CORETYPE: said, recorded in run.json, never overridden
+        if (backends.kind().equals("blas")) {
+            dev.gcl.backend.blas.CoreTypePin.here().ifPresent(w -> warnings.onMessage("warning: " + w));
+        }
         try (progress) {
             o = TrainAndEvaluate.run(ds, config, backends.backends(), backends.scorer(), backends.threads(), warnings,
                     epochAuc, controls);
