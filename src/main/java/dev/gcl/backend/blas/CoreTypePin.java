@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * Whether {@code OPENBLAS_CORETYPE} pins OpenBLAS to kernels of an older instruction set than the CPU has, which
  * OpenBLAS obeys without a word: on an AVX-512 machine pinned to {@code Haswell} (AVX2) its GEMMs run at a little
  * over half their speed (numpy's sgemm 189 against 334 GFLOP/s, a gcl-b iteration at B 8192 2.2 s against 1.55 s:
- * /work/shared/FIELD-NOTES.md, 2026-12-07); on an AVX2 machine pinned to {@code Nehalem} (SSE) at about a quarter
+ * measured on an AVX-512 EPYC, 2026-12-07); on an AVX2 machine pinned to {@code Nehalem} (SSE) at about a quarter
  * (numpy's sgemm on one thread 24.5 against 86-92 GFLOP/s, benchmarks/README.md). gcl overrides nothing: {@code gcl info} and {@code gcl train} say what
  * the pin costs and how to lift it. {@link #check} is the pure decision (the variable's value and the CPU's flags
  * from /proc/cpuinfo), {@link #here} reads both.
