@@ -18,12 +18,16 @@
 //     CUDA_ERROR_INVALID_HANDLE); work on a stream completes before the call returns, which is one valid order of
 //     the device's (a stream runs its work in order; nothing orders two streams but events and synchronisation)
 //   - page-locked host memory (cuMemAllocHost) is ordinary host memory, checked for life like the rest
+//   - stream capture records launches (their parameter bytes copied at the call), memsets and asynchronous copies
+//     instead of running them; host waits during a capture fail and invalidate it, as the driver's do; graphs and
+//     executable graphs are handles checked for life; cuGraphLaunch replays the recorded work in order
 //   - dynamic shared memory up to 48 KB, or up to what cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES) allowed
 //     that function (at most the device's opt-in limit); more fails the launch with CUDA_ERROR_INVALID_VALUE
 //   - primary contexts are reference-counted per device; releasing the last reference (or cuCtxDestroy of a
 //     created context) frees what the context owned, as the driver does
 //   - injected faults (GCL_STANDIN_FAIL, sticky or not), a corrupted kernel output (GCL_STANDIN_CORRUPT) and a
-//     count of what is still held at exit (GCL_STANDIN_REPORT): docs/gpu-emulation.md
+//     count of what is still held at exit, of launches, host waits and graph launches (GCL_STANDIN_REPORT):
+//     docs/gpu-emulation.md
 #include "gcl_emulation_runtime.h"
 
 #include <algorithm>
