@@ -57,7 +57,7 @@ unity=$work/gcl_kernels_host.cpp
     while read -r name bounds; do
         bounds=${bounds%%,*}  # __launch_bounds__(threads, minBlocks): the threads
         echo "    {\"$name\", &gcl_emu::KernelInvoker<&$name>::invoke, (unsigned int)(${bounds:-1024}),"
-        echo "     gcl_emu::KernelInvoker<&$name>::params, gcl_emu::KernelInvoker<&$name>::writableFloat},"
+        echo "     gcl_emu::KernelInvoker<&$name>::params, gcl_emu::KernelInvoker<&$name>::writableFloat, gcl_emu::KernelInvoker<&$name>::paramSize},"
     done <"$entries"
     echo '};'
     echo "const int gcl_emu::kKernelCount = $(wc -l <"$entries");"

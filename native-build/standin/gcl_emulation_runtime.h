@@ -20,6 +20,7 @@ struct KernelEntry {
     unsigned int maxThreads;  // __launch_bounds__, or 1024 when the kernel states none
     int params;
     const bool* writableFloat;  // per parameter: a float* (not const float*), i.e. an output the kernel may write
+    const unsigned int* paramSize;  // per parameter: its size in bytes (what a stream capture copies at launch)
 };
 
 template <auto F>
@@ -31,6 +32,7 @@ struct KernelInvoker<F> {
     // One flag per parameter (and a spare, so that a kernel without parameters has an array too): whether it is a
     // non-const float*, an output GCL_STANDIN_CORRUPT may tamper with.
     static constexpr bool writableFloat[sizeof...(A) + 1] = {std::is_same_v<A, float*>..., false};
+    static constexpr unsigned int paramSize[sizeof...(A) + 1] = {(unsigned int)sizeof(A)..., 0u};
     static void invoke(void** args) { call(args, std::index_sequence_for<A...>{}); }
 
   private:

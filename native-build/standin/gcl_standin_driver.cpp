@@ -18,12 +18,16 @@
 //     CUDA_ERROR_INVALID_HANDLE); work on a stream completes before the call returns, which is one valid order of
 //     the device's (a stream runs its work in order; nothing orders two streams but events and synchronisation)
 //   - page-locked host memory (cuMemAllocHost) is ordinary host memory, checked for life like the rest
+//   - stream capture records launches (their parameter bytes copied at the call), memsets and asynchronous copies
+//     instead of running them; host waits during a capture fail and invalidate it, as the driver's do; graphs and
+//     executable graphs are handles checked for life; cuGraphLaunch replays the recorded work in order
 //   - dynamic shared memory up to 48 KB, or up to what cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES) allowed
 //     that function (at most the device's opt-in limit); more fails the launch with CUDA_ERROR_INVALID_VALUE
 //   - primary contexts are reference-counted per device; releasing the last reference (or cuCtxDestroy of a
 //     created context) frees what the context owned, as the driver does
 //   - injected faults (GCL_STANDIN_FAIL, sticky or not), a corrupted kernel output (GCL_STANDIN_CORRUPT) and a
-//     count of what is still held at exit (GCL_STANDIN_REPORT): docs/gpu-emulation.md
+//     count of what is still held at exit, of launches, host waits and graph launches (GCL_STANDIN_REPORT):
+//     docs/gpu-emulation.md
 #include "gcl_emulation_runtime.h"
 
 #include <algorithm>
@@ -40,6 +44,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -62,6 +67,7 @@ enum : int {
     CUDA_ERROR_JIT_COMPILER_NOT_FOUND = 221,
     CUDA_ERROR_UNSUPPORTED_PTX_VERSION = 222,
     CUDA_ERROR_INVALID_HANDLE = 400,
+    CUDA_ERROR_ILLEGAL_STATE = 401,
     CUDA_ERROR_NOT_FOUND = 500,
     CUDA_ERROR_ILLEGAL_ADDRESS = 700,
     CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
@@ -69,6 +75,10 @@ enum : int {
     CUDA_ERROR_MISALIGNED_ADDRESS = 716,
     CUDA_ERROR_LAUNCH_FAILED = 719,
     CUDA_ERROR_NOT_SUPPORTED = 801,
+    CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900,
+    CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901,
+    CUDA_ERROR_STREAM_CAPTURE_IMPLICIT = 906,
+    CUDA_ERROR_CAPTURED_EVENT = 907,
     CUDA_ERROR_UNKNOWN = 999,
 };
 
@@ -139,6 +149,7 @@ struct Module {
 struct Function {
     const gcl_emu::KernelEntry* kernel;
     unsigned int maxDynamicShared = kMaxSharedPerBlock;  // cuFuncSetAttribute raises it up to the opt-in limit
+    Module* module = nullptr;                            // a function lives while its module is loaded
 };
 
 struct Allocation {
@@ -161,14 +172,43 @@ std::mutex memory_lock;  // allocations
 std::mutex launch_lock;  // one launch at a time (the engine's state is global)
 std::map<uintptr_t, Allocation> allocations;  // by device pointer (the first byte of the data)
 std::vector<unsigned long long> device_used;  // live bytes per visible device, under memory_lock
-struct Stream { int flags; };
-struct Event { bool recorded; };
+// One piece of work a stream capture recorded instead of running it: a launch (the function, its shape and a copy
+// of its parameters' bytes, taken at the call as the driver takes them), a memset or an asynchronous copy (the host
+// side of an HtoD / DtoH copy is read / written when the graph runs, as on the device).
+struct Op {
+    enum Kind { kLaunch, kMemset, kCopyDtoD, kCopyHtoD, kCopyDtoH } kind;
+    Function* function = nullptr;
+    gcl_emu::LaunchShape shape{};
+    std::vector<uint64_t> args;      // the parameters' bytes, each in its own 8-byte aligned slot
+    std::vector<size_t> argAt;       // the slot (index into args) of each parameter
+    unsigned long long dst = 0, src = 0;
+    void* host = nullptr;
+    size_t bytes = 0;                // copies: bytes; memset: 32-bit words
+    unsigned int value = 0;
+};
+enum CaptureStatus { kNotCapturing = 0, kCapturing = 1, kInvalidated = 2 };  // CUstreamCaptureStatus
+enum CaptureMode { kModeGlobal = 0, kModeThreadLocal = 1, kModeRelaxed = 2 };  // CUstreamCaptureMode
+struct Stream {
+    int flags;
+    int capture = kNotCapturing;
+    int mode = kModeGlobal;
+    std::thread::id thread;  // the capturing thread (CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)
+    std::vector<Op> ops;     // recorded so far
+};
+struct Event { bool recorded; bool captured = false; };
+struct Graph { std::vector<Op> ops; };      // made by cuStreamEndCapture
+struct GraphExec { std::vector<Op> ops; };  // made by cuGraphInstantiateWithFlags, checked
 std::mutex handle_lock;  // streams, events, modules, page-locked host memory
 std::map<Stream*, Context*> streams;         // live streams and their contexts
 std::map<Event*, Context*> events;           // live events
 std::map<Module*, Context*> modules;         // loaded modules
 std::map<void*, std::pair<size_t, Context*>> host_allocations;  // live page-locked host memory, by pointer
+std::map<Graph*, Context*> graphs;           // live graphs
+std::map<GraphExec*, Context*> graph_execs;  // live executable graphs
 std::atomic<unsigned long long> total_calls{0}, total_launches{0};
+// Calls that make the host wait for the device (stream, context and event synchronisation, synchronous copies, a
+// device-to-host copy into pageable memory), and graph launches: counted at each call, as launches are.
+std::atomic<unsigned long long> total_syncs{0}, total_graph_launches{0};
 const size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
 // ------------------------------------------------------------ settings
@@ -435,6 +475,12 @@ void reclaim(Context* c) {
     for (auto it = host_allocations.begin(); it != host_allocations.end();) {
         if (it->second.second == c) it = host_allocations.erase(it); else ++it;
     }
+    for (auto it = graphs.begin(); it != graphs.end();) {
+        if (it->second == c) { delete it->first; it = graphs.erase(it); } else ++it;
+    }
+    for (auto it = graph_execs.begin(); it != graph_execs.end();) {
+        if (it->second == c) { delete it->first; it = graph_execs.erase(it); } else ++it;
+    }
     c->sticky = 0;
 }
 
@@ -451,7 +497,7 @@ int check_mode(const Device& d) {
 void write_report() {
     const char* path = std::getenv("GCL_STANDIN_REPORT");
     if (path == nullptr || *path == 0) return;
-    unsigned long long allocs = 0, bytes = 0, contexts = 0, mods = 0, strs = 0, evts = 0, host = 0;
+    unsigned long long allocs = 0, bytes = 0, contexts = 0, mods = 0, strs = 0, evts = 0, host = 0, grs = 0;
     {
         std::lock_guard<std::mutex> lock(memory_lock);
         allocs = allocations.size();
@@ -468,6 +514,7 @@ void write_report() {
         strs = streams.size();
         evts = events.size();
         host = host_allocations.size();
+        grs = graphs.size() + graph_execs.size();
     }
     FILE* f = std::fopen(path, "w");
     if (f == nullptr) {
@@ -475,8 +522,9 @@ void write_report() {
         return;
     }
     std::fprintf(f, "allocations=%llu bytes=%llu contexts=%llu modules=%llu streams=%llu events=%llu host=%llu "
-                 "calls=%llu launches=%llu\n", allocs, bytes, contexts, mods, strs, evts, host,
-                 total_calls.load(), total_launches.load());
+                 "calls=%llu launches=%llu syncs=%llu graph_launches=%llu graphs=%llu\n", allocs, bytes, contexts,
+                 mods, strs, evts, host, total_calls.load(), total_launches.load(), total_syncs.load(),
+                 total_graph_launches.load(), grs);
     std::fclose(f);
 }
 
@@ -873,6 +921,9 @@ std::string describe_address(const void* address) {
 
 extern "C" {
 
+static int capture_route(void* stream, Op& op, bool* recorded);  // stream capture, below
+static int unsafe_during_capture(bool always);
+
 // The stubs of build-standin.sh count their calls and take injected faults through this.
 int gcl_standin_enter(const char* name) {
     int sticky = 0;
@@ -1085,8 +1136,10 @@ int cuCtxGetDevice(int* device) {
 }
 
 int cuCtxSynchronize() {
+    total_syncs++;
     ENTER("cuCtxSynchronize");
-    return need_context();
+    if (int e = need_context()) return e;
+    return unsafe_during_capture(true);
 }
 
 int cuMemGetInfo_v2(size_t* free, size_t* total) {
@@ -1182,7 +1235,7 @@ int cuModuleGetFunction(Function** function, Module* module, const char* name) {
     }
     for (int k = 0; k < gcl_emu::kKernelCount; k++) {
         if (std::strcmp(gcl_emu::kKernels[k].name, name) == 0 && module->has[k]) {
-            *function = new Function{&gcl_emu::kKernels[k]};
+            *function = new Function{&gcl_emu::kKernels[k], kMaxSharedPerBlock, module};
             return CUDA_SUCCESS;
         }
     }
@@ -1205,6 +1258,7 @@ int cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
     ENTER("cuMemAlloc_v2");
     if (int e = need_context()) return e;
     if (pointer == nullptr || bytes == 0) return CUDA_ERROR_INVALID_VALUE;
+    if (int e = unsafe_during_capture(false)) return e;
     const int device = current_context->device;
     {
         std::lock_guard<std::mutex> lock(memory_lock);
@@ -1234,6 +1288,7 @@ int cuMemAlloc_v2(unsigned long long* pointer, size_t bytes) {
 int cuMemFree_v2(unsigned long long pointer) {
     ENTER("cuMemFree_v2");
     if (int e = need_context()) return e;
+    if (int e = unsafe_during_capture(false)) return e;
     Allocation a;
     {
         std::lock_guard<std::mutex> lock(memory_lock);
@@ -1248,8 +1303,10 @@ int cuMemFree_v2(unsigned long long pointer) {
 }
 
 int cuMemcpyHtoD_v2(unsigned long long dst, const void* src, size_t bytes) {
+    total_syncs++;
     ENTER("cuMemcpyHtoD_v2");
     if (int e = need_context()) return e;
+    if (int e = unsafe_during_capture(false)) return e;
     if (bytes == 0) return CUDA_SUCCESS;
     if (src == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(dst, bytes)) return e;
@@ -1258,8 +1315,10 @@ int cuMemcpyHtoD_v2(unsigned long long dst, const void* src, size_t bytes) {
 }
 
 int cuMemcpyDtoH_v2(void* dst, unsigned long long src, size_t bytes) {
+    total_syncs++;
     ENTER("cuMemcpyDtoH_v2");
     if (int e = need_context()) return e;
+    if (int e = unsafe_during_capture(false)) return e;
     if (bytes == 0) return CUDA_SUCCESS;
     if (dst == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(src, bytes)) return e;
@@ -1273,6 +1332,9 @@ int cuMemsetD32_v2(unsigned long long dst, unsigned int value, size_t count) {
     if (count == 0) return CUDA_SUCCESS;
     if (dst % 4 != 0 || count > SIZE_MAX / 4) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(dst, count * 4)) return e;
+    Op op{Op::kMemset};
+    bool recorded;
+    if (int e = capture_route(nullptr, op, &recorded)) return e;  // the NULL stream
     unsigned int* p = (unsigned int*)(uintptr_t)dst;
     for (size_t i = 0; i < count; i++) p[i] = value;
     return CUDA_SUCCESS;
@@ -1293,32 +1355,38 @@ void corrupt_outputs(const gcl_emu::KernelEntry& k, void** params) {
     }
 }
 
-int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
-                   unsigned int blockX, unsigned int blockY, unsigned int blockZ, unsigned int sharedBytes,
-                   void* stream, void** params, void** extra) {
-    total_launches++;
-    ENTER("cuLaunchKernel");
-    if (int e = need_context()) return e;
+// The checks of a launch (at cuLaunchKernel, and again for each recorded launch at cuGraphInstantiate): the function
+// alive (its module loaded), the shape within the device's limits and the kernel's __launch_bounds__, the dynamic
+// shared memory within what the function may use, every parameter there.
+static int check_launch(Function* function, const gcl_emu::LaunchShape& shape, void** params) {
     if (function == nullptr) return CUDA_ERROR_INVALID_HANDLE;
-    if (int e = check_stream(stream)) return e;
-    if (extra != nullptr) return CUDA_ERROR_NOT_SUPPORTED;
+    {
+        std::lock_guard<std::mutex> lock(handle_lock);
+        if (function->module == nullptr || !modules.count(function->module)) return CUDA_ERROR_INVALID_HANDLE;
+    }
     const gcl_emu::KernelEntry& k = *function->kernel;
     const Device& device = device_of(current_context);
-    if (gridX == 0 || gridY == 0 || gridZ == 0 || blockX == 0 || blockY == 0 || blockZ == 0) {
+    const unsigned int *g = shape.grid, *b = shape.block;
+    if (g[0] == 0 || g[1] == 0 || g[2] == 0 || b[0] == 0 || b[1] == 0 || b[2] == 0) return CUDA_ERROR_INVALID_VALUE;
+    if (g[0] > kMaxGridX || g[1] > kMaxGridY || g[2] > kMaxGridZ || b[0] > kMaxBlockX || b[1] > kMaxBlockY ||
+        b[2] > kMaxBlockZ || shape.dynamicSharedBytes > function->maxDynamicShared ||
+        shape.dynamicSharedBytes > device.optin()) {
         return CUDA_ERROR_INVALID_VALUE;
     }
-    if (gridX > kMaxGridX || gridY > kMaxGridY || gridZ > kMaxGridZ || blockX > kMaxBlockX ||
-        blockY > kMaxBlockY || blockZ > kMaxBlockZ || sharedBytes > function->maxDynamicShared ||
-        sharedBytes > device.optin()) {
-        return CUDA_ERROR_INVALID_VALUE;
-    }
-    const unsigned long long threads = (unsigned long long)blockX * blockY * blockZ;
+    const unsigned long long threads = (unsigned long long)b[0] * b[1] * b[2];
     if (threads > kMaxThreadsPerBlock) return CUDA_ERROR_INVALID_VALUE;
     if (threads > k.maxThreads) return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;  // beyond its __launch_bounds__
     if (k.params > 0 && params == nullptr) return CUDA_ERROR_INVALID_VALUE;
     for (int p = 0; p < k.params; p++) {
         if (params[p] == nullptr) return CUDA_ERROR_INVALID_VALUE;
     }
+    return CUDA_SUCCESS;
+}
+
+// Runs a checked launch to completion.
+static int execute_launch(Function* function, const gcl_emu::LaunchShape& shape, void** params) {
+    const gcl_emu::KernelEntry& k = *function->kernel;
+    const Device& device = device_of(current_context);
     // The sm_75 build of a TF32 kernel is a __trap(): the launch is accepted and the context is lost, as after
     // any asynchronous kernel fault.
     if (device.major < 8 && std::strstr(k.name, "tf32") != nullptr) {
@@ -1328,7 +1396,6 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
         current_context->sticky = CUDA_ERROR_LAUNCH_FAILED;
         return CUDA_SUCCESS;
     }
-    gcl_emu::LaunchShape shape = {{gridX, gridY, gridZ}, {blockX, blockY, blockZ}, sharedBytes};
     std::string error;
     {
         std::lock_guard<std::mutex> lock(launch_lock);
@@ -1344,6 +1411,120 @@ int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, u
         corrupt_outputs(k, params);
     }
     return CUDA_SUCCESS;
+}
+
+// ------------------------------------------------------------ stream capture
+
+// Where work queued on `stream` goes while streams capture (under handle_lock): 0 with *recorded set when the
+// capturing stream took it; CUDA_ERROR_STREAM_CAPTURE_INVALIDATED when the stream's capture was invalidated (the
+// work is dropped, as the driver does until cuStreamEndCapture); CUDA_ERROR_STREAM_CAPTURE_IMPLICIT when it is the
+// NULL (legacy) stream and a blocking stream (flags 0) of the context captures: that capture is invalidated, since
+// the legacy stream would join it implicitly. Otherwise 0: run it now.
+static int capture_route(void* stream, Op& op, bool* recorded) {
+    *recorded = false;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (stream != nullptr) {
+        Stream* s = static_cast<Stream*>(stream);
+        if (s->capture == kCapturing) {
+            s->ops.push_back(std::move(op));
+            *recorded = true;
+            return CUDA_SUCCESS;
+        }
+        if (s->capture == kInvalidated) {
+            *recorded = true;
+            return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+        }
+        return CUDA_SUCCESS;
+    }
+    int code = CUDA_SUCCESS;
+    for (auto& [s, owner] : streams) {
+        if (owner != current_context || s->capture == kNotCapturing || s->flags != 0) continue;
+        s->capture = kInvalidated;
+        code = CUDA_ERROR_STREAM_CAPTURE_IMPLICIT;
+    }
+    if (code != CUDA_SUCCESS) *recorded = true;
+    return code;
+}
+
+// A call the driver refuses while streams capture ("potentially unsafe": synchronous copies, allocations and frees;
+// in CU_STREAM_CAPTURE_MODE_GLOBAL while any stream of the context captures, in _THREAD_LOCAL while one this thread
+// began captures, never in _RELAXED; `always`: cuCtxSynchronize, which would wait for a capturing stream in any
+// mode). Those captures are invalidated and the call returns CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED.
+static int unsafe_during_capture(bool always) {
+    std::lock_guard<std::mutex> lock(handle_lock);
+    int code = CUDA_SUCCESS;
+    for (auto& [s, owner] : streams) {
+        if (owner != current_context || s->capture == kNotCapturing) continue;
+        const bool refused = always || s->mode == kModeGlobal ||
+                             (s->mode == kModeThreadLocal && s->thread == std::this_thread::get_id());
+        if (!refused) continue;
+        s->capture = kInvalidated;
+        code = CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+    return code;
+}
+
+// Runs one piece of recorded work (cuGraphLaunch), with the checks the direct call makes at that moment.
+static int run_op(Op& op) {
+    switch (op.kind) {
+        case Op::kLaunch: {
+            total_launches++;
+            std::vector<void*> params(op.argAt.size());
+            for (size_t p = 0; p < op.argAt.size(); p++) params[p] = &op.args[op.argAt[p]];
+            if (int e = check_launch(op.function, op.shape, params.data())) return e;
+            // The kernel gets a fresh copy of the recorded bytes, so a graph launched twice sees the same arguments.
+            std::vector<uint64_t> copy = op.args;
+            for (size_t p = 0; p < op.argAt.size(); p++) params[p] = &copy[op.argAt[p]];
+            return execute_launch(op.function, op.shape, params.data());
+        }
+        case Op::kMemset: {
+            if (int e = check_range(op.dst, op.bytes * 4)) return e;
+            unsigned int* p = (unsigned int*)(uintptr_t)op.dst;
+            for (size_t i = 0; i < op.bytes; i++) p[i] = op.value;
+            return CUDA_SUCCESS;
+        }
+        case Op::kCopyDtoD:
+            if (int e = check_range(op.dst, op.bytes)) return e;
+            if (int e = check_range(op.src, op.bytes)) return e;
+            std::memmove((void*)(uintptr_t)op.dst, (const void*)(uintptr_t)op.src, op.bytes);
+            return CUDA_SUCCESS;
+        case Op::kCopyHtoD:
+            if (int e = check_range(op.dst, op.bytes)) return e;
+            std::memcpy((void*)(uintptr_t)op.dst, op.host, op.bytes);
+            return CUDA_SUCCESS;
+        case Op::kCopyDtoH:
+            if (int e = check_range(op.src, op.bytes)) return e;
+            std::memcpy(op.host, (const void*)(uintptr_t)op.src, op.bytes);
+            return CUDA_SUCCESS;
+    }
+    return CUDA_ERROR_UNKNOWN;
+}
+
+int cuLaunchKernel(Function* function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                   unsigned int blockX, unsigned int blockY, unsigned int blockZ, unsigned int sharedBytes,
+                   void* stream, void** params, void** extra) {
+    total_launches++;
+    ENTER("cuLaunchKernel");
+    if (int e = need_context()) return e;
+    if (function == nullptr) return CUDA_ERROR_INVALID_HANDLE;
+    if (int e = check_stream(stream)) return e;
+    if (extra != nullptr) return CUDA_ERROR_NOT_SUPPORTED;
+    gcl_emu::LaunchShape shape = {{gridX, gridY, gridZ}, {blockX, blockY, blockZ}, sharedBytes};
+    if (int e = check_launch(function, shape, params)) return e;
+    const gcl_emu::KernelEntry& k = *function->kernel;
+    Op op{Op::kLaunch};
+    op.function = function;
+    op.shape = shape;
+    for (int p = 0; p < k.params; p++) {
+        op.argAt.push_back(op.args.size());
+        const size_t words = (k.paramSize[p] + 7) / 8;
+        op.args.resize(op.args.size() + std::max<size_t>(words, 1));
+        std::memcpy(&op.args[op.argAt.back()], params[p], k.paramSize[p]);  // as the driver copies them
+    }
+    bool recorded;
+    const int routed = capture_route(stream, op, &recorded);
+    if (recorded) return routed;
+    return execute_launch(function, shape, params);
 }
 
 // ------------------------------------------------------------ streams, events, asynchronous copies
@@ -1362,16 +1543,28 @@ int cuStreamCreate(Stream** stream, unsigned int flags) {
 int cuStreamDestroy_v2(Stream* stream) {
     ENTER("cuStreamDestroy_v2");
     if (int e = need_context()) return e;
-    std::lock_guard<std::mutex> lock(handle_lock);
+    std::lock_guard<std::mutex> lock(handle_lock);  // a capture under way is dropped with the stream
     if (stream == nullptr || !streams.erase(stream)) return CUDA_ERROR_INVALID_HANDLE;
     delete stream;
     return CUDA_SUCCESS;
 }
 
 int cuStreamSynchronize(Stream* stream) {
+    total_syncs++;
     ENTER("cuStreamSynchronize");
     if (int e = need_context()) return e;
-    return check_stream(stream);
+    if (int e = check_stream(stream)) return e;
+    if (stream == nullptr) {  // the legacy stream: joins a capturing blocking stream implicitly
+        Op op{Op::kMemset};
+        bool recorded;
+        return capture_route(nullptr, op, &recorded);
+    }
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (stream->capture != kNotCapturing) {  // waiting for work that is only being recorded
+        stream->capture = kInvalidated;
+        return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+    return CUDA_SUCCESS;
 }
 
 int cuEventCreate(Event** event, unsigned int flags) {
@@ -1400,14 +1593,20 @@ int cuEventRecord(Event* event, Stream* stream) {
     if (int e = need_context()) return e;
     if (int e = check_event(event)) return e;
     if (int e = check_stream(stream)) return e;
-    event->recorded = true;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    // Recorded into a capture, the event becomes a node of the graph (here: orders nothing more than the stream
+    // does) and cannot be waited for from the host.
+    event->captured = stream != nullptr && stream->capture != kNotCapturing;
+    event->recorded = !event->captured;
     return CUDA_SUCCESS;
 }
 
 int cuEventSynchronize(Event* event) {
+    total_syncs++;
     ENTER("cuEventSynchronize");
     if (int e = need_context()) return e;
-    return check_event(event);
+    if (int e = check_event(event)) return e;
+    return event->captured ? CUDA_ERROR_CAPTURED_EVENT : CUDA_SUCCESS;
 }
 
 int cuStreamWaitEvent(Stream* stream, Event* event, unsigned int flags) {
@@ -1425,17 +1624,39 @@ int cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src, size_t bytes, 
     if (bytes == 0) return CUDA_SUCCESS;
     if (src == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(dst, bytes)) return e;
+    Op op{Op::kCopyHtoD};
+    op.dst = dst, op.host = const_cast<void*>(src), op.bytes = bytes;
+    bool recorded;
+    const int routed = capture_route(stream, op, &recorded);
+    if (recorded) return routed;
     std::memcpy((void*)(uintptr_t)dst, src, bytes);
     return CUDA_SUCCESS;
 }
 
+// Whether [p, p + bytes) lies in one live page-locked block (cuMemAllocHost).
+static bool page_locked(const void* p, size_t bytes) {
+    std::lock_guard<std::mutex> lock(handle_lock);
+    auto it = host_allocations.upper_bound(const_cast<void*>(p));
+    if (it == host_allocations.begin()) return false;
+    --it;
+    const uintptr_t at = (uintptr_t)p, base = (uintptr_t)it->first;
+    return at >= base && bytes <= it->second.first && at - base <= it->second.first - bytes;
+}
+
 int cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size_t bytes, Stream* stream) {
+    // Into pageable memory the driver returns only once the copy is done: a host wait.
+    if (dst != nullptr && bytes > 0 && !page_locked(dst, bytes)) total_syncs++;
     ENTER("cuMemcpyDtoHAsync_v2");
     if (int e = need_context()) return e;
     if (int e = check_stream(stream)) return e;
     if (bytes == 0) return CUDA_SUCCESS;
     if (dst == nullptr) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(src, bytes)) return e;
+    Op op{Op::kCopyDtoH};
+    op.src = src, op.host = dst, op.bytes = bytes;
+    bool recorded;
+    const int routed = capture_route(stream, op, &recorded);
+    if (recorded) return routed;
     std::memcpy(dst, (const void*)(uintptr_t)src, bytes);
     return CUDA_SUCCESS;
 }
@@ -1447,6 +1668,11 @@ int cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t 
     if (bytes == 0) return CUDA_SUCCESS;
     if (int e = check_range(dst, bytes)) return e;
     if (int e = check_range(src, bytes)) return e;
+    Op op{Op::kCopyDtoD};
+    op.dst = dst, op.src = src, op.bytes = bytes;
+    bool recorded;
+    const int routed = capture_route(stream, op, &recorded);
+    if (recorded) return routed;
     std::memmove((void*)(uintptr_t)dst, (const void*)(uintptr_t)src, bytes);
     return CUDA_SUCCESS;
 }
@@ -1458,6 +1684,11 @@ int cuMemsetD32Async(unsigned long long dst, unsigned int value, size_t count, S
     if (count == 0) return CUDA_SUCCESS;
     if (dst % 4 != 0 || count > SIZE_MAX / 4) return CUDA_ERROR_INVALID_VALUE;
     if (int e = check_range(dst, count * 4)) return e;
+    Op op{Op::kMemset};
+    op.dst = dst, op.bytes = count, op.value = value;
+    bool recorded;
+    const int routed = capture_route(stream, op, &recorded);
+    if (recorded) return routed;
     unsigned int* p = (unsigned int*)(uintptr_t)dst;
     for (size_t i = 0; i < count; i++) p[i] = value;
     return CUDA_SUCCESS;
@@ -1483,6 +1714,164 @@ int cuMemFreeHost(void* pointer) {
         if (!host_allocations.erase(pointer)) return CUDA_ERROR_INVALID_VALUE;
     }
     std::free(pointer);
+    return CUDA_SUCCESS;
+}
+
+// ------------------------------------------------------------ stream capture and graphs
+
+int cuStreamBeginCapture_v2(Stream* stream, int mode) {
+    ENTER("cuStreamBeginCapture_v2");
+    if (int e = need_context()) return e;
+    if (mode < kModeGlobal || mode > kModeRelaxed) return CUDA_ERROR_INVALID_VALUE;
+    if (stream == nullptr) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;  // the legacy stream cannot capture
+    if (int e = check_stream(stream)) return e;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (stream->capture != kNotCapturing) return CUDA_ERROR_ILLEGAL_STATE;
+    stream->capture = kCapturing;
+    stream->mode = mode;
+    stream->thread = std::this_thread::get_id();
+    stream->ops.clear();
+    return CUDA_SUCCESS;
+}
+
+int cuStreamEndCapture(Stream* stream, Graph** graph) {
+    ENTER("cuStreamEndCapture");
+    if (int e = need_context()) return e;
+    if (graph == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (stream == nullptr) return CUDA_ERROR_ILLEGAL_STATE;
+    if (int e = check_stream(stream)) return e;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    const int status = stream->capture;
+    if (status == kNotCapturing) return CUDA_ERROR_ILLEGAL_STATE;
+    if (stream->mode == kModeThreadLocal && stream->thread != std::this_thread::get_id()) {
+        return 908;  // CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD
+    }
+    stream->capture = kNotCapturing;
+    std::vector<Op> ops = std::move(stream->ops);
+    stream->ops.clear();
+    if (status == kInvalidated) {
+        *graph = nullptr;
+        return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    }
+    Graph* g = new Graph{std::move(ops)};
+    graphs[g] = current_context;
+    *graph = g;
+    return CUDA_SUCCESS;
+}
+
+int cuStreamIsCapturing(Stream* stream, int* status) {
+    ENTER("cuStreamIsCapturing");
+    if (int e = need_context()) return e;
+    if (status == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (int e = check_stream(stream)) return e;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (stream == nullptr) {  // the legacy stream: asking joins a capturing blocking stream
+        for (auto& [s, owner] : streams) {
+            if (owner == current_context && s->capture != kNotCapturing && s->flags == 0) {
+                s->capture = kInvalidated;
+                return CUDA_ERROR_STREAM_CAPTURE_IMPLICIT;
+            }
+        }
+        *status = kNotCapturing;
+        return CUDA_SUCCESS;
+    }
+    *status = stream->capture;
+    return CUDA_SUCCESS;
+}
+
+static int check_graph(Graph* graph) {
+    std::lock_guard<std::mutex> lock(handle_lock);
+    return graph != nullptr && graphs.count(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+}
+
+static int check_graph_exec(GraphExec* exec) {
+    std::lock_guard<std::mutex> lock(handle_lock);
+    return exec != nullptr && graph_execs.count(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+}
+
+// JCuda's cuGraphInstantiate(exec, graph, flags). Checks each recorded launch as a launch is checked (the function
+// alive, the shape, the dynamic shared memory against the function's limit now) and copies the work: the graph may
+// be destroyed afterwards, the executable graph stays.
+int cuGraphInstantiateWithFlags(GraphExec** exec, Graph* graph, unsigned long long flags) {
+    ENTER("cuGraphInstantiateWithFlags");
+    if (int e = need_context()) return e;
+    if (exec == nullptr) return CUDA_ERROR_INVALID_VALUE;
+    if (int e = check_graph(graph)) return e;
+    // CUDA_GRAPH_INSTANTIATE_FLAG_AUTO_FREE_ON_LAUNCH (1), _UPLOAD (2), _USE_NODE_PRIORITY (8); not _DEVICE_LAUNCH
+    if ((flags & ~(unsigned long long)(1 | 2 | 8)) != 0) return CUDA_ERROR_INVALID_VALUE;
+    std::vector<Op> ops;
+    {
+        std::lock_guard<std::mutex> lock(handle_lock);
+        ops = graph->ops;
+    }
+    for (Op& op : ops) {
+        if (op.kind != Op::kLaunch) continue;
+        std::vector<void*> params(op.argAt.size());
+        for (size_t p = 0; p < op.argAt.size(); p++) params[p] = &op.args[op.argAt[p]];
+        if (int e = check_launch(op.function, op.shape, params.data())) return e;
+    }
+    GraphExec* x = new GraphExec{std::move(ops)};
+    std::lock_guard<std::mutex> lock(handle_lock);
+    graph_execs[x] = current_context;
+    *exec = x;
+    return CUDA_SUCCESS;
+}
+
+int cuGraphUpload(GraphExec* exec, Stream* stream) {
+    ENTER("cuGraphUpload");
+    if (int e = need_context()) return e;
+    if (int e = check_graph_exec(exec)) return e;
+    return check_stream(stream);
+}
+
+// Replays the recorded work in order on the stream (each launch counts as a launch, the whole as one graph
+// launch). Into a capturing stream the work is recorded there (the driver adds the graph as a child node).
+int cuGraphLaunch(GraphExec* exec, Stream* stream) {
+    total_graph_launches++;
+    ENTER("cuGraphLaunch");
+    if (int e = need_context()) return e;
+    if (int e = check_graph_exec(exec)) return e;
+    if (int e = check_stream(stream)) return e;
+    std::vector<Op> ops;
+    {
+        std::lock_guard<std::mutex> lock(handle_lock);
+        ops = exec->ops;
+    }
+    {
+        std::lock_guard<std::mutex> lock(handle_lock);
+        Stream* s = static_cast<Stream*>(stream);
+        if (s != nullptr && s->capture == kInvalidated) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+        if (s != nullptr && s->capture == kCapturing) {
+            for (Op& op : ops) s->ops.push_back(op);
+            return CUDA_SUCCESS;
+        }
+    }
+    if (stream == nullptr) {
+        Op none{Op::kMemset};
+        bool recorded;
+        if (int e = capture_route(nullptr, none, &recorded)) return e;
+    }
+    for (Op& op : ops) {
+        if (int e = run_op(op)) return e;
+    }
+    return CUDA_SUCCESS;
+}
+
+int cuGraphExecDestroy(GraphExec* exec) {
+    ENTER("cuGraphExecDestroy");
+    if (int e = need_context()) return e;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (exec == nullptr || !graph_execs.erase(exec)) return CUDA_ERROR_INVALID_HANDLE;
+    delete exec;
+    return CUDA_SUCCESS;
+}
+
+int cuGraphDestroy(Graph* graph) {
+    ENTER("cuGraphDestroy");
+    if (int e = need_context()) return e;
+    std::lock_guard<std::mutex> lock(handle_lock);
+    if (graph == nullptr || !graphs.erase(graph)) return CUDA_ERROR_INVALID_HANDLE;
+    delete graph;
     return CUDA_SUCCESS;
 }
 

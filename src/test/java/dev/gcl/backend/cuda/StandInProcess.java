@@ -7,6 +7,8 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -43,6 +45,14 @@ import static jcuda.driver.JCudaDriver.*;
  * fails); {@code freeall}; {@code sync}; {@code gather} (gather_rows of 8 floats 1..8, prints them back);
  * {@code tf32} (launches dense_forward_tf32 with dummy arguments: only for a device that traps it);
  * {@code stream}; {@code event}; {@code host}; {@code exit:CODE}.
+ *
+ * <p>Stream capture and graphs: {@code mystream:FLAGS} (a stream the next commands use); {@code gprep} (the
+ * buffers of gather_rows, uploaded); {@code glaunchk} (gather_rows on that stream); {@code begin:MODE}
+ * (cuStreamBeginCapture); {@code end} (cuStreamEndCapture into the graph); {@code capturing} (the status);
+ * {@code instantiate}; {@code upload}; {@code glaunch} (cuGraphLaunch on the stream); {@code gdestroy};
+ * {@code xdestroy}; {@code ssync} (cuStreamSynchronize of the stream); {@code htod} (a synchronous copy of 4 bytes
+ * into gprep's buffer); {@code rms:direct:K} / {@code rms:graph:K} (a sequence of rmsprop launches, copies and a
+ * memset, K times directly on the stream or captured once and replayed K times; prints the result's bits).
  */
 public final class StandInProcess {
     private StandInProcess() {
@@ -104,6 +114,10 @@ public final class StandInProcess {
     private static CUmodule module;
     private static CUcontext created;
     private static final List<CUdeviceptr> allocations = new ArrayList<>();
+    private static CUstream stream;
+    private static CUgraph graph = new CUgraph();
+    private static CUgraphExec exec = new CUgraphExec();
+    private static CUdeviceptr gSrc, gIndices, gDst;
 
     private static void print(String key, Object value) {
         System.out.println(key + "=" + value);
@@ -203,6 +217,36 @@ public final class StandInProcess {
                 case "stream" -> print("stream", cuStreamCreate(new CUstream(), 0));
                 case "event" -> print("event", cuEventCreate(new CUevent(), 0));
                 case "host" -> print("host", cuMemAllocHost(new Pointer(), 64));
+                case "mystream" -> {
+                    stream = new CUstream();
+                    print("mystream", cuStreamCreate(stream, Integer.parseInt(arg)));
+                }
+                case "gprep" -> gatherPrepare();
+                case "glaunchk" -> print("glaunchk", gatherLaunch(stream));
+                case "begin" -> print("begin", cuStreamBeginCapture(stream, Integer.parseInt(arg)));
+                case "end" -> {
+                    graph = new CUgraph();
+                    print("end", cuStreamEndCapture(stream, graph));
+                }
+                case "capturing" -> {
+                    int[] status = {-1};
+                    print("capturingcall", cuStreamIsCapturing(stream, status));
+                    print("capturing", status[0]);
+                }
+                case "instantiate" -> {
+                    exec = new CUgraphExec();
+                    print("instantiate", cuGraphInstantiate(exec, graph, 0));
+                }
+                case "upload" -> print("upload", cuGraphUpload(exec, stream));
+                case "glaunch" -> print("glaunch", cuGraphLaunch(exec, stream));
+                case "gdestroy" -> print("gdestroy", cuGraphDestroy(graph));
+                case "xdestroy" -> print("xdestroy", cuGraphExecDestroy(exec));
+                case "ssync" -> print("ssync", cuStreamSynchronize(stream));
+                case "htod" -> print("htod", cuMemcpyHtoD(gSrc, Pointer.to(new float[] {9}), Float.BYTES));
+                case "rms" -> {
+                    String[] a = arg.split(":");
+                    rmsprop(a[0].equals("graph"), Integer.parseInt(a[1]));
+                }
                 case "exit" -> System.exit(Integer.parseInt(arg));
                 default -> throw new IllegalArgumentException("unknown command " + command);
             }
@@ -266,6 +310,96 @@ public final class StandInProcess {
         print("error", oneLine(options.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER)));
         print("infosize", options.getInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES));
         print("walltime", options.getFloat(CUjit_option.CU_JIT_WALL_TIME));
+    }
+
+    private static void gatherPrepare() {
+        gSrc = new CUdeviceptr();
+        gIndices = new CUdeviceptr();
+        gDst = new CUdeviceptr();
+        int r = cuModuleGetFunction(new CUfunction(), module, "gather_rows");
+        r = Math.max(r, cuMemAlloc(gSrc, 8 * Float.BYTES));
+        r = Math.max(r, cuMemAlloc(gIndices, Integer.BYTES));
+        r = Math.max(r, cuMemAlloc(gDst, 8 * Float.BYTES));
+        r = Math.max(r, cuMemcpyHtoD(gSrc, Pointer.to(new float[] {1, 2, 3, 4, 5, 6, 7, 8}), 8 * Float.BYTES));
+        r = Math.max(r, cuMemsetD32(gIndices, 0, 1));
+        print("gprep", r);
+    }
+
+    private static int gatherLaunch(CUstream on) {
+        CUfunction f = new CUfunction();
+        cuModuleGetFunction(f, module, "gather_rows");
+        Pointer params = Pointer.to(Pointer.to(gSrc), Pointer.to(gIndices), Pointer.to(new int[] {0}),
+                Pointer.to(gDst), Pointer.to(new int[] {1}), Pointer.to(new int[] {8}));
+        return cuLaunchKernel(f, 1, 1, 1, 32, 1, 1, 0, on, params, null);
+    }
+
+    /**
+     * rmsprop steps on 1000 parameters with different learning rates, a device-to-device copy and a memset between
+     * them, K times: directly on a non-blocking stream, or captured once (the Java-side argument arrays changed after
+     * each captured launch, so a driver that kept pointers instead of copying the bytes would show) and the graph
+     * launched K times. Prints whether the capture ran anything, the result's float bits hashed, and its first value.
+     */
+    private static void rmsprop(boolean viaGraph, int times) {
+        int n = 1000;
+        float[] init = new float[n], grad = new float[n];
+        for (int i = 0; i < n; i++) {
+            init[i] = (float) Math.sin(i * 0.37) * 3;
+            grad[i] = (float) Math.cos(i * 0.11) - 0.2f;
+        }
+        CUstream s = new CUstream();
+        int r = cuStreamCreate(s, 1);
+        CUfunction f = new CUfunction();
+        r = Math.max(r, cuModuleGetFunction(f, module, "rmsprop"));
+        CUdeviceptr param = new CUdeviceptr(), g = new CUdeviceptr(), sq = new CUdeviceptr(), mom = new CUdeviceptr();
+        for (CUdeviceptr p : new CUdeviceptr[] {param, g, sq, mom}) r = Math.max(r, cuMemAlloc(p, (long) n * Float.BYTES));
+        r = Math.max(r, cuMemcpyHtoD(param, Pointer.to(init), (long) n * Float.BYTES));
+        r = Math.max(r, cuMemcpyHtoD(g, Pointer.to(grad), (long) n * Float.BYTES));
+        r = Math.max(r, cuMemsetD32(sq, 0, n));
+        r = Math.max(r, cuMemsetD32(mom, 0, n));
+        double[] lr = {0};
+        int[] count = {n};
+        Runnable sequence = () -> {
+            for (int step = 1; step <= 3; step++) {
+                lr[0] = 0.01 * step;
+                count[0] = n - 100 * (step - 1);  // each launch its own n: the bytes at the call count
+                Pointer params = Pointer.to(Pointer.to(param), Pointer.to(g), Pointer.to(sq), Pointer.to(mom),
+                        Pointer.to(count), Pointer.to(lr), Pointer.to(new double[] {0.9}), Pointer.to(new double[] {1e-8}),
+                        Pointer.to(new double[] {0.5}), Pointer.to(param), Pointer.to(new int[] {0}));
+                int e = cuLaunchKernel(f, (n + 255) / 256, 1, 1, 256, 1, 1, 0, s, params, null);
+                lr[0] = 1e6;  // changed after the call: must not reach the kernel
+                count[0] = 0;
+                if (e != 0) print("rmslaunch", e);
+                if (step == 1) cuMemcpyDtoDAsync(g, param, (long) n * Float.BYTES, s);
+                if (step == 2) cuMemsetD32Async(mom, Float.floatToRawIntBits(0.25f), n / 2, s);
+            }
+        };
+        float[] out = new float[n];
+        if (viaGraph) {
+            CUgraph gr = new CUgraph();
+            CUgraphExec x = new CUgraphExec();
+            r = Math.max(r, cuStreamBeginCapture(s, 0));
+            sequence.run();
+            r = Math.max(r, cuStreamEndCapture(s, gr));
+            r = Math.max(r, cuMemcpyDtoH(Pointer.to(out), param, (long) n * Float.BYTES));
+            print("rmsuntouched", java.util.Arrays.equals(out, init));
+            r = Math.max(r, cuGraphInstantiate(x, gr, 0));
+            r = Math.max(r, cuGraphUpload(x, s));
+            for (int k = 0; k < times; k++) r = Math.max(r, cuGraphLaunch(x, s));
+            r = Math.max(r, cuGraphExecDestroy(x));
+            r = Math.max(r, cuGraphDestroy(gr));
+        } else {
+            for (int k = 0; k < times; k++) sequence.run();
+        }
+        r = Math.max(r, cuStreamSynchronize(s));
+        r = Math.max(r, cuMemcpyDtoH(Pointer.to(out), param, (long) n * Float.BYTES));
+        int[] bits = new int[n];
+        for (int i = 0; i < n; i++) bits[i] = Float.floatToRawIntBits(out[i]);
+        print("rmsbits", java.util.Arrays.hashCode(bits));
+        print("rmschanged", !java.util.Arrays.equals(out, init));
+        print("rmsfirst", out[0] + "," + out[n - 1]);
+        for (CUdeviceptr p : new CUdeviceptr[] {param, g, sq, mom}) r = Math.max(r, cuMemFree(p));
+        r = Math.max(r, cuStreamDestroy(s));
+        print("rms", r);
     }
 
     private static void gather() {

@@ -472,18 +472,86 @@ class StandInProcessTest {
         Path clean = tmp.resolve("clean.txt"), leaky = tmp.resolve("leaky.txt"), exit = tmp.resolve("exit.txt");
         run(Map.of("GCL_STANDIN_REPORT", clean.toString()), "init", "ctx:0", "ctx:0", "ptx:gather_rows",
                 "alloc:100", "stream", "event", "host", "gather", "unload", "freeall", "release:0", "release:0");
-        assertEquals(Map.of("allocations", 0L, "bytes", 0L, "contexts", 0L, "modules", 0L, "streams", 0L,
-                "events", 0L, "host", 0L, "launches", 1L), report(clean, true),
+        assertEquals(held(0, 0, 0, 0, 0, 0, 0, 1, 2), report(clean, true),
                 "retained twice, released twice: the context and what it owned are gone");
         run(Map.of("GCL_STANDIN_REPORT", leaky.toString()), "init", "ctx:0", "ptx:gather_rows", "alloc:100",
                 "stream", "event", "host", "gather");
-        assertEquals(Map.of("allocations", 1L, "bytes", 100L, "contexts", 1L, "modules", 1L, "streams", 1L,
-                "events", 1L, "host", 1L, "launches", 1L), report(leaky, true));
+        assertEquals(held(1, 100, 1, 1, 1, 1, 1, 1, 2), report(leaky, true), "gather: one launch, two copies");
         StandInProcess.Result r = run(Map.of("GCL_STANDIN_REPORT", exit.toString()), "init", "ctx:0", "alloc:64",
                 "exit:3");
         assertEquals(3, r.exitCode());
         assertEquals(1L, report(exit, false).get("contexts"), "written on System.exit too");
         assertTrue(report(exit, false).get("calls") >= 4, "init, retain, set current, alloc at least");
+    }
+
+    /** The report's values but calls, with no graphs and no graph launches. */
+    private static Map<String, Long> held(long allocations, long bytes, long contexts, long modules, long streams,
+            long events, long host, long launches, long syncs) {
+        return Map.ofEntries(Map.entry("allocations", allocations), Map.entry("bytes", bytes),
+                Map.entry("contexts", contexts), Map.entry("modules", modules), Map.entry("streams", streams),
+                Map.entry("events", events), Map.entry("host", host), Map.entry("launches", launches),
+                Map.entry("syncs", syncs), Map.entry("graphs", 0L), Map.entry("graph_launches", 0L));
+    }
+
+    // ------------------------------------------------------------ stream capture and graphs (issue 30)
+
+    @Test
+    void aCapturedSequenceReplayedByAGraphIsBitIdenticalToTheSameLaunchesRunDirectly() throws Exception {
+        StandInProcess.Result r = run(Map.of(), "init", "ctx:0", "ptx:rmsprop", "rms:direct:3", "rms:graph:3",
+                "rms:graph:1");
+        assertEquals(List.of("0", "0", "0"), values(r, "rms"), r.stderr());
+        assertEquals(List.of("true", "true"), values(r, "rmsuntouched"), "captured work is recorded, not run");
+        assertEquals(List.of("true", "true", "true"), values(r, "rmschanged"));
+        List<String> bits = values(r, "rmsbits");
+        assertEquals(bits.get(0), bits.get(1), "three graph launches = the sequence run three times, bit for bit: "
+                + values(r, "rmsfirst"));
+        assertNotEquals(bits.get(0), bits.get(2), "one graph launch is one sequence, not three");
+        assertEquals(List.of(), values(r, "rmslaunch"), "every launch accepted");
+    }
+
+    @Test
+    void aHostWaitDuringCaptureFailsAndInvalidatesTheCapture() throws Exception {
+        StandInProcess.Result r = run(Map.of(), "init", "ctx:0", "ptx:gather_rows", "gprep", "mystream:1",
+                "begin:0", "glaunchk", "capturing", "ssync", "capturing", "glaunchk", "end",
+                "begin:0", "htod", "end",
+                "begin:0", "sync", "end",
+                "begin:2", "htod", "glaunchk", "end",
+                "begin:0", "begin:0", "end", "end");
+        assertEquals(List.of("1", "2"), values(r, "capturing"), "active, then invalidated");
+        assertEquals(900, r.code("ssync"), "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED");
+        assertEquals(List.of("0", "901", "0"), values(r, "glaunchk"), "work after the invalidation is refused");
+        assertEquals(List.of("900", "0"), values(r, "htod"), "a synchronous copy: refused in global mode, not relaxed");
+        assertEquals(900, r.code("sync"));
+        assertEquals(List.of("0", "0", "0", "0", "0", "401"), values(r, "begin"), "capturing twice: ILLEGAL_STATE");
+        assertEquals(List.of("901", "901", "901", "0", "0", "401"), values(r, "end"),
+                "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED; ending twice: ILLEGAL_STATE");
+        // the legacy (NULL) stream joins a capturing blocking stream: its work invalidates the capture
+        r = run(Map.of(), "init", "ctx:0", "ptx:gather_rows", "mystream:0", "begin:2", "gather", "end");
+        assertEquals(906, r.code("launch"), "CUDA_ERROR_STREAM_CAPTURE_IMPLICIT");
+        assertEquals(901, r.code("end"));
+    }
+
+    @Test
+    void graphHandlesAreCheckedForLifeAndTheReportCountsThem() throws Exception {
+        Path file = tmp.resolve("graphs.txt");
+        StandInProcess.Result r = run(Map.of("GCL_STANDIN_REPORT", file.toString()), "init", "ctx:0",
+                "ptx:gather_rows", "gprep", "mystream:1", "begin:0", "glaunchk", "glaunchk", "end", "instantiate",
+                "upload", "glaunch", "glaunch", "gdestroy", "gdestroy", "glaunch", "xdestroy", "xdestroy", "glaunch",
+                "upload", "instantiate", "begin:0", "glaunchk", "end", "instantiate");
+        assertEquals(List.of("0", "0"), values(r, "begin"), r.stderr());
+        assertEquals(List.of("0", "0"), values(r, "end"));
+        assertEquals(List.of("0", "0", "0"), values(r, "glaunchk"), "recorded");
+        assertEquals(List.of("0", "0", "0", "400"), values(r, "glaunch"),
+                "the executable graph outlives its graph; destroyed, it is CUDA_ERROR_INVALID_HANDLE");
+        assertEquals(List.of("0", "400"), values(r, "gdestroy"));
+        assertEquals(List.of("0", "400"), values(r, "xdestroy"));
+        assertEquals(List.of("0", "400"), values(r, "upload"));
+        assertEquals(List.of("0", "400", "0"), values(r, "instantiate"), "a destroyed graph cannot be instantiated");
+        Map<String, Long> report = report(file, true);
+        assertEquals(2L, report.get("graphs"), "the last graph and its executable graph are still alive");
+        assertEquals(4L, report.get("graph_launches"), "every cuGraphLaunch call, the refused one too");
+        assertEquals(3L + 3 * 2, report.get("launches"), "three cuLaunchKernel calls, captured; three replays of two");
+        assertEquals(1L, report.get("syncs"), "gprep's synchronous copy");
     }
 
     private static Map<String, Long> report(Path file, boolean withoutCalls) throws IOException {
@@ -495,8 +563,8 @@ class StandInProcessTest {
             String[] kv = pair.split("=");
             out.put(kv[0], Long.parseLong(kv[1]));
         }
-        assertEquals(List.of("allocations", "bytes", "calls", "contexts", "events", "host", "launches", "modules",
-                "streams"), List.copyOf(out.keySet()));
+        assertEquals(List.of("allocations", "bytes", "calls", "contexts", "events", "graph_launches", "graphs", "host",
+                "launches", "modules", "streams", "syncs"), List.copyOf(out.keySet()));
         if (withoutCalls) out.remove("calls");
         return out;
     }
