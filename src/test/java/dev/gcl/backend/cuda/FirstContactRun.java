@@ -60,12 +60,8 @@ record FirstContactRun(int code, String out, String err, Map<String, Long> held)
                 p.destroyForcibly();
                 fail("timed out: " + command + " with " + env);
             }
-            String listing;
-            try (var files = Files.list(tmp)) {
-                listing = files.map(f -> f.getFileName().toString()).toList().toString();
-            }
             return new FirstContactRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8) + "\n[" + tmp + ": " + listing + "]", readReport(report));
+                    Files.readString(err, StandardCharsets.UTF_8), readReport(report));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
