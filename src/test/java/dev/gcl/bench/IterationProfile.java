@@ -8,8 +8,6 @@ import dev.gcl.config.Variant;
 import dev.gcl.data.DatasetLoader;
 import dev.gcl.data.TrainingData;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -37,22 +35,14 @@ public final class IterationProfile {
         TrainingData train = DatasetLoader.fromNpz(data).train();
         Map<String, long[]> times = new TreeMap<>();  // op -> {nanos, calls}
         Backend inner = Backends.supplier(kind, threads).get();
-        Backend timed = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, m, a) -> {
-                    String op = m.getName();
-                    if (op.equals("denseForward")) op += " " + a[5] + "x" + a[6];  // inDim x outDim
-                    if (op.equals("denseBackward")) op += " " + a[8] + "x" + a[9];
-                    long t0 = System.nanoTime();
-                    try {
-                        return m.invoke(inner, a);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    } finally {
-                        long[] s = times.computeIfAbsent(op, k -> new long[2]);
-                        s[0] += System.nanoTime() - t0;
-                        s[1]++;
-                    }
-                });
+        Backend timed = TimedBackend.wrap(inner, (m, a, nanos) -> {
+            String op = m.getName();
+            if (op.equals("denseForward")) op += " " + a[5] + "x" + a[6];  // inDim x outDim
+            if (op.equals("denseBackward")) op += " " + a[8] + "x" + a[9];
+            long[] s = times.computeIfAbsent(op, k -> new long[2]);
+            s[0] += nanos;
+            s[1]++;
+        });
         GclConfig config = GclConfig.builder().variant(Variant.GCL_B).batchSize(batch).epochs(epochs).build();
         int iterations = epochs * (train.rows() / batch + (train.rows() % batch >= 2 ? 1 : 0));
         long t0 = System.nanoTime();

@@ -11,8 +11,6 @@ import dev.gcl.progress.IterationStats;
 import dev.gcl.progress.TrainingListener;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,18 +162,10 @@ public final class LaunchCounts {
         long[] inBackend = {0, 0};  // nanoseconds, calls
         long[] iterations = {0};
         Backend inner = new CudaBackend();
-        Backend timed = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (proxy, m, a) -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        return m.invoke(inner, a);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    } finally {
-                        inBackend[0] += System.nanoTime() - t0;
-                        inBackend[1]++;
-                    }
-                });
+        Backend timed = TimedBackend.wrap(inner, (m, a, nanos) -> {
+            inBackend[0] += nanos;
+            inBackend[1]++;
+        });
         TrainingListener count = new TrainingListener() {
             @Override
             public void onIteration(IterationStats stats) {

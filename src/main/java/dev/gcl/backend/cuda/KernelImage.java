@@ -84,24 +84,27 @@ public final class KernelImage {
      * images always; the fatbin when it has no cubin of the device's major version at or below its minor.
      */
     boolean compilesFor(int compute) {
-        for (String c : cubins) {
-            int arch = Integer.parseInt(c.substring("sm_".length()));
-            if (arch / 10 == compute / 10 && arch % 10 <= compute % 10) return false;
-        }
-        return true;
+        return cubinFor(compute) == null;
     }
 
     /** "fatbin (cubin sm_80)", "fatbin (compute_90 PTX, compiled by the driver)" or "ptx (compute_80, ...)". */
     String describeFor(int compute) {
-        if (!compilesFor(compute)) {
-            String best = null;
-            for (String c : cubins) {
-                int arch = Integer.parseInt(c.substring("sm_".length()));
-                if (arch / 10 == compute / 10 && arch % 10 <= compute % 10) best = c;
-            }
-            return key + " (cubin " + best + ")";
-        }
+        String cubin = cubinFor(compute);
+        if (cubin != null) return key + " (cubin " + cubin + ")";
         return key + " (" + ptxTarget.replace("sm_", "compute_") + " PTX, compiled by the driver)";
+    }
+
+    /**
+     * The newest cubin the driver runs on a device of this compute capability (same major version, minor at or
+     * below the device's), or null when the driver would compile PTX instead.
+     */
+    private String cubinFor(int compute) {
+        String best = null;
+        for (String c : cubins) {
+            int arch = Integer.parseInt(c.substring("sm_".length()));
+            if (arch / 10 == compute / 10 && arch % 10 <= compute % 10) best = c;
+        }
+        return best;
     }
 
     /** What cuModuleLoadData takes: the fatbin as is, or the PTX text NUL-terminated; null when not bundled. */
