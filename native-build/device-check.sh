@@ -20,24 +20,34 @@ cd "$repo"
 
 mvn -B -ntp -q test-compile
 rm -rf "$bundle"
-mkdir -p "$bundle/lib"
-cp -r target/classes "$bundle/classes"
-cp -r target/test-classes "$bundle/test-classes"
+mkdir -p "$bundle/lib" "$bundle/classes" "$bundle/test-classes"
+# the modules' classes and tests in one jar and one folder (gcl-core, gcl-blas, gcl-cuda, gcl-tool)
+for module in core blas cuda tool; do
+    cp -r "src/$module/target/classes/." "$bundle/classes/"
+    cp -r "src/$module/target/test-classes/." "$bundle/test-classes/"
+done
+# each module registers its own providers: the bundle's jar needs them all, concatenated
+for service in dev.gcl.backend.BackendProvider dev.gcl.nn.ScorerProvider; do
+    cat src/*/target/classes/META-INF/services/$service >"$bundle/classes/META-INF/services/$service"
+done
+# several modules' classes in one jar make no module: the class path serves
+rm -f "$bundle/classes/module-info.class"
 # the bundled UCF-Crime C3D sample (12 MB) serves the built-in demo only; the device checks use generated data
 rm -rf "$bundle/classes/dev/gcl/demo"
 # the compute_75 PTX serves a T4 under a CUDA 12 driver only: not on the lent H100/H200 (1 MB under the 64 MiB)
 rm -f "$bundle/classes/dev/gcl/backend/cuda/gcl_kernels_sm75.ptx"
 [[ -e $bundle/classes/dev/gcl/backend/cuda/gcl_kernels.fatbin ]] \
-    || echo "device-check: WARNING: no kernels in target/classes: the bundle can only report that"
+    || echo "device-check: WARNING: no kernels in src/cuda/target/classes: the bundle can only report that"
 # zipped, the kernel images shrink from 13 MB to a few (the run reads them as resources either way)
 jar cf "$bundle/gcl.jar" -C "$bundle/classes" .
 rm -rf "$bundle/classes"
 
 # test-scope dependencies minus JUnit's own jars (the console launcher carries them) and Jazzer (8 MB; the fuzz
 # tests do not run on the device)
+# (every module's, from the reactor; the modules themselves are in gcl.jar)
 mvn -B -ntp -q dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$bundle/lib" \
-    -DexcludeGroupIds=org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.code-intelligence,com.microsoft.onnxruntime
-mvn -B -ntp -q dependency:copy -Dartifact=$console -DoutputDirectory="$bundle/lib"
+    -DexcludeGroupIds=dev.gcl,org.junit.jupiter,org.junit.platform,org.opentest4j,org.apiguardian,com.code-intelligence,com.microsoft.onnxruntime
+mvn -B -ntp -q -N dependency:copy -Dartifact=$console -DoutputDirectory="$bundle/lib"
 # the OpenBLAS and JavaCPP natives (20 MB) would push the bundle past what the device tool carries (64 MiB); the
 # device run checks CUDA, so the blas backend's probe there says its natives are absent and its tests skip
 rm -f "$bundle"/lib/openblas-*-linux-x86_64.jar "$bundle"/lib/javacpp-*-linux-x86_64.jar

@@ -48,7 +48,7 @@ public final class EmbeddedScorer {
         System.out.printf(Locale.ROOT, "model %s: %s, D = %d, trained on %s (%s, %s threads), gcl %s, commit %s,"
                 + " data %s; scoring with the %s scorer%n", args[0], model.variant().cliName(), model.dim(),
                 p.backend(), p.precision(), p.threads(), p.libraryVersion(), p.gitCommit(), p.dataFingerprint(),
-                model.scorer().cliName());
+                model.scorerName());
 
         List<TestVideo> videos = data.test();
         List<float[]> expected = new ArrayList<>();
