@@ -21,12 +21,12 @@ for p in $platforms; do
     done
 done
 if grep -q 'org.bytedeco:openblas:jar:linux-x86_64.*gcl-blas' "$work/all.txt"; then fail "gcl-blas's own natives stayed"; fi
-echo "platforms: gcl-blas-platform brings natives for: $(grep -oE 'org.bytedeco:openblas:jar:[a-z0-9_-]+' "$work/all.txt" \
-    | cut -d: -f4 | sort -u | tr '\n' ' ')" >&2
+echo "platforms: gcl-blas-platform brings natives for: $(grep -oE 'org.bytedeco:openblas:jar:[a-z]+-[a-z0-9_]+:' \
+    "$work/all.txt" | cut -d: -f4 | sort -u | tr '\n' ' ')" >&2
 for p in $platforms; do
     tree "$work/$p.txt" -Djavacpp.platform="$p"
     found=$(grep -oE 'org.bytedeco:(openblas|javacpp):jar:[a-z0-9_-]+:' "$work/$p.txt" | cut -d: -f4 | sort -u | tr '\n' ' ')
     [[ $found == "$p " ]] || fail "-Djavacpp.platform=$p brings natives for: $found"
     grep -q 'dev.gcl:gcl-blas:jar' "$work/$p.txt" || fail "$p: gcl-blas is not in the tree"
-    echo "platforms: -Djavacpp.platform=$p: natives for $found only" >&2
+    echo "platforms: -Djavacpp.platform=$p: natives for ${found% } only" >&2
 done

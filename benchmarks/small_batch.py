@@ -12,7 +12,7 @@ writing included) against PyTorch's training loop alone; CPU time moves less tha
 With --steady each round also runs both sides for one epoch and compares the CPU time of epochs 2..E (the
 difference), where start-up, JIT warm-up, loading, evaluation and writing cancel out.
 
-    mvn -q -DskipTests package                              # in the repository root: target/gcl.jar
+    mvn -q -DskipTests package                              # in the repository root: src/tool/target/gcl.jar
     /usr/bin/python3 benchmarks/small_batch.py --threads 1 --rounds 3
 
 Written from docs/algorithm.md (the cooperative step), not from the Java code. Needs python3-torch, python3-numpy.

@@ -8,7 +8,7 @@ small_batch.py (generated there when missing), three ways, in alternation, each 
 and the median throughput ratios of auto against the other two (> 1: auto faster). auto's summary.csv equals the
 `--threads 1` sweep's (same thread count per run: identical runs), which the script checks.
 
-    mvn -q -DskipTests package                      # in the repository root: target/gcl.jar
+    mvn -q -DskipTests package                      # in the repository root: src/tool/target/gcl.jar
     python3 benchmarks/sweep_jobs.py --rounds 1 --epochs 5
 """
 import argparse

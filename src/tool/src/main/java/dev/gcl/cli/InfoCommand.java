@@ -54,6 +54,11 @@ final class InfoCommand implements Callable<Integer> {
         }
         Backends.Auto auto = Backends.auto();
         out.printf("backend  auto: %s (%s)%n", auto.kind(), auto.why());
+        for (dev.gcl.nn.ScorerProvider s : dev.gcl.nn.Scorers.providers()) {
+            out.printf("scorer   %s: %s%s%n", s.name(), s.available() ? "available: " : "unavailable: ", s.reason());
+        }
+        out.printf("scorer   fast: %s%n", dev.gcl.nn.Scorers.fastest().map(dev.gcl.nn.ScorerProvider::describe)
+                .orElse("none available: the reference arithmetic scores"));
         // OPENBLAS_CORETYPE below this CPU's instruction set: what it costs and how to lift it (never overridden)
         dev.gcl.backend.blas.CoreTypePin.here().ifPresent(w -> out.printf("openblas warning: %s%n", w));
         return Main.OK;

@@ -196,7 +196,7 @@ public class CliTest {
         Path model = run.resolve("model");
         Result s = run("score", "--model", model.toString(), "--input", dataset.toString(), "--out", scores.toString());
         assertEquals(Main.OK, s.code(), s.err());
-        assertTrue(s.out().matches("(?s)scoring: \\d+ segments in [0-9.]+ s, \\d+ segments/s \\(scorer (fast|reference), \\d+ threads\\).*"),
+        assertTrue(s.out().matches("(?s)scoring: \\d+ segments in [0-9.]+ s, \\d+ segments/s \\(scorer (blas|java|reference), \\d+ threads\\).*"),
                 s.out());
         try {
             JsonNode timing = new ObjectMapper().readTree(scores.resolve("scoring.json").toFile());
