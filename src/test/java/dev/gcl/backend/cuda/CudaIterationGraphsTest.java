@@ -16,6 +16,7 @@ import dev.gcl.progress.IterationStats;
 import dev.gcl.progress.TrainingListener;
 import dev.gcl.rng.Purpose;
 import dev.gcl.rng.RandomStream;
+import dev.gcl.sweep.ConcurrentRuns;
 import dev.gcl.testing.SmallRuns;
 import dev.gcl.train.GclTrainer;
 import dev.gcl.train.NanPolicy;
@@ -27,9 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -189,24 +190,25 @@ class CudaIterationGraphsTest {
         }
     }
 
+    /** What {@code gcl sweep --jobs 4 --backend cuda} does with its runs: ConcurrentRuns, a backend per run. */
     @Test
-    void severalRunsAtOnceEachEqualTheSameRunAlone() throws Exception {
+    void sweepRunsAtOnceOnStreamsEachEqualTheSameRunAlone() {
         List<GclConfig> configs = List.of(config(Variant.GCL_PT).seed(1).build(),
                 config(Variant.GCL_B).seed(2).nlTarget(NlTarget.GAUSSIAN).build(),
                 config(Variant.AE_ALL).seed(3).build(), config(Variant.GCL_B).seed(4).build());
         List<Run> alone = new ArrayList<>();
         for (GclConfig c : configs) alone.add(fit(c, true, true));
-        ExecutorService pool = Executors.newFixedThreadPool(configs.size());
-        try {
-            List<Future<Run>> together = new ArrayList<>();
-            for (GclConfig c : configs) together.add(pool.submit(() -> fit(c, true, true)));
-            for (int k = 0; k < configs.size(); k++) {
-                Run t = together.get(k).get();
-                assertSameTraining(alone.get(k), t);
-                assertTrue(t.backend().made.replays() > 0, "run " + k + ": " + t.backend().made.tally());
-            }
-        } finally {
-            pool.shutdownNow();
+        Map<GclConfig, Run> together = new ConcurrentHashMap<>();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        ConcurrentRuns.run(configs, configs.size(), () -> false, c -> {
+            threads.add(Thread.currentThread().getName());
+            together.put(c, fit(c, true, true));
+        });
+        assertTrue(threads.size() > 1, "runs on several threads at once: " + threads);
+        for (int k = 0; k < configs.size(); k++) {
+            Run t = together.get(configs.get(k));
+            assertSameTraining(alone.get(k), t);
+            assertTrue(t.backend().made.replays() > 0, "run " + k + ": " + t.backend().made.tally());
         }
     }
 
