@@ -22,7 +22,9 @@ import static dev.gcl.train.IterationScalars.G_LOSS;
  * One iteration of Generative Cooperative Learning (Zaheer et al., CVPR 2022) on the batch in {@code xb}, as
  * docs/algorithm.md "One cooperative iteration" states it, and the two single-network steps of pre-training.
  * Every step stays on the device: losses, threshold statistics and label shares are copied into one buffer,
- * downloaded once at the end ({@link IterationScalars}); an update after a non-finite value is skipped by its
+ * downloaded once at the end ({@link IterationScalars}), or, when the backend replays iterations as graphs
+ * ({@link #queue}, {@link PhaseRunner}), copied back without a wait and read one iteration later; an update after a
+ * non-finite value is skipped by its
  * RMSprop guard; {@link EpochAccumulator#add} reads the values in step order and {@link NonFiniteValues} reports
  * the first that is not finite.
  */

@@ -18,6 +18,9 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
@@ -40,7 +43,9 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
  * synchronising call; with {@code -Dgcl.cuda.sync=true} every launch is followed by a synchronise, so a failure
  * names its op. Feature rows that fit the device are uploaded once per process and shared by every backend
  * training on them ({@link #residentRows}); otherwise each batch is streamed from host memory, the next one
- * gathered and copied while the device trains on the current one ({@link #prefetchHostRows}).
+ * gathered and copied while the device trains on the current one ({@link #prefetchHostRows}). A trainer replays
+ * each iteration as one CUDA graph ({@link #iterationGraphs}, {@link CudaIterationGraphs}): while an iteration's ops
+ * run for one, gathers and random streams read the iteration's batch start and number from device memory.
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
@@ -69,7 +74,7 @@ public final class CudaBackend implements Backend {
     private final CUstream stream = new CUstream();
     private final PinnedStaging staging = new PinnedStaging();
     private HostRowStreamer rowStreamer;  // made when a batch is first streamed from host memory
-    private final java.util.List<CudaIterationGraphs> graphSets = new java.util.ArrayList<>();
+    private final List<CudaIterationGraphs> graphSets = new ArrayList<>();
     private CudaIterationGraphs.Recording recording;  // set while an iteration's ops run for graphs
     private int scratchGeneration;  // grows when a scratch buffer moves: graphs captured before then are stale
 
@@ -382,7 +387,7 @@ public final class CudaBackend implements Backend {
         if (live.closed()) return;
         runtime.makeCurrent();
         try {
-            for (CudaIterationGraphs g : java.util.List.copyOf(graphSets)) g.close();
+            for (CudaIterationGraphs g : List.copyOf(graphSets)) g.close();
             if (rowStreamer != null) rowStreamer.close();
             cuStreamSynchronize(stream);
             for (Object b : live.close()) {
