@@ -25,6 +25,21 @@ __device__ __forceinline__ float* gcl_dynamic_shared() {
 #endif
 }
 
+// The values that change from one iteration to the next in a replayed iteration (a CUDA graph captured once per
+// shape, dev.gcl.backend.cuda.CudaIterationGraphs), read by the kernels from device memory rather than passed as
+// launch arguments: ints (2), the batch's first position in the epoch's row order and the iteration's number (the
+// stream id of its random streams). kernels/iteration.cu advances them at the end of each iteration.
+#define GCL_ITERATION_BATCH_START 0
+#define GCL_ITERATION_NUMBER 1
+
+// A device function kept out of line (nvcc's __noinline__; the host build's GNU attribute, since a macro named
+// __noinline__ would break system headers that spell the attribute that way).
+#if defined(GCL_HOST_EMULATION)
+#define GCL_NOINLINE __attribute__((noinline))
+#else
+#define GCL_NOINLINE __noinline__
+#endif
+
 // Threads per block of the element-wise and one-block reduction kernels (the Java launchers use the same).
 #define GCL_THREADS 256
 #define GCL_REDUCE_THREADS 1024

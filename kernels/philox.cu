@@ -46,9 +46,9 @@ __device__ __forceinline__ float philox_to_uniform(unsigned int word) {
     return (float)((word >> 8) | 1u) * 5.9604644775390625e-8f;
 }
 
-extern "C" __global__ void __launch_bounds__(GCL_THREADS)
-philox_uniform(float* __restrict__ out, int n, unsigned long long start, unsigned int k0, unsigned int k1,
-               unsigned int purpose, unsigned int stream) {
+__device__ __forceinline__ void philox_uniform_fill(float* __restrict__ out, int n, unsigned long long start,
+                                                    unsigned int k0, unsigned int k1, unsigned int purpose,
+                                                    unsigned int stream) {
     GCL_FOR_EACH(i, n) {
         const unsigned long long e = start + (unsigned long long)i;
         unsigned int w[4];
@@ -57,9 +57,9 @@ philox_uniform(float* __restrict__ out, int n, unsigned long long start, unsigne
     }
 }
 
-extern "C" __global__ void __launch_bounds__(GCL_THREADS)
-philox_normal(float* __restrict__ out, int n, unsigned long long start, float mean, float std, unsigned int k0,
-              unsigned int k1, unsigned int purpose, unsigned int stream) {
+__device__ __forceinline__ void philox_normal_fill(float* __restrict__ out, int n, unsigned long long start,
+                                                   float mean, float std, unsigned int k0, unsigned int k1,
+                                                   unsigned int purpose, unsigned int stream) {
     const double two_pi = 2.0 * 3.141592653589793;  // 2.0 * Math.PI, as RandomStream computes it
     GCL_FOR_EACH(i, n) {
         const unsigned long long e = start + (unsigned long long)i;
@@ -73,4 +73,40 @@ philox_normal(float* __restrict__ out, int n, unsigned long long start, float me
         const float z = (float)((e & 1) ? r * sin(a) : r * cos(a));
         out[i] = (float)((double)mean + (double)std * (double)z);
     }
+}
+
+extern "C" __global__ void __launch_bounds__(GCL_THREADS)
+philox_uniform(float* __restrict__ out, int n, unsigned long long start, unsigned int k0, unsigned int k1,
+               unsigned int purpose, unsigned int stream) {
+    philox_uniform_fill(out, n, start, k0, k1, purpose, stream);
+}
+
+extern "C" __global__ void __launch_bounds__(GCL_THREADS)
+philox_normal(float* __restrict__ out, int n, unsigned long long start, float mean, float std, unsigned int k0,
+              unsigned int k1, unsigned int purpose, unsigned int stream) {
+    philox_normal_fill(out, n, start, mean, std, k0, k1, purpose, stream);
+}
+
+// The same streams inside a replayed iteration (kernels/iteration.cu): the stream id is the iteration's number,
+// iterationValues[GCL_ITERATION_NUMBER], written on the device before the launch rather than passed in it.
+extern "C" __global__ void __launch_bounds__(GCL_THREADS)
+philox_uniform_at(float* __restrict__ out, int n, unsigned long long start, unsigned int k0, unsigned int k1,
+                  unsigned int purpose, const int* __restrict__ iterationValues) {
+    philox_uniform_fill(out, n, start, k0, k1, purpose, (unsigned int)iterationValues[GCL_ITERATION_NUMBER]);
+}
+
+// Not inlined into philox_normal_at: inlined, ptxas for sm_90 spills 4 bytes there (the stream id read from memory
+// stays live across the slow path of sin/cos); called, nothing spills. The arithmetic is the same either way.
+__device__ GCL_NOINLINE void philox_normal_fill_called(float* __restrict__ out, int n, unsigned long long start,
+                                                       float mean, float std, unsigned int k0, unsigned int k1,
+                                                       unsigned int purpose, unsigned int stream) {
+    philox_normal_fill(out, n, start, mean, std, k0, k1, purpose, stream);
+}
+
+extern "C" __global__ void __launch_bounds__(GCL_THREADS)
+philox_normal_at(float* __restrict__ out, int n, unsigned long long start, float mean, float std,
+                 unsigned int k0, unsigned int k1, unsigned int purpose,
+                 const int* __restrict__ iterationValues) {
+    philox_normal_fill_called(out, n, start, mean, std, k0, k1, purpose,
+                              (unsigned int)iterationValues[GCL_ITERATION_NUMBER]);
 }

@@ -7,9 +7,11 @@
 #                  the demo's C3D sample and the sm_75 PTX (no T4 on the lent machines)
 #   test-classes/  the tests and dev.gcl.bench.DeviceCheck (probe and benchmark)
 #   lib/           jcuda, its natives cut down to libJCudaDriver, commons-math3, junit-platform-console-standalone
-#   py/            benchmarks/torch_gcl_iteration.py (PyTorch on the same GPU) and benchmarks/device_table.py
+#   py/            benchmarks/torch_gcl_iteration.py and torch_small_batch.py (PyTorch on the same GPU) and
+#                  benchmarks/device_table.py
 #   run.sh         native-build/device-run.sh: probe, CUDA test suite, gcl verify (fp32, tf32), every GEMM kernel,
-#                  benchmark (fp32, tf32), PyTorch, compute-sanitizer, tables last; results in $OUT
+#                  benchmark (fp32, tf32), small batches and seed sweeps (launch by launch and as graphs), PyTorch
+#                  (eager and torch.cuda.graphs), compute-sanitizer, tables last; results in $OUT
 # Then, from a session lent a GPU: run(command="device-bundle/run.sh", carry=["device-bundle"], timeout_s=540).
 # The bundle must stay under the 64 MiB a device call carries.
 set -euo pipefail
@@ -65,7 +67,7 @@ jlink --add-modules java.base,java.logging,java.sql --strip-debug --no-man-pages
 
 cp native-build/device-run.sh "$bundle/run.sh"
 mkdir -p "$bundle/py"
-cp benchmarks/torch_gcl_iteration.py benchmarks/device_table.py "$bundle/py/"
+cp benchmarks/torch_gcl_iteration.py benchmarks/torch_small_batch.py benchmarks/device_table.py "$bundle/py/"
 chmod +x "$bundle/run.sh"
 
 bytes=$(du -sb "$bundle" | cut -f1)

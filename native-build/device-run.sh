@@ -7,8 +7,11 @@
 #   verify.txt          gcl verify in fp32, then in tf32 (tables and verdicts)
 #   verify-json.tar.gz  their verify.json files (verify-fp32/, verify-tf32/)
 #   bench.txt           every GEMM kernel at the paper's layer shapes (DeviceCheck gemm), the memory-bound kernels'
-#                       GB/s (DeviceCheck memory), the benchmark in fp32 and tf32 (a gcl-b iteration), then PyTorch
-#                       on the same GPU (torch_gcl_iteration.py: the same GEMMs and memory-bound ops)
+#                       GB/s (DeviceCheck memory), the benchmark in fp32 and tf32 (a gcl-b iteration), small batches
+#                       (SmallBatchSweep: gcl-b at B 64, D 768, the paper's hidden sizes, launch by launch and as one
+#                       graph per iteration; sweeps of 1, 8 and 32 seeds at once), then PyTorch on the same GPU
+#                       (torch_gcl_iteration.py: the same GEMMs and memory-bound ops; torch_small_batch.py: the small
+#                       batch and the sweeps, eager and with torch.cuda.graphs)
 #   sanitizer.txt       compute-sanitizer memcheck, racecheck, synccheck and initcheck, each over every CUDA test
 #                       class on trimmed shapes (-Dgcl.cuda.trim=true; where compute-sanitizer exists)
 #   summary.txt         the tables printed last: checks, then ours vs torch and vs the H200's peaks
@@ -105,6 +108,10 @@ if [[ $probe_status == 0 ]]; then
         timeout $(limit 30) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.DeviceCheck bench $precision >>"$OUT/bench.txt" 2>&1
         echo "bench $precision exit status $?" >>"$OUT/bench.txt"
     done
+    echo "== SmallBatchSweep: gcl-b B 64 at D 768, launch by launch and as graphs; sweeps of 1, 8, 32 seeds" \
+        >>"$OUT/bench.txt"
+    timeout $(limit 60) "${JAVA[@]}" -cp "$cp" dev.gcl.bench.SmallBatchSweep >>"$OUT/bench.txt" 2>&1
+    echo "small batch exit status $?" >>"$OUT/bench.txt"
 else
     echo "bench skipped: the probe reports CUDA unavailable" >"$OUT/bench.txt"
 fi
@@ -113,6 +120,9 @@ echo "== torch_gcl_iteration.py" >>"$OUT/bench.txt"
 if command -v python3 >/dev/null 2>&1; then
     timeout $(limit 80) python3 "$here/py/torch_gcl_iteration.py" >>"$OUT/bench.txt" 2>&1
     echo "torch exit status $?" >>"$OUT/bench.txt"
+    echo "== torch_small_batch.py" >>"$OUT/bench.txt"
+    timeout $(limit 60) python3 "$here/py/torch_small_batch.py" >>"$OUT/bench.txt" 2>&1
+    echo "torch small batch exit status $?" >>"$OUT/bench.txt"
 else
     echo "torch skipped: no python3" >>"$OUT/bench.txt"
 fi
@@ -155,6 +165,8 @@ count() { grep -oE "\[ +[0-9]+ $1 " "$OUT/tests.txt" | grep -oE '[0-9]+' | head 
     grep '^RESULT ' "$OUT/bench.txt" | sed -E 's/^RESULT ([^=]+)=(.*)$/| \1 | \2 |/'
     grep -q '^RESULT ' "$OUT/bench.txt" || echo "| bench | $(head -1 "$OUT/bench.txt") |"
     echo "| torch | $(grep -m1 -E '^torch' "$OUT/bench.txt" || echo 'no output') |"
+    grep -E '^MEASURE (gcl|torch) gcl-b,B=64' "$OUT/bench.txt" | sed -E 's/^MEASURE (.*)$/| small batch | \1 |/'
+    grep -q '^MEASURE gcl gcl-b,B=64' "$OUT/bench.txt" || echo "| small batch | $(grep -m1 -E '^(RESULT small_batch|small batch exit)' "$OUT/bench.txt" || echo 'no output') |"
     grep -E '^== (memcheck|racecheck|synccheck|initcheck) exit status' "$OUT/sanitizer.txt" \
         | sed -E 's/^== (.*) exit status (.*)$/| sanitizer \1 | exit \2 (124: out of time) |/'
     grep -q '^sanitizer skipped' "$OUT/sanitizer.txt" && echo "| sanitizer | $(head -1 "$OUT/sanitizer.txt") |"

@@ -1609,6 +1609,16 @@ int cuEventSynchronize(Event* event) {
     return event->captured ? CUDA_ERROR_CAPTURED_EVENT : CUDA_SUCCESS;
 }
 
+// Work is done before each call returns here, so an event is always reached: CUDA_SUCCESS, never
+// CUDA_ERROR_NOT_READY (GCL_STANDIN_FAIL=cuEventQuery:N:600 plays a device still behind). Not a host wait: not in
+// syncs=. An event recorded into a capture: CUDA_ERROR_CAPTURED_EVENT, as cuEventSynchronize.
+int cuEventQuery(Event* event) {
+    ENTER("cuEventQuery");
+    if (int e = need_context()) return e;
+    if (int e = check_event(event)) return e;
+    return event->captured ? CUDA_ERROR_CAPTURED_EVENT : CUDA_SUCCESS;
+}
+
 int cuStreamWaitEvent(Stream* stream, Event* event, unsigned int flags) {
     ENTER("cuStreamWaitEvent");
     if (int e = need_context()) return e;

@@ -225,6 +225,18 @@ public interface Backend extends AutoCloseable {
     /** Kernel {@code philox_normal}: out[i] = mean + std · stream.normal(start + i), i in [0, n), (=). */
     void philoxNormal(RandomStream stream, long start, float mean, float std, DeviceFloats out, int n);
 
+    // ---------------------------------------------------------------- iterations as one launch
+
+    /**
+     * A new set of {@link IterationGraphs} for one fit on this backend (each iteration recorded once per shape and
+     * replayed with one launch, its results read one iteration later without a host wait), or null where the
+     * backend runs each op as it is called (the CPU backends; CUDA with {@code GCL_CUDA_GRAPHS=off}). The caller
+     * closes it before the buffers its iterations use.
+     */
+    default IterationGraphs iterationGraphs() {
+        return null;
+    }
+
     /** Frees every buffer this backend allocated. */
     @Override
     void close();

@@ -66,6 +66,14 @@ public interface BackendProvider {
         return null;
     }
 
+    /**
+     * Free memory of the device a new backend of this kind would get, in bytes, or -1 for a backend that computes
+     * in host memory or is unavailable ({@code gcl sweep --jobs auto} sizes runs at once on a device with it).
+     */
+    default long freeDeviceBytes() {
+        return -1;
+    }
+
     /** True when it computes on CPU threads (so a run's thread count means something and is recorded). */
     boolean usesCpuThreads();
 

@@ -33,6 +33,11 @@ final class Batches implements AutoCloseable {
         backend.upload(rowsOrder, 0, order, 0, n);
     }
 
+    /** Whether {@link #load} only runs ops on the backend's memory (resident rows): it may then be recorded. */
+    boolean onDevice() {
+        return features != null;
+    }
+
     /** Rows rowsOrder[start, start + rows) into xb (and the mask into maskB); names the next batch to the backend. */
     void load(int[] rowsOrder, int start, int rows, int n) {
         if (features != null) {

@@ -22,7 +22,9 @@ import static dev.gcl.train.IterationScalars.G_LOSS;
  * One iteration of Generative Cooperative Learning (Zaheer et al., CVPR 2022) on the batch in {@code xb}, as
  * docs/algorithm.md "One cooperative iteration" states it, and the two single-network steps of pre-training.
  * Every step stays on the device: losses, threshold statistics and label shares are copied into one buffer,
- * downloaded once at the end ({@link IterationScalars}); an update after a non-finite value is skipped by its
+ * downloaded once at the end ({@link IterationScalars}), or, when the backend replays iterations as graphs
+ * ({@link #queue}, {@link PhaseRunner}), copied back without a wait and read one iteration later; an update after a
+ * non-finite value is skipped by its
  * RMSprop guard; {@link EpochAccumulator#add} reads the values in step order and {@link NonFiniteValues} reports
  * the first that is not finite.
  */
@@ -45,25 +47,52 @@ final class GclIteration {
         this.dim = dim;
     }
 
-    /** G alone, target = input: pre-training of G and the autoencoder variants. */
-    IterationScalars reconstruction(int rows) {
-        backend.fill(b.scalars, 0f);
-        DeviceFloats recon = g.forward(b.xb, rows);
-        updateGenerator(recon, b.xb, null, rows);
+    /** Runs one step of a phase, every op as it is called, and downloads its results (the one host wait). */
+    IterationScalars run(PhasePlan.Step step, int rows, int iteration) {
+        queue(step, rows, iteration);
         return download();
     }
 
+    /**
+     * Queues one step's ops without reading anything back; iteration keys the random streams of step 5. The
+     * results land in {@link #results()}.
+     */
+    void queue(PhasePlan.Step step, int rows, int iteration) {
+        switch (step) {
+            case RECONSTRUCTION: reconstruction(rows); break;
+            case DISCRIMINATOR_PRETRAINING: discriminatorPretraining(rows); break;
+            case COOPERATIVE: cooperative(rows, iteration); break;
+            default: throw new IllegalStateException(step.name());
+        }
+    }
+
+    /** The device buffer of an iteration's results ({@link IterationScalars#COUNT} floats). */
+    DeviceFloats results() {
+        return b.scalars;
+    }
+
+    /** The host copy an iteration's results are read into. */
+    IterationScalars scalars() {
+        return scalars;
+    }
+
+    /** G alone, target = input: pre-training of G and the autoencoder variants. */
+    private void reconstruction(int rows) {
+        backend.fill(b.scalars, 0f);
+        DeviceFloats recon = g.forward(b.xb, rows);
+        updateGenerator(recon, b.xb, null, rows);
+    }
+
     /** D alone, on the labels lG of the frozen G (gcl-pt's third pre-training step). */
-    IterationScalars discriminatorPretraining(int rows) {
+    private void discriminatorPretraining(int rows) {
         backend.fill(b.scalars, 0f);
         DeviceFloats recon = g.forward(b.xb, rows);
         generatorLabels(recon, rows);
         trainDiscriminator(rows);
-        return download();
     }
 
     /** One cooperative iteration, steps 1-6; iteration keys the random streams of step 5. */
-    IterationScalars cooperative(int rows, int iteration) {
+    private void cooperative(int rows, int iteration) {
         backend.fill(b.scalars, 0f);
         // 1-2: G reconstructs the batch; its per-row errors above mean + kG·std are lG
         DeviceFloats recon = g.forward(b.xb, rows);
@@ -87,7 +116,6 @@ final class GclIteration {
         backend.nlTargets(b.xb, nlLabels, mode, b.noise, b.picks, b.targets, b.weights, rows, dim);
         // 6: G learns the targets; G has not changed since step 1, so its activations still hold
         updateGenerator(recon, b.targets, b.weights, rows);
-        return download();
     }
 
     /** e = per-row reconstruction error; lG = e > mean + kG·std (masked for gcl-ws). */

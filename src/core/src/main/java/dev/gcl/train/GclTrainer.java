@@ -2,6 +2,7 @@ package dev.gcl.train;
 
 import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
+import dev.gcl.backend.IterationGraphs;
 import dev.gcl.config.GclConfig;
 import dev.gcl.config.Variant;
 import dev.gcl.data.TrainingData;
@@ -97,7 +98,8 @@ public final class GclTrainer {
         Network g = null, d = null;
         try (IterationBuffers buffers = new IterationBuffers(backend, config, batch, data.dim(), v == Variant.GCL_WS);
              Batches batches = new Batches(backend, data, buffers, batch, v == Variant.GCL_WS ? weakLabelMask(data)
-                     : null)) {
+                     : null);
+             IterationGraphs graphs = backend.iterationGraphs()) {  // closed first: its graphs use the buffers
             g = new Network(backend, NetworkWeights.initialise(config.generatorDims(data.dim()), Activation.IDENTITY,
                     config.seed(), G_INIT_STREAM), batch);
             if (v.usesDiscriminator()) {
@@ -109,7 +111,7 @@ public final class GclTrainer {
             NonFiniteValues nonFinite = new NonFiniteValues(options.nanPolicy(), g, d);
             GclIteration iteration = new GclIteration(config, backend, g, d, buffers, data.dim());
             List<EpochStats> history = new PhaseRunner(config.seed(), data, batches, batch, iteration, g, d, options,
-                    nonFinite).run(plan, options.resumeFrom());
+                    nonFinite, graphs).run(plan, options.resumeFrom());
             if (nonFinite.skippedBatches() > 0) {
                 listener.onMessage("warning: skipped " + nonFinite.skippedBatches()
                         + " batches whose loss was not finite");

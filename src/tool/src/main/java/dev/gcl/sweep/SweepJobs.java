@@ -17,21 +17,41 @@ import java.util.Locale;
  *   <li>larger iterations: one run at a time on every core (large products use the cores themselves);</li>
  *   <li>never more runs than the sweep (or shard) has, nor more than fit in half the memory given for them.</li>
  * </ul>
- * On the CUDA backend each run has its own stream and all share one copy of the data on the device; {@code auto}
- * there: small iterations, {@link #CUDA_SMALL_BATCH_RUNS} runs at once (at most the sweep's runs and the cores,
- * since each run's host thread launches its kernels and waits for its losses), else one at a time. That number is
- * a choice not yet measured on a GPU (a small iteration's kernels leave most of the device idle between launches;
- * several streams fill it).
+ * On the CUDA backend each run has its own stream, replays its iterations as CUDA graphs (one launch, no host wait
+ * per iteration) and all share one copy of the data on the device; {@code auto} there:
+ * <ul>
+ *   <li>large iterations (over {@link #SMALL_BATCH_FLOATS} floats): one run at a time, it keeps the device busy;</li>
+ *   <li>small ones: as many runs as it takes for the largest product of an iteration, about one 64×64 output tile
+ *       per 4,096 floats of the batch, to give {@link #CUDA_TILES_TO_FILL} tiles in all (about one per SM of an
+ *       H100 or H200): {@code 2^19 / batch floats} runs, 10 at B 64 and D 768, 1 from B 1,024 at D 512; at most
+ *       {@link #CUDA_MAX_RUNS};</li>
+ *   <li>never more runs than the sweep (or shard) has, nor more than fit in the device's free memory less
+ *       {@link #CUDA_HEADROOM_BYTES} at the estimated bytes per run.</li>
+ * </ul>
+ * These numbers are arithmetic, not yet measured on a GPU (the device bundle times sweeps of 1, 8 and 32 seeds).
  */
 public record SweepJobs(int jobs, int threadsPerRun, String why) {
     /** A batch of at most this many floats (rows × features) makes a small iteration. */
     public static final long SMALL_BATCH_FLOATS = 1L << 20;
-    /** Runs at once of {@code auto} on the CUDA backend when the iterations are small. */
-    public static final int CUDA_SMALL_BATCH_RUNS = 4;
+    /** 64×64 output tiles of the runs' largest products at once that {@code auto} aims for on a device. */
+    public static final int CUDA_TILES_TO_FILL = 128;
+    /** Runs at once of {@code auto} on a device at most. */
+    public static final int CUDA_MAX_RUNS = 32;
+    /** Device memory {@code auto} leaves free beside the runs. */
+    public static final long CUDA_HEADROOM_BYTES = 512L << 20;
 
-    /** What the auto rule looks at, for one sweep on one machine. */
+    /**
+     * What the auto rule looks at, for one sweep on one machine; deviceFreeBytes is the free memory of the device
+     * the runs would get, or -1 on the CPU backends.
+     */
     public record Workload(String backendKind, int cores, int runs, long batchFloats, long bytesPerRun,
-                           long memoryBytes) {}
+                           long memoryBytes, long deviceFreeBytes) {
+        /** The device's free memory asked of the backend kind's provider. */
+        public Workload(String backendKind, int cores, int runs, long batchFloats, long bytesPerRun,
+                        long memoryBytes) {
+            this(backendKind, cores, runs, batchFloats, bytesPerRun, memoryBytes, freeDeviceBytes(backendKind));
+        }
+    }
 
     /**
      * Resolves {@code --jobs} (a positive number or "auto") and {@code --threads} (null: not given). Throws
@@ -78,10 +98,25 @@ public record SweepJobs(int jobs, int threadsPerRun, String why) {
             return new SweepJobs(1, threadsOr(threads, w.cores()), String.format(Locale.ROOT,
                     "auto: batches of %,d floats keep the device busy inside one run", w.batchFloats()));
         }
-        int jobs = Math.max(1, Math.min(CUDA_SMALL_BATCH_RUNS, Math.min(Math.max(1, w.runs()), w.cores())));
+        long tilesPerRun = Math.max(1, (w.batchFloats() + 4095) / 4096);
+        int byBatch = (int) Math.max(1, Math.min(CUDA_MAX_RUNS, CUDA_TILES_TO_FILL / tilesPerRun));
+        long room = w.deviceFreeBytes() - CUDA_HEADROOM_BYTES;
+        long byMemory = w.deviceFreeBytes() < 0 || w.bytesPerRun() <= 0 ? Integer.MAX_VALUE
+                : Math.max(1, room / w.bytesPerRun());
+        int runs = Math.max(1, w.runs());
+        int jobs = (int) Math.min(Math.min(byBatch, runs), byMemory);
+        String limit = jobs == runs && runs < byBatch ? "the sweep has " + runs + " runs"
+                : jobs == byMemory && byMemory < byBatch ? String.format(Locale.ROOT, "%,d MiB per run fit %d times in"
+                + " %,d MiB free on the device", w.bytesPerRun() >> 20, byMemory, w.deviceFreeBytes() >> 20)
+                : String.format(Locale.ROOT, "about %d tiles of 64×64 each, %d in all", tilesPerRun,
+                CUDA_TILES_TO_FILL);
         return new SweepJobs(jobs, threadsOr(threads, 1), String.format(Locale.ROOT,
-                "auto: small batches (%,d floats), %d run%s at once on the device, each on its own stream",
-                w.batchFloats(), jobs, jobs == 1 ? "" : "s"));
+                "auto: small batches (%,d floats), %d run%s at once on the device, each on its own stream (%s)",
+                w.batchFloats(), jobs, jobs == 1 ? "" : "s", limit));
+    }
+
+    private static long freeDeviceBytes(String backendKind) {
+        return onDevice(backendKind) ? Backends.find(backendKind).map(p -> p.freeDeviceBytes()).orElse(-1L) : -1;
     }
 
     /** True for a backend that computes on a device rather than on CPU threads (cuda). */

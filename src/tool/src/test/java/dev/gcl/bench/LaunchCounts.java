@@ -23,8 +23,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kernel launches and host waits per training iteration of the CUDA backend, counted by the stand-in driver (issue 30,
- * the "before" figures; docs/gpu.md "Launches and host waits per iteration (issue 30, before)"). Each case trains
+ * Kernel launches and host waits per training iteration of the CUDA backend, counted by the stand-in driver (issue 30;
+ * docs/gpu.md "Launches and host waits per iteration (issue 30, before and after)"): one table launch by launch
+ * (GCL_CUDA_GRAPHS=off, before), one with a graph per iteration (the default, after). Each case trains
  * four times, each in a child JVM under the stand-in libcuda.so.1 (LD_LIBRARY_PATH, GCL_STANDIN_REPORT,
  * GCL_CUDA_CANARY=off so that the canary's launches do not count): E1 and E2 epochs of the varied phase, on R and 2R
  * rows. The differences of the exit reports ({@code launches=}, {@code syncs=}, {@code calls=}; and of the backend
@@ -77,19 +78,30 @@ public final class LaunchCounts {
         System.out.printf(Locale.ROOT, "random rows of D %d as videos of %d segments, G %d-64-32-64-%d, D %d-32-8-1, "
                 + "batch %d; runs of %d and %d epochs on %d and %d rows%n", DIM, SEGMENTS, DIM, DIM, DIM, BATCH, few,
                 more, ROWS, 2 * ROWS);
-        System.out.println("| case | per iteration: launches | host waits | driver calls | backend calls "
-                + "| per epoch besides: launches | host waits | driver calls | backend calls "
-                + "| host ms per iteration outside the backend |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (boolean graphs : new boolean[] {false, true}) {
+            System.out.println(graphs ? "after: one graph per iteration (the default)"
+                    : "before: launch by launch (GCL_CUDA_GRAPHS=off)");
+            table(standIn, cases, few, more, graphs);
+        }
+        System.out.println("(host ms: the largest run's time outside backend calls over its iterations, warm-up "
+                + "included; under the stand-in, not a GPU figure)");
+    }
+
+    private static void table(Path standIn, List<Case> cases, int few, int more, boolean graphs)
+            throws IOException, InterruptedException {
+        System.out.println("| case | per iteration: launches | graph launches | host waits | driver calls "
+                + "| backend calls | per epoch besides: launches | graph launches | host waits | driver calls "
+                + "| backend calls | host ms per iteration outside the backend |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Case c : cases) {
             // A, B: ROWS rows, few and more epochs of the varied phase; C, D: the same on twice the rows
-            Run a = run(standIn, c, few, ROWS), b = run(standIn, c, more, ROWS);
-            Run cc = run(standIn, c, few, 2 * ROWS), d = run(standIn, c, more, 2 * ROWS);
+            Run a = run(standIn, c, few, ROWS, graphs), b = run(standIn, c, more, ROWS, graphs);
+            Run cc = run(standIn, c, few, 2 * ROWS, graphs), d = run(standIn, c, more, 2 * ROWS, graphs);
             double epochs = more - few;
             double itsSmall = (b.iterations - a.iterations) / epochs, itsLarge = (d.iterations - cc.iterations) / epochs;
             StringBuilder line = new StringBuilder("| " + c.label + " (" + (long) itsSmall + " and " + (long) itsLarge
                     + " iterations per epoch)");
-            String[] keys = {"launches", "syncs", "calls", "backend_calls"};
+            String[] keys = {"launches", "graph_launches", "syncs", "calls", "backend_calls"};
             double[] perEpoch = new double[keys.length];
             for (int k = 0; k < keys.length; k++) {
                 double small = diff(a, b, keys[k]) / epochs, large = diff(cc, d, keys[k]) / epochs;
@@ -101,19 +113,19 @@ public final class LaunchCounts {
             line.append(String.format(Locale.ROOT, " | %.2f |", d.hostNanos / 1e6 / d.iterations));
             System.out.println(line);
         }
-        System.out.println("(host ms: the largest run's time outside backend calls over its iterations, warm-up "
-                + "included; under the stand-in, not a GPU figure)");
     }
 
     private static double diff(Run a, Run b, String key) {
         return b.report.get(key) - a.report.get(key);
     }
 
-    private static Run run(Path standIn, Case c, int epochs, int rows) throws IOException, InterruptedException {
-        return c.varyPretraining ? child(standIn, c.variant, 1, epochs, rows) : child(standIn, c.variant, epochs, 1, rows);
+    private static Run run(Path standIn, Case c, int epochs, int rows, boolean graphs)
+            throws IOException, InterruptedException {
+        return c.varyPretraining ? child(standIn, c.variant, 1, epochs, rows, graphs)
+                : child(standIn, c.variant, epochs, 1, rows, graphs);
     }
 
-    private static Run child(Path standIn, Variant variant, int epochs, int pretrainEpochs, int rows)
+    private static Run child(Path standIn, Variant variant, int epochs, int pretrainEpochs, int rows, boolean graphs)
             throws IOException, InterruptedException {
         Path tmp = Files.createTempDirectory("gcl-launch-counts");
         Path report = tmp.resolve("report.txt"), out = tmp.resolve("out.txt"), err = tmp.resolve("err.txt");
@@ -127,6 +139,7 @@ public final class LaunchCounts {
         env.put("LD_LIBRARY_PATH", standIn.toString());
         env.put("GCL_STANDIN_REPORT", report.toString());
         env.put("GCL_CUDA_CANARY", "off");
+        env.put("GCL_CUDA_GRAPHS", graphs ? "on" : "off");
         env.put("GCL_CACHE_DIR", tmp.resolve("cache").toString());
         pb.redirectOutput(out.toFile());
         pb.redirectError(err.toFile());

@@ -48,17 +48,28 @@ class SweepJobsTest {
         assertTrue(j.why().contains("fit 2 times"), j.why());
     }
 
+    static SweepJobs.Workload cuda(int runs, long batchFloats, long bytesPerRun, long deviceFree) {
+        return new SweepJobs.Workload("cuda", 8, runs, batchFloats, bytesPerRun, 4096 * MIB, deviceFree);
+    }
+
     @Test
-    void cudaTrainsSmallRunsSideBySideOnStreamsAndLargeOnesOneAtATime() {
-        SweepJobs.Workload small = new SweepJobs.Workload("cuda", 8, 8, 1000, MIB, 4096 * MIB);
-        SweepJobs j = SweepJobs.choose("auto", null, small);
-        assertEquals(SweepJobs.CUDA_SMALL_BATCH_RUNS, j.jobs());
-        assertTrue(j.why().contains("each on its own stream"), j.why());
-        assertEquals(2, SweepJobs.choose("auto", null, new SweepJobs.Workload("cuda", 8, 2, 1000, MIB,
-                4096 * MIB)).jobs(), "no more runs than the sweep has");
-        assertEquals(1, SweepJobs.choose("auto", null, new SweepJobs.Workload("cuda", 8, 8, 8192L * 2048, MIB,
-                4096 * MIB)).jobs(), "large batches: one run at a time");
-        assertEquals(3, SweepJobs.choose("3", null, small).jobs(), "--jobs N is taken as given");
+    void cudaFillsTheDeviceWithSmallRunsOnStreamsAndRunsLargeOnesOneAtATime() {
+        SweepJobs b64 = SweepJobs.choose("auto", null, cuda(32, 64 * 768, 20 * MIB, 140_000 * MIB));
+        assertEquals(10, b64.jobs(), "B 64 at D 768: 12 tiles of 64x64 a run, 10 runs give about 128");
+        assertTrue(b64.why().contains("each on its own stream"), b64.why());
+        assertEquals(32, SweepJobs.choose("auto", null, cuda(64, 1000, MIB, 140_000 * MIB)).jobs(),
+                "tiny batches: at most CUDA_MAX_RUNS");
+        assertEquals(2, SweepJobs.choose("auto", null, cuda(2, 1000, MIB, 140_000 * MIB)).jobs(),
+                "no more runs than the sweep has");
+        SweepJobs memory = SweepJobs.choose("auto", null, cuda(32, 64 * 768, 1024 * MIB, 4608 * MIB));
+        assertEquals(4, memory.jobs(), "(4608 - 512) MiB free hold 4 runs of 1024 MiB");
+        assertTrue(memory.why().contains("fit 4 times"), memory.why());
+        assertEquals(1, SweepJobs.choose("auto", null, cuda(8, 8192L * 2048, MIB, 140_000 * MIB)).jobs(),
+                "large batches: one run at a time");
+        assertEquals(1, SweepJobs.choose("auto", null, cuda(8, 1024 * 512, MIB, 140_000 * MIB)).jobs(),
+                "B 1,024 at D 512 fills the tiles alone");
+        assertEquals(3, SweepJobs.choose("3", null, cuda(8, 1000, MIB, 140_000 * MIB)).jobs(),
+                "--jobs N is taken as given");
     }
 
     @Test

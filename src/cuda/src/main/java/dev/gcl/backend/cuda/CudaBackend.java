@@ -4,6 +4,7 @@ import dev.gcl.backend.Activation;
 import dev.gcl.backend.Backend;
 import dev.gcl.backend.DeviceFloats;
 import dev.gcl.backend.DeviceInts;
+import dev.gcl.backend.IterationGraphs;
 import dev.gcl.backend.LiveBuffers;
 import dev.gcl.backend.NlTarget;
 import dev.gcl.backend.OutOfDeviceMemoryException;
@@ -16,6 +17,9 @@ import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -39,7 +43,9 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
  * synchronising call; with {@code -Dgcl.cuda.sync=true} every launch is followed by a synchronise, so a failure
  * names its op. Feature rows that fit the device are uploaded once per process and shared by every backend
  * training on them ({@link #residentRows}); otherwise each batch is streamed from host memory, the next one
- * gathered and copied while the device trains on the current one ({@link #prefetchHostRows}).
+ * gathered and copied while the device trains on the current one ({@link #prefetchHostRows}). A trainer replays
+ * each iteration as one CUDA graph ({@link #iterationGraphs}, {@link CudaIterationGraphs}): while an iteration's ops
+ * run for one, gathers and random streams read the iteration's batch start and number from device memory.
  * Every public method first makes the shared context current on the calling thread, so any thread may use a
  * backend (one at a time, as {@link Backend} requires). {@link #close()} frees all device memory of this backend.
  *
@@ -68,6 +74,9 @@ public final class CudaBackend implements Backend {
     private final CUstream stream = new CUstream();
     private final PinnedStaging staging = new PinnedStaging();
     private HostRowStreamer rowStreamer;  // made when a batch is first streamed from host memory
+    private final List<CudaIterationGraphs> graphSets = new ArrayList<>();
+    private CudaIterationGraphs.Recording recording;  // set while an iteration's ops run for graphs
+    private int scratchGeneration;  // grows when a scratch buffer moves: graphs captured before then are stale
 
     // scratch, grown on demand, freed on close
     private final Scratch dz = new Scratch(Float.BYTES);            // (rows, outDim) of denseBackward
@@ -181,6 +190,10 @@ public final class CudaBackend implements Backend {
 
         CUdeviceptr atLeast(long elements) {
             if (ptr == null || capacity < elements) {
+                if (recording != null && recording.capturing) {
+                    throw new GraphCaptureException("a scratch buffer must grow while an iteration is captured");
+                }
+                scratchGeneration++;
                 release();
                 ptr = deviceAlloc(Math.max(1, elements) * elementBytes);
                 capacity = Math.max(1, elements);
@@ -214,10 +227,16 @@ public final class CudaBackend implements Backend {
         runtime.makeCurrent();
     }
 
+    /** {@link #enter} for an op that waits for the device or allocates: never part of a recorded iteration. */
+    private void enterUncaptured(String op) {
+        enter();
+        if (recording != null) throw new GraphCaptureException("a recorded iteration must not " + op);
+    }
+
     /** Compares the need with the device's free memory now (cuMemGetInfo). */
     @Override
     public void checkFits(long bytes) {
-        enter();
+        enterUncaptured("check free memory");
         long[] memory = runtime.memory();
         if (memory[0] < bytes) {
             throw new OutOfDeviceMemoryException(runtime.info.label(), bytes, memory[0], memory[1], null);
@@ -257,7 +276,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public DeviceFloats allocFloats(int length) {
-        enter();
+        enterUncaptured("allocate");
         live.checkNew(length);
         return op("allocFloats", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Float.BYTES);
@@ -268,7 +287,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public DeviceInts allocInts(int length) {
-        enter();
+        enterUncaptured("allocate");
         live.checkNew(length);
         return op("allocInts", () -> {
             CUdeviceptr p = deviceAlloc((long) length * Integer.BYTES);
@@ -279,7 +298,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void upload(float[] src, int srcOffset, DeviceFloats dst, int dstOffset, int n) {
-        enter();
+        enterUncaptured("upload");
         CUdeviceptr d = f(dst);
         checkRange("upload source", srcOffset, n, src.length);
         checkRange("upload destination", dstOffset, n, dst.length());
@@ -289,7 +308,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void upload(int[] src, int srcOffset, DeviceInts dst, int dstOffset, int n) {
-        enter();
+        enterUncaptured("upload");
         CUdeviceptr d = i(dst);
         checkRange("upload source", srcOffset, n, src.length);
         checkRange("upload destination", dstOffset, n, dst.length());
@@ -299,7 +318,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void download(DeviceFloats src, int srcOffset, float[] dst, int dstOffset, int n) {
-        enter();
+        enterUncaptured("download");
         CUdeviceptr s = f(src);
         checkRange("download source", srcOffset, n, src.length());
         checkRange("download destination", dstOffset, n, dst.length);
@@ -328,7 +347,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void free(DeviceFloats buffer) {
-        enter();
+        enterUncaptured("free");
         Floats x = live.get(buffer, Floats.class);
         live.remove(buffer);
         run("free", () -> release(x));
@@ -343,7 +362,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void free(DeviceInts buffer) {
-        enter();
+        enterUncaptured("free");
         CUdeviceptr p = i(buffer);
         live.remove(buffer);
         run("free", () -> {
@@ -359,7 +378,7 @@ public final class CudaBackend implements Backend {
 
     /** Waits for every launched op to finish (benchmarks time with it). */
     public void synchronize() {
-        enter();
+        enterUncaptured("synchronize");
         run("synchronize", () -> cuStreamSynchronize(stream));
     }
 
@@ -368,6 +387,7 @@ public final class CudaBackend implements Backend {
         if (live.closed()) return;
         runtime.makeCurrent();
         try {
+            for (CudaIterationGraphs g : List.copyOf(graphSets)) g.close();
             if (rowStreamer != null) rowStreamer.close();
             cuStreamSynchronize(stream);
             for (Object b : live.close()) {
@@ -578,6 +598,12 @@ public final class CudaBackend implements Backend {
                            int rows, int cols) {
         enter();
         checkRange("gather indices", indexOffset, rows, indices.length());
+        if (recording != null) {  // the offset is the iteration's batch start, read on the device
+            recording.checkBatchStart(indexOffset);
+            launch("gather_rows_at", rowBlocks(rows), 1, THREADS, 1,
+                    f(src), i(indices), recording.values, f(dst), rows, cols);
+            return;
+        }
         launch("gather_rows", rowBlocks(rows), 1, THREADS, 1,
                 f(src), i(indices), indexOffset, f(dst), rows, cols);
     }
@@ -597,7 +623,7 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public DeviceFloats residentRows(FeatureRows source) {
-        enter();
+        enterUncaptured("upload");
         if (source.elements() > Integer.MAX_VALUE - 8) return null;
         CudaRuntime.Resident r = runtime.acquireResident(source, this::uploadResident);
         return r == null ? null : live.add(new Floats(r.ptr, r.length, r));
@@ -641,7 +667,7 @@ public final class CudaBackend implements Backend {
     /** Streamed from host memory: the prefetched batch when it is this one (see {@link HostRowStreamer}). */
     @Override
     public void gatherHostRows(FeatureRows source, int[] indices, int indexOffset, DeviceFloats dst, int rows) {
-        enter();
+        enterUncaptured("stream rows from the host");
         CUdeviceptr d = f(dst);
         checkRange("gatherHostRows indices", indexOffset, rows, indices.length);
         checkRange("gatherHostRows destination", 0, Math.multiplyExact(rows, source.dim()), dst.length());
@@ -651,7 +677,7 @@ public final class CudaBackend implements Backend {
     /** Starts gathering and copying the next batch while the device trains on this one. */
     @Override
     public void prefetchHostRows(FeatureRows source, int[] indices, int indexOffset, int rows) {
-        enter();
+        enterUncaptured("stream rows from the host");
         checkRange("prefetchHostRows indices", indexOffset, rows, indices.length);
         run("prefetchHostRows", () -> rowStreamer().prefetch(source, indices, indexOffset, rows));
     }
@@ -666,6 +692,12 @@ public final class CudaBackend implements Backend {
     @Override
     public void philoxUniform(RandomStream stream, long start, DeviceFloats out, int n) {
         enter();
+        if (recording != null) {  // the stream id is the iteration's number, read on the device
+            recording.checkIteration(stream.streamId());
+            launch("philox_uniform_at", elementBlocks(n), 1, THREADS, 1, f(out), n, start,
+                    stream.keyLow(), stream.keyHigh(), stream.purposeId(), recording.values);
+            return;
+        }
         launch("philox_uniform", elementBlocks(n), 1, THREADS, 1, f(out), n, start,
                 stream.keyLow(), stream.keyHigh(), stream.purposeId(), stream.streamId());
     }
@@ -673,8 +705,58 @@ public final class CudaBackend implements Backend {
     @Override
     public void philoxNormal(RandomStream stream, long start, float mean, float std, DeviceFloats out, int n) {
         enter();
+        if (recording != null) {
+            recording.checkIteration(stream.streamId());
+            launch("philox_normal_at", elementBlocks(n), 1, THREADS, 1, f(out), n, start, mean, std,
+                    stream.keyLow(), stream.keyHigh(), stream.purposeId(), recording.values);
+            return;
+        }
         launch("philox_normal", elementBlocks(n), 1, THREADS, 1, f(out), n, start, mean, std,
                 stream.keyLow(), stream.keyHigh(), stream.purposeId(), stream.streamId());
+    }
+
+    // ---------------------------------------------------------------- iterations as one graph (CudaIterationGraphs)
+
+    /** One graph per iteration shape, replayed; null with {@code GCL_CUDA_GRAPHS=off} or {@code gcl.cuda.sync}. */
+    @Override
+    public IterationGraphs iterationGraphs() {
+        enterUncaptured("make iteration graphs");
+        if (SYNC_EACH_LAUNCH || !CudaIterationGraphs.enabled()) return null;
+        CudaIterationGraphs g = new CudaIterationGraphs(this);
+        graphSets.add(g);
+        return g;
+    }
+
+    void enterGraphs() {
+        enter();
+    }
+
+    CUstream stream() {
+        return stream;
+    }
+
+    CUdeviceptr pointer(DeviceFloats b) {
+        return f(b);
+    }
+
+    CUdeviceptr allocDevice(long bytes) {
+        return deviceAlloc(bytes);
+    }
+
+    int scratchGeneration() {
+        return scratchGeneration;
+    }
+
+    void record(CudaIterationGraphs.Recording r) {
+        recording = r;
+    }
+
+    void launchIterationAdvance(CUdeviceptr values, int rows) {
+        launch("iteration_advance", 1, 1, 32, 1, values, rows);
+    }
+
+    void graphsClosed(CudaIterationGraphs g) {
+        graphSets.remove(g);
     }
 
     // ---------------------------------------------------------------- launching
@@ -723,7 +805,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** Runs driver calls, rethrowing a CUDA error with the op's name. */
-    private static void run(String op, Runnable calls) {
+    static void run(String op, Runnable calls) {
         try {
             calls.run();
         } catch (CudaException e) {

@@ -112,6 +112,11 @@ public final class CudaProbe extends Probe {
                 + " free of " + DeviceInfo.gib(memory[1]) + " on " + r.info.label();
     }
 
+    /** Free bytes on the device a new backend would get, or -1 when CUDA is unavailable. */
+    static synchronized long freeBytes() {
+        return get().available() ? place().memory()[0] : -1;
+    }
+
     /** The device named by GCL_CUDA_DEVICE / -Dgcl.cuda.device, or null. */
     static String pinned() {
         String p = System.getProperty(DEVICE_PROPERTY, System.getenv(DEVICE_VARIABLE));

@@ -18,6 +18,7 @@ public final class CudaProvider implements BackendProvider {
     @Override public boolean devicePresent() { return CudaProbe.get().devicePresent(); }
     @Override public List<String> deviceLines() { return CudaProbe.deviceLines(); }
     @Override public String memoryRefusal(long bytes) { return CudaProbe.memoryRefusal(bytes); }
+    @Override public long freeDeviceBytes() { return CudaProbe.freeBytes(); }
     @Override public String requirement() { return "CUDA"; }
     @Override public Set<Precision> precisions() { return EnumSet.allOf(Precision.class); }
     @Override public String arithmetic() { return "fp32 or tf32"; }

@@ -45,7 +45,8 @@ final class CudaRuntime {
             "dense_backward_weight_tf32_split128", "dense_backward_weight_tf32_split64",
             "row_mse", "mean_std", "threshold_labels", "min_max_scale",
             "nl_normal_rows", "nl_targets", "bce_loss_grad", "weighted_mse_rows", "weighted_mse_total",
-            "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal");
+            "weighted_mse_grad", "rmsprop", "gather_rows", "philox_uniform", "philox_normal",
+            "gather_rows_at", "philox_uniform_at", "philox_normal_at", "iteration_advance");
 
     /**
      * Dynamic shared memory per launch of the kernels that use it (the rest use static shared memory only): the

@@ -274,9 +274,14 @@ class FirstContactTest {
 
     @Test
     void aStickyKernelFaultMidTrainingIsNamedAsTheGpusError() {
-        FirstContactRun r = train("sticky", Map.of("GCL_STANDIN_FAIL", "cuLaunchKernel:300:700:sticky",
+        // launch by launch: the 300th kernel launch; with graphs (the default) the 5th graph launch
+        FirstContactRun launches = train("sticky", Map.of("GCL_STANDIN_FAIL", "cuLaunchKernel:300:700:sticky",
+                "GCL_CUDA_CANARY", "off", "GCL_CUDA_GRAPHS", "off"), "--backend", "cuda");
+        assertEquals(1, launches.code(), launches.describe());
+        assertTrue(launches.err().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), launches.describe());
+        FirstContactRun graphs = train("sticky-graph", Map.of("GCL_STANDIN_FAIL", "cuGraphLaunch:5:700:sticky",
                 "GCL_CUDA_CANARY", "off"), "--backend", "cuda");
-        assertEquals(1, r.code(), r.describe());
-        assertTrue(r.err().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), r.describe());
+        assertEquals(1, graphs.code(), graphs.describe());
+        assertTrue(graphs.err().contains("CUDA_ERROR_ILLEGAL_ADDRESS"), graphs.describe());
     }
 }
