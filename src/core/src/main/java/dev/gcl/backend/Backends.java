@@ -4,11 +4,11 @@ import dev.gcl.io.InvalidInputException;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
