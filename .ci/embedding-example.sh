@@ -34,7 +34,7 @@ fi
 cd examples/embedding
 fail() { echo "embedding: $*" >&2; exit 1; }
 # consumer  profile    scorer it gets     largest runtime class path (MB)
-for consumer in "core-only reference 8" "with-blas blas 40"; do
+for consumer in "core-only java 8" "with-blas blas 40"; do
     read -r profile scorer limit_mb <<<"$consumer"
     echo "embedding: consumer $profile (scorer $scorer)" >&2
     (cd "$root" && ./gcl score --model "$work/run/model" --input "$work/data/dataset.yaml" --scorer "$scorer" \

@@ -70,6 +70,23 @@ class GclModelTest {
     }
 
     @Test
+    void theJavaScorerStaysWithinToleranceOfTheReferenceAndARowScoresAsInItsBatch() {
+        GclModel javaScorer = MODEL.withScorer("java", 2);
+        for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
+            float[] ref = new float[DATA.rows()], fast = new float[DATA.rows()];
+            REFERENCE.score(source, DATA.features(), DATA.rows(), ref);
+            javaScorer.score(source, DATA.features(), DATA.rows(), fast);
+            assertCloseToReference(ref, fast, source + " batch, java scorer");
+            for (int r : new int[] {0, 63, 64, DATA.rows() - 1}) {
+                float[] row = java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32);
+                float[] one = new float[1];
+                javaScorer.score(source, row, 1, one);
+                assertEquals(fast[r], one[0], 0f, source + " row " + r + ": the java scorer's bits depend on the row alone");
+            }
+        }
+    }
+
+    @Test
     void afterItsFirstCallAThreadScoresWithoutAllocating() {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
@@ -106,13 +123,15 @@ class GclModelTest {
         return mine;
     }
 
+    /** Every scorer: the reference, OpenBLAS's and the core's pure-Java FP32 one. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(ScoringArithmetic.class)
-    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(ScoringArithmetic scorer) throws Exception {
-        if (scorer == ScoringArithmetic.FAST) {
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reference", "blas", "java"})
+    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(String scorer) throws Exception {
+        if (scorer.equals("blas")) {
             org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
         }
-        GclModel model = MODEL.withScorer(scorer);
+        GclModel model = MODEL.withScorer(scorer, Runtime.getRuntime().availableProcessors());
+        assertEquals(scorer, model.scorerName());
         float[] reference = REFERENCE.score(DATA.features(), DATA.rows());
         float[][] expected = new float[16][];
         for (int t = 0; t < 16; t++) expected[t] = scoreInTwoParts(model, t);  // the same calls, one thread
@@ -131,7 +150,7 @@ class GclModelTest {
             for (int t = 0; t < 16; t++) {
                 float[] got = results.get(t).get();
                 assertArrayEquals(expected[t], got, "thread " + t + " against the same calls on one thread");
-                if (scorer == ScoringArithmetic.REFERENCE) assertArrayEquals(reference, got);
+                if (scorer.equals("reference")) assertArrayEquals(reference, got);
                 else assertCloseToReference(reference, got, "thread " + t);
             }
         } finally {
