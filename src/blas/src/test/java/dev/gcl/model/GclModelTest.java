@@ -158,6 +158,30 @@ class GclModelTest {
         }
     }
 
+    /** warmUp loads and builds what the first call would; buffers score as arrays do, direct ones read in place. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reference", "blas", "java"})
+    void warmUpThenBuffersScoreAsArrays(String scorer) {
+        if (scorer.equals("blas")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        }
+        GclModel model = MODEL.withScorer(scorer, 2);
+        assertSame(model, model.warmUp());
+        int rows = DATA.rows();
+        java.nio.FloatBuffer x = java.nio.ByteBuffer.allocateDirect(rows * 32 * 4)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        x.put(0, DATA.features(), 0, rows * 32);
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(rows);
+        for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
+            float[] expected = new float[rows], got = new float[rows];
+            model.score(source, DATA.features(), rows, expected);
+            model.score(source, x, rows, out);
+            out.get(0, got);
+            assertArrayEquals(expected, got, scorer + " by " + source);
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.score(x.limit(31), 1, out));
+    }
+
     @Test
     void shortInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> MODEL.score(new float[31], 1));
