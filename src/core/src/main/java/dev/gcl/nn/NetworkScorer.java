@@ -24,7 +24,7 @@ public interface NetworkScorer {
     /**
      * {@link #score(float[], int, float[], Output)} on buffers: x (rows, inputDim) from x's index 0, scores to
      * out's indices [0, rows), by absolute index (positions and limits are neither read nor moved). This default
-     * copies x into an array (inputDim floats per row: {@code x.capacity()} must hold them); scorers that read a
+     * copies x into an array (inputDim floats per row, within x's limit); scorers that read a
      * direct buffer in place override it.
      */
     default void score(FloatBuffer x, int inputDim, int rows, FloatBuffer out, Output output) {
