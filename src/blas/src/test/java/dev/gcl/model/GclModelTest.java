@@ -86,9 +86,13 @@ class GclModelTest {
         }
     }
 
-    @Test
-    void afterItsFirstCallAThreadScoresWithoutAllocating() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"blas", "java"})
+    void afterItsFirstCallAThreadScoresWithoutAllocating(String scorer) {
+        if (scorer.equals("blas")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        }
+        GclModel model = MODEL.withScorer(scorer, 2);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
         float[] row = java.util.Arrays.copyOf(DATA.features(), 32);
@@ -97,17 +101,18 @@ class GclModelTest {
         long macsPerRow = 0;
         int[] dims = MODEL.discriminator().dims();
         for (int l = 0; l + 1 < dims.length; l++) macsPerRow += (long) dims[l] * dims[l + 1];
-        assertTrue(rows * macsPerRow < dev.gcl.backend.blas.BlasInference.SPLIT_WORK);
+        assertTrue(rows * macsPerRow < Math.min(dev.gcl.backend.blas.BlasInference.SPLIT_WORK,
+                dev.gcl.nn.JavaFp32Scorer.SPLIT_WORK));
         float[] out = new float[rows];
-        MODEL.score(row);
-        MODEL.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here
+        model.score(row);
+        model.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int k = 0; k < 100; k++) {
-            MODEL.score(row);
-            MODEL.score(DATA.features(), rows, out);
+            model.score(row);
+            model.score(DATA.features(), rows, out);
         }
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 1024, "200 scoring calls allocated " + allocated + " bytes");
+        assertTrue(allocated < 1024, scorer + ": 200 scoring calls allocated " + allocated + " bytes");
     }
 
     /** Thread shift's scores of every row: the tail from row (shift·97) mod rows first, then the head. */

@@ -157,6 +157,28 @@ class BlasInferenceTest {
         }
     }
 
+    /**
+     * Issue 28: a split batch takes no exclusive section, so it runs while another call is inside its own (as a
+     * single row in flight on a service thread is). Before, it waited for every other call to end, and every call
+     * after it waited for the whole batch.
+     */
+    @Test
+    void aSplitBatchRunsWhileAnotherCallIsInItsSection() throws Exception {
+        BlasInference d = inferenceOrSkip(D, 2);
+        float[] alone = new float[ROWS], beside = new float[ROWS];
+        d.score(X, ROWS, alone, BlasInference.Output.VALUE);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        Blas.enterSingleThreaded();
+        try {
+            Future<?> batch = other.submit(() -> d.score(X, ROWS, beside, BlasInference.Output.VALUE));
+            batch.get(60, java.util.concurrent.TimeUnit.SECONDS);  // an exclusive section would wait here for ever
+        } finally {
+            Blas.exitSingleThreaded();
+            other.shutdownNow();
+        }
+        assertArrayEquals(alone, beside);
+    }
+
     /** A direct buffer is the first product's input in place (at each chunk's offset): the array's bits. */
     @Test
     void directBuffersGiveTheArraysBits() {
