@@ -280,20 +280,27 @@ public final class GclModel {
     }
 
     /**
-     * Makes the first scoring call as fast as the next: loads the fast scorer's natives (OpenBLAS's: about a second
-     * the first time), builds its scorers of both networks and runs one row and one small batch through each on the
-     * calling thread (its buffers and the JIT's first compilations). Other threads still allocate their own buffers on
-     * their first call (a few hundred KB; no natives loaded). Returns this model.
+     * Makes the first scoring call about as fast as the next: builds the fast scorer of both networks (OpenBLAS's
+     * copies the weights into native memory; its natives were loaded when the model was made, which probes the
+     * scorers) and runs {@link #WARM_UP_ROUNDS} times one row and a 2-row batch through each on the calling thread
+     * (its buffers; the JIT's compilations of the pure-Java scorer's loops). Measured at D 2048 (benchmarks/README.md):
+     * a first call of 11-25 ms (blas) or 46-55 ms (java) without it, 0.3 ms after it. Other threads still allocate
+     * their own buffers on their first call (a few hundred KB). Returns this model.
      */
     public GclModel warmUp() {
         float[] x = new float[2 * dim], out = new float[2];
-        for (ScoreSource source : new ScoreSource[] {ScoreSource.RECONSTRUCTION, ScoreSource.DISCRIMINATOR}) {
-            if (source == ScoreSource.DISCRIMINATOR && discriminator == null) continue;
-            score(source, x, 1, out);
-            score(source, x, 2, out);
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            for (ScoreSource source : new ScoreSource[] {ScoreSource.RECONSTRUCTION, ScoreSource.DISCRIMINATOR}) {
+                if (source == ScoreSource.DISCRIMINATOR && discriminator == null) continue;
+                score(source, x, 1, out);
+                score(source, x, 2, out);
+            }
         }
         return this;
     }
+
+    /** Rounds of {@link #warmUp}: with one, the pure-Java scorer's next call still took about 1 ms (interpreted). */
+    static final int WARM_UP_ROUNDS = 5;
 
     /** The fast path (a {@link NetworkScorer}): the same epilogue and reconstruction sum as the reference. */
     private void scoreFast(boolean byD, float[] x, int rows, float[] out) {
