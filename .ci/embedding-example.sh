@@ -5,8 +5,9 @@
 # ./gcl train, scores the test videos with ./gcl score by each consumer's scorer, then builds examples/embedding
 # once per consumer (a separate Maven project depending on the installed artifacts only) and, for each: asserts
 # its dependency tree (what it must and must not bring) and the size of its runtime class path, and runs it: it
-# scores the same videos from 16 threads, prints segments/s and "scores equal", and exits non-zero if a score
-# differs from gcl score's. The core-only consumer runs a second time with the core on the module path.
+# scores the same videos from 16 threads, prints segments/s, the single-row latency percentiles and "scores equal",
+# and exits non-zero if a score differs from gcl score's. The core-only consumer runs a second time with the core on
+# the module path.
 # Usage: .ci/embedding-example.sh [WORK_DIR]   (run from anywhere; .ci/run calls it in its fresh clone)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,7 +35,7 @@ fi
 cd examples/embedding
 fail() { echo "embedding: $*" >&2; exit 1; }
 # consumer  profile    scorer it gets     largest runtime class path (MB)
-for consumer in "core-only reference 8" "with-blas blas 40"; do
+for consumer in "core-only java 8" "with-blas blas 40"; do
     read -r profile scorer limit_mb <<<"$consumer"
     echo "embedding: consumer $profile (scorer $scorer)" >&2
     (cd "$root" && ./gcl score --model "$work/run/model" --input "$work/data/dataset.yaml" --scorer "$scorer" \
@@ -67,6 +68,7 @@ for consumer in "core-only reference 8" "with-blas blas 40"; do
     java -Xmx1g -cp "target/classes:target/lib/*" dev.gcl.examples.embedding.EmbeddedScorer \
         "$work/run/model" "$work/data/dataset.yaml" "$work/scores-$scorer" | tee "$work/run-$profile.txt"
     grep -q "scoring with the $scorer scorer" "$work/run-$profile.txt" || fail "$profile: not the $scorer scorer"
+    grep -q "single-row latency: p50" "$work/run-$profile.txt" || fail "$profile: no single-row latency percentiles"
     if [[ $profile == core-only ]]; then
         # gcl-core is a real module (module-info: dev.gcl) and its dependencies are modules too: resolve it there
         java -Xmx1g --module-path target/lib --add-modules dev.gcl -cp target/classes \

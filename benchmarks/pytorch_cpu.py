@@ -90,12 +90,13 @@ def ours_round(java, jar, work, threads, backend):
     return {l.split()[1]: float(l.split()[2]) for l in text.splitlines() if l.startswith("RESULT ")}
 
 
-def paired_scoring(java, jar, work, threads, x, weights, pairs):
+def paired_scoring(java, jar, work, threads, x, weights, pairs, scorer="fast"):
     """Median ratios of P alternating (ours, PyTorch) pairs: one 8192-row batch each, then 300 single rows each."""
     torch.set_num_threads(threads)
     d = network(weights, "D", [DIM, 512, 32, 1], True)
     xb, row = x[:BATCH], x[:1].clone()
-    server = subprocess.Popen([java, "-Xmx6g", "-cp", jar, "dev.gcl.bench.SideBySide", "serve", work, str(threads)],
+    server = subprocess.Popen([java, "-Xmx6g", "-cp", jar, "dev.gcl.bench.SideBySide", "serve", work, str(threads),
+                               scorer],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout.readline().strip() == "READY"
@@ -125,7 +126,7 @@ def paired_scoring(java, jar, work, threads, x, weights, pairs):
         server.stdin.flush()
     finally:
         server.wait(timeout=60)
-    print(f"paired D-score, {pairs} alternating pairs, {threads} threads:")
+    print(f"paired D-score, {pairs} alternating pairs, {threads} threads, our scorer {scorer}:")
     b_ratio = statistics.median(t / o for o, t in batch)  # rows/s ours / PyTorch = time PyTorch / time ours
     print(f"  dscore_batch_rows_per_s: ours {BATCH / statistics.median(o for o, _ in batch):.4g} "
           f"torch {BATCH / statistics.median(t for _, t in batch):.4g}; median pair ratio ours / PyTorch "
@@ -145,7 +146,8 @@ def main():
     ap.add_argument("--jar", default=os.path.join(here, "target", "benchmarks.jar"))
     ap.add_argument("--java", default="java")
     ap.add_argument("--backend", default="blas", help="ours: blas (default) or reference")
-    ap.add_argument("--pairs", type=int, default=0, help="then P paired scoring comparisons (fast scorer)")
+    ap.add_argument("--pairs", type=int, default=0, help="then P paired scoring comparisons")
+    ap.add_argument("--scorer", default="fast", help="our scorer in the pairs: fast (default), blas, java, reference")
     a = ap.parse_args()
     machine.report(a.threads, LIFTED)  # kernels of both sides, the machine's sgemm, the load
     if not os.path.exists(os.path.join(a.work, "x.f32")):
@@ -167,7 +169,7 @@ def main():
     for k in keys if a.rounds > 0 else []:
         print(f"  {k}: {statistics.median(ratios[k]):.3f}  (rounds: {', '.join(f'{v:.3f}' for v in ratios[k])})")
     if a.pairs > 0:
-        paired_scoring(a.java, a.jar, a.work, a.threads, x, weights, a.pairs)
+        paired_scoring(a.java, a.jar, a.work, a.threads, x, weights, a.pairs, a.scorer)
 
 
 if __name__ == "__main__":

@@ -33,4 +33,5 @@ module dev.gcl {
     uses dev.gcl.backend.BackendProvider;
     uses dev.gcl.nn.ScorerProvider;
     provides dev.gcl.backend.BackendProvider with dev.gcl.backend.reference.ReferenceProvider;
+    provides dev.gcl.nn.ScorerProvider with dev.gcl.nn.JavaScorerProvider;
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * CPU scoring throughput of {@link GclModel} (the embedding API), in segments per second, with the paper's
  * networks (G [D, 1024, 512, 256, 512, 1024, D], D [D, 512, 32, 1]) for D = 2048 (I3D) and 4096 (C3D), scored by
  * D (the default) and by reconstruction error, on 1 thread and on all cores, with the fast scorer (OpenBLAS) and
- * the reference arithmetic. One shared model, per-thread inputs and outputs: the way a service embeds it. Plus D's
+ * the core's pure-Java FP32 scorer ("java") and the reference arithmetic. One shared model, per-thread inputs and outputs: the way a service embeds it. Plus D's
  * score of one 8192-row batch and of a single row (latency), the shapes of benchmarks/pytorch_cpu.py.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -44,7 +44,7 @@ public class ScoringBenchmark {
     public static class Model {
         @Param({"2048", "4096"})
         public int dim;
-        @Param({"fast", "reference"})
+        @Param({"fast", "java", "reference"})
         public String scorer;
         GclModel model;
 
@@ -53,7 +53,7 @@ public class ScoringBenchmark {
             GclConfig c = GclConfig.builder().variant(Variant.GCL_PT).build();
             NetworkWeights g = NetworkWeights.initialise(c.generatorDims(dim), Activation.IDENTITY, 1, 0);
             NetworkWeights d = NetworkWeights.initialise(c.discriminatorDims(dim), Activation.SIGMOID, 1, 1000);
-            model = GclModel.of(c, g, d, List.of()).withScorer(dev.gcl.model.ScoringArithmetic.parse(scorer));
+            model = GclModel.of(c, g, d, List.of()).withScorer(scorer, Runtime.getRuntime().availableProcessors());
         }
     }
 

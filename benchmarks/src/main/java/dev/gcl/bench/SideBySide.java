@@ -54,7 +54,7 @@ public final class SideBySide {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[1]);
         if (args[0].equals("prepare")) prepare(dir);
-        else if (args[0].equals("serve")) serve(dir, Integer.parseInt(args[2]));
+        else if (args[0].equals("serve")) serve(dir, Integer.parseInt(args[2]), args.length > 3 ? args[3] : "fast");
         else time(dir, Integer.parseInt(args[2]), args.length > 3 ? args[3] : "blas");
     }
 
@@ -88,11 +88,12 @@ public final class SideBySide {
 
     /**
      * Times D's score of the first 8192-row batch, or of N single rows, each time the script asks: the JVM stays
-     * warm and the script alternates our calls with PyTorch's at the granularity of one batch.
+     * warm and the script alternates our calls with PyTorch's at the granularity of one batch. scorer: "fast",
+     * "blas", "java" or "reference".
      */
-    static void serve(Path dir, int threads) throws IOException {
+    static void serve(Path dir, int threads, String scorer) throws IOException {
         float[] x = read(dir.resolve("x.f32"));
-        GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(ScoringArithmetic.FAST, threads);
+        GclModel model = ModelFiles.load(dir.resolve("model")).model().withScorer(scorer, threads);
         float[] out = new float[BATCH];
         float[] row = Arrays.copyOf(x, DIM);
         float[] one = new float[1];

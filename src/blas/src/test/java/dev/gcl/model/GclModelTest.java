@@ -70,8 +70,29 @@ class GclModelTest {
     }
 
     @Test
-    void afterItsFirstCallAThreadScoresWithoutAllocating() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+    void theJavaScorerStaysWithinToleranceOfTheReferenceAndARowScoresAsInItsBatch() {
+        GclModel javaScorer = MODEL.withScorer("java", 2);
+        for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
+            float[] ref = new float[DATA.rows()], fast = new float[DATA.rows()];
+            REFERENCE.score(source, DATA.features(), DATA.rows(), ref);
+            javaScorer.score(source, DATA.features(), DATA.rows(), fast);
+            assertCloseToReference(ref, fast, source + " batch, java scorer");
+            for (int r : new int[] {0, 63, 64, DATA.rows() - 1}) {
+                float[] row = java.util.Arrays.copyOfRange(DATA.features(), r * 32, (r + 1) * 32);
+                float[] one = new float[1];
+                javaScorer.score(source, row, 1, one);
+                assertEquals(fast[r], one[0], 0f, source + " row " + r + ": the java scorer's bits depend on the row alone");
+            }
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"blas", "java"})
+    void afterItsFirstCallAThreadScoresWithoutAllocating(String scorer) {
+        if (scorer.equals("blas")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        }
+        GclModel model = MODEL.withScorer(scorer, 2);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
                 .getThreadMXBean();
         float[] row = java.util.Arrays.copyOf(DATA.features(), 32);
@@ -80,17 +101,18 @@ class GclModelTest {
         long macsPerRow = 0;
         int[] dims = MODEL.discriminator().dims();
         for (int l = 0; l + 1 < dims.length; l++) macsPerRow += (long) dims[l] * dims[l + 1];
-        assertTrue(rows * macsPerRow < dev.gcl.backend.blas.BlasInference.SPLIT_WORK);
+        assertTrue(rows * macsPerRow < Math.min(dev.gcl.backend.blas.BlasInference.SPLIT_WORK,
+                dev.gcl.nn.JavaFp32Scorer.SPLIT_WORK));
         float[] out = new float[rows];
-        MODEL.score(row);
-        MODEL.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here
+        model.score(row);
+        model.score(DATA.features(), rows, out);  // warm-up: the thread's scratch is made here
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int k = 0; k < 100; k++) {
-            MODEL.score(row);
-            MODEL.score(DATA.features(), rows, out);
+            model.score(row);
+            model.score(DATA.features(), rows, out);
         }
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(allocated < 1024, "200 scoring calls allocated " + allocated + " bytes");
+        assertTrue(allocated < 1024, scorer + ": 200 scoring calls allocated " + allocated + " bytes");
     }
 
     /** Thread shift's scores of every row: the tail from row (shift·97) mod rows first, then the head. */
@@ -106,13 +128,15 @@ class GclModelTest {
         return mine;
     }
 
+    /** Every scorer: the reference, OpenBLAS's and the core's pure-Java FP32 one. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(ScoringArithmetic.class)
-    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(ScoringArithmetic scorer) throws Exception {
-        if (scorer == ScoringArithmetic.FAST) {
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reference", "blas", "java"})
+    void sixteenThreadsScoringAtOnceGetTheSingleThreadedResults(String scorer) throws Exception {
+        if (scorer.equals("blas")) {
             org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
         }
-        GclModel model = MODEL.withScorer(scorer);
+        GclModel model = MODEL.withScorer(scorer, Runtime.getRuntime().availableProcessors());
+        assertEquals(scorer, model.scorerName());
         float[] reference = REFERENCE.score(DATA.features(), DATA.rows());
         float[][] expected = new float[16][];
         for (int t = 0; t < 16; t++) expected[t] = scoreInTwoParts(model, t);  // the same calls, one thread
@@ -131,12 +155,36 @@ class GclModelTest {
             for (int t = 0; t < 16; t++) {
                 float[] got = results.get(t).get();
                 assertArrayEquals(expected[t], got, "thread " + t + " against the same calls on one thread");
-                if (scorer == ScoringArithmetic.REFERENCE) assertArrayEquals(reference, got);
+                if (scorer.equals("reference")) assertArrayEquals(reference, got);
                 else assertCloseToReference(reference, got, "thread " + t);
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** warmUp loads and builds what the first call would; buffers score as arrays do, direct ones read in place. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reference", "blas", "java"})
+    void warmUpThenBuffersScoreAsArrays(String scorer) {
+        if (scorer.equals("blas")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(dev.gcl.backend.blas.BlasProbe.get().available());
+        }
+        GclModel model = MODEL.withScorer(scorer, 2);
+        assertSame(model, model.warmUp());
+        int rows = DATA.rows();
+        java.nio.FloatBuffer x = java.nio.ByteBuffer.allocateDirect(rows * 32 * 4)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        x.put(0, DATA.features(), 0, rows * 32);
+        java.nio.FloatBuffer out = java.nio.FloatBuffer.allocate(rows);
+        for (ScoreSource source : new ScoreSource[] {ScoreSource.DISCRIMINATOR, ScoreSource.RECONSTRUCTION}) {
+            float[] expected = new float[rows], got = new float[rows];
+            model.score(source, DATA.features(), rows, expected);
+            model.score(source, x, rows, out);
+            out.get(0, got);
+            assertArrayEquals(expected, got, scorer + " by " + source);
+        }
+        assertThrows(IllegalArgumentException.class, () -> model.score(x.limit(31), 1, out));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.gcl.nn.Scorers;
 import dev.gcl.nn.NetworkWeights;
 import dev.gcl.progress.EpochStats;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -27,8 +28,9 @@ import java.util.List;
  * {@link #score(float[], int, float[])}) once a thread has warmed up; the fast scorer's only exception is a few
  * task objects when a batch large enough to be worth it is split over its threads (OpenBLAS's scorer:
  * {@code BlasInference.SPLIT_WORK} multiply-adds and more). One row, or a batch too small to split, runs on the
- * calling thread, beside other threads' such calls; split batches run one at a time, each on all the scorer's
- * threads.
+ * calling thread; a large batch is split over the scorer's threads. None waits for another: single rows go on while
+ * a large batch is scored. {@link #warmUp} makes the first call as fast as the next; {@link #score(FloatBuffer, int,
+ * FloatBuffer)} reads direct buffers in place.
  */
 public final class GclModel {
     /** Rows scored per forward pass of the reference; bounds the per-thread scratch. */
@@ -244,6 +246,61 @@ public final class GclModel {
             }
         }
     }
+
+    /**
+     * Writes the anomaly scores of x (rows, dim) into out's indices [0, rows): {@link #score(float[], int, float[])}
+     * on buffers, read and written by absolute index (positions and limits neither read nor moved). A direct buffer
+     * in native order (a service's off-heap request, a memory-mapped file) is read in place by the fast scorers, not
+     * copied; other buffers and the reference arithmetic copy it through an array.
+     */
+    public void score(FloatBuffer x, int rows, FloatBuffer out) {
+        score(scoreSource, x, rows, out);
+    }
+
+    /** {@link #score(FloatBuffer, int, FloatBuffer)} by the given source (as {@link #score(ScoreSource, float[], int, float[])}). */
+    public void score(ScoreSource source, FloatBuffer x, int rows, FloatBuffer out) {
+        if (source == ScoreSource.AUTO) source = scoreSource;
+        if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
+            throw new InvalidInputException("this " + config.variant().cliName() + " model has no discriminator");
+        }
+        if (rows < 0 || (long) rows * dim > x.limit()) {
+            throw new IllegalArgumentException("x's limit is " + x.limit() + " floats, fewer than " + rows
+                    + " rows of " + dim);
+        }
+        if (out.limit() < rows) throw new IllegalArgumentException("out's limit is " + out.limit() + " < " + rows);
+        boolean byD = source == ScoreSource.DISCRIMINATOR;
+        if (scorer == ScoringArithmetic.FAST) {
+            fast(byD).score(x, dim, rows, out, byD ? NetworkScorer.Output.VALUE : NetworkScorer.Output.RECONSTRUCTION_ERROR);
+            return;
+        }
+        float[] in = new float[rows * dim], scores = new float[rows];
+        x.get(0, in);
+        score(source, in, rows, scores);
+        out.put(0, scores);
+    }
+
+    /**
+     * Makes the first scoring call about as fast as the next: builds the fast scorer of both networks (OpenBLAS's
+     * copies the weights into native memory; its natives were loaded when the model was made, which probes the
+     * scorers) and runs {@link #WARM_UP_ROUNDS} times one row and a 2-row batch through each on the calling thread
+     * (its buffers; the JIT's compilations of the pure-Java scorer's loops). Measured at D 2048 (benchmarks/README.md):
+     * a first call of 11-25 ms (blas) or 46-55 ms (java) without it, 0.3 ms after it. Other threads still allocate
+     * their own buffers on their first call (a few hundred KB). Returns this model.
+     */
+    public GclModel warmUp() {
+        float[] x = new float[2 * dim], out = new float[2];
+        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+            for (ScoreSource source : new ScoreSource[] {ScoreSource.RECONSTRUCTION, ScoreSource.DISCRIMINATOR}) {
+                if (source == ScoreSource.DISCRIMINATOR && discriminator == null) continue;
+                score(source, x, 1, out);
+                score(source, x, 2, out);
+            }
+        }
+        return this;
+    }
+
+    /** Rounds of {@link #warmUp}: with one, the pure-Java scorer's next call still took about 1 ms (interpreted). */
+    static final int WARM_UP_ROUNDS = 5;
 
     /** The fast path (a {@link NetworkScorer}): the same epilogue and reconstruction sum as the reference. */
     private void scoreFast(boolean byD, float[] x, int rows, float[] out) {

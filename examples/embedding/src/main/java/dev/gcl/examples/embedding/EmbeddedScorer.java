@@ -20,7 +20,9 @@ import java.util.concurrent.Future;
  * test video of a dataset as a batch and every segment as a single row, from 16 threads at once, prints segments/s,
  * and compares each score with the {@code <video>.npy} that {@code gcl score --input DATASET} wrote: batches must be
  * bit-identical (the same call gcl score makes), single rows within the fast scorer's FP32 bound of them (one row
- * runs through sgemv, a batch through sgemm: the sums round differently). Exit 0 when all agree, 1 otherwise.
+ * runs through sgemv, a batch through sgemm: the sums round differently). Also prints the single-row latency
+ * percentiles (p50, p99, p99.9 of every single-row call of the timed rounds, 16 threads at once). Exit 0 when all
+ * agree, 1 otherwise.
  *
  * <pre>
  * java -cp "target/classes:target/lib/*" dev.gcl.examples.embedding.EmbeddedScorer MODEL_DIR DATASET.yaml SCORES_DIR
@@ -41,7 +43,7 @@ public final class EmbeddedScorer {
                     + " (SCORES_DIR: gcl score --model MODEL_DIR --input DATASET.yaml --out SCORES_DIR)");
             System.exit(2);
         }
-        GclModel model = GclModel.load(Path.of(args[0]));      // once; shared by every thread below
+        GclModel model = GclModel.load(Path.of(args[0])).warmUp();  // once; shared by every thread below
         Dataset data = DatasetLoader.load(Path.of(args[1]));
         Path scoresDir = Path.of(args[2]);
         Provenance p = model.provenance();
@@ -61,12 +63,18 @@ public final class EmbeddedScorer {
         try {
             double batchRate = run(pool, segments, t -> batchScores(model, videos, t));
             Comparison batch = compare(pool, t -> batchScores(model, videos, t), videos, expected, 0, 0);
+            LATENCIES.clear();
             double rowRate = run(pool, segments, t -> rowScores(model, videos, t));
+            // the timed rounds' calls: run's first round (one array per thread) is its warm-up
+            long[] nanos = LATENCIES.stream().skip(THREADS).flatMapToLong(java.util.Arrays::stream).sorted().toArray();
             Comparison rows = compare(pool, t -> rowScores(model, videos, t), videos, expected, ABSOLUTE, RELATIVE);
             System.out.printf(Locale.ROOT, "batch:       %,.0f segments/s (%d threads, each scoring %d videos"
                     + " (%d segments) %d times)%n", batchRate, THREADS, videos.size(), segments, ROUNDS);
             System.out.printf(Locale.ROOT, "single rows: %,.0f segments/s (%d threads, each scoring %d rows one at"
                     + " a time %d times)%n", rowRate, THREADS, segments, ROUNDS);
+            System.out.printf(Locale.ROOT, "single-row latency: p50 %.1f us, p99 %.1f us, p99.9 %.1f us (%d calls,"
+                    + " %d threads at once)%n", percentile(nanos, 0.50) / 1e3, percentile(nanos, 0.99) / 1e3,
+                    percentile(nanos, 0.999) / 1e3, nanos.length, THREADS);
             if (batch.first() != null || rows.first() != null) {
                 if (batch.first() != null) System.out.println("scores differ: batch " + batch.first());
                 if (rows.first() != null) System.out.println("scores differ: single row " + rows.first());
@@ -92,19 +100,35 @@ public final class EmbeddedScorer {
         return out;
     }
 
-    /** One thread's scores of every segment, one row at a time (a service answering single requests). */
+    /** Each row-scoring round's per-thread call durations (ns), for the latency percentiles. */
+    static final java.util.Queue<long[]> LATENCIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** The q-quantile of sorted values (nearest rank). */
+    static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) return Double.NaN;
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** One thread's scores of every segment, one row at a time (a service answering single requests), timed. */
     static float[][] rowScores(GclModel model, List<TestVideo> videos, int thread) {
         float[][] out = new float[videos.size()][];
         float[] row = new float[model.dim()];
+        int total = 0;
+        for (TestVideo v : videos) total += v.segments();
+        long[] nanos = new long[total];
+        int call = 0;
         for (int k = 0; k < videos.size(); k++) {
             int i = (k + thread) % videos.size();
             TestVideo v = videos.get(i);
             out[i] = new float[v.segments()];
             for (int r = 0; r < v.segments(); r++) {
                 System.arraycopy(v.features().data(), r * model.dim(), row, 0, model.dim());
+                long start = System.nanoTime();
                 out[i][r] = model.score(row);
+                nanos[call++] = System.nanoTime() - start;
             }
         }
+        LATENCIES.add(nanos);
         return out;
     }
 

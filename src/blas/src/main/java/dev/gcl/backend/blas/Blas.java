@@ -19,9 +19,11 @@ import static org.bytedeco.openblas.global.openblas.CblasTrans;
  *       of one thread: a single-threaded section (below), so that single-threaded training runs in one process
  *       (a sweep's {@code --jobs}) multiply at the same time, each on its own thread;</li>
  *   <li>single-threaded sections ({@link #enterSingleThreaded}): pool size 1, each product on its caller's thread;
- *       any number of such sections run at once (read lock): single rows scored by many service threads;</li>
+ *       any number of such sections run at once (read lock): every scoring call, single rows of many service
+ *       threads beside batches split over the scorer's own threads (which run inside their caller's section);</li>
  *   <li>exclusive single-threaded sections ({@link #enterExclusiveSingleThreaded}): pool size 1 and nothing else
- *       running, while the caller's own N Java threads each run products (a scored batch split by rows).</li>
+ *       running, while the caller's own N Java threads each run products (the training backend's products split
+ *       by columns, which want the cores to themselves).</li>
  * </ul>
  * The pool is resized only when the next call needs the other size (about 0.3 ms here): once per process when it
  * only trains or only scores.

@@ -18,10 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A batch with enough work hands its chunks out to {@code threads} threads as they become free; one row takes sgemv
  * on the calling thread.
  *
- * <p>Thread-safe; immutable after construction except for its buffers. Each calling thread keeps its own chunk
- * buffers for batches it runs alone (one row, or too little work to split: any number of such calls run at once);
- * split batches run one at a time on buffers of this object (see {@link Blas}). After a thread's first call of a
- * given size nothing is allocated, except a few task objects per split batch.
+ * <p>Thread-safe; immutable after construction except for its buffers. Every call, split or not, runs in a shared
+ * single-threaded section of {@link Blas} (OpenBLAS's pool at size 1, each product on the thread that needs it), so
+ * single rows, small batches and split batches of any number of callers run at once: a large batch never makes a
+ * single row wait for it (issue 28: the exclusive section it took before stalled every other caller for the whole
+ * batch). Each thread, the callers' and the split batches' workers, keeps its own chunk buffers; after a thread's
+ * first call of a given size nothing is allocated, except a few task objects per split batch.
  *
  * <p>A row's score depends only on the row, its position in its chunk and the chunk's size, never on the thread
  * that ran the chunk or on how many threads there are: the same call is bit-identical at any thread count on the
@@ -51,12 +53,8 @@ public final class BlasInference implements NetworkScorer {
     private final int chunkRows;
     /** The threads of a split batch; null with one thread. */
     private final RowParallel parts;
-    /** Each calling thread's buffers, grown to the largest chunk it ran alone. */
-    private final ThreadLocal<Chunk[]> callerChunk = ThreadLocal.withInitial(() -> new Chunk[1]);
-    /** One chunk's buffers per thread of a split batch: used under Blas's exclusive section only. */
-    private Chunk[] partChunks;
-    /** The first row of the next chunk of the split batch running now (under the exclusive section). */
-    private final AtomicInteger nextRow = new AtomicInteger();
+    /** Each thread's buffers, grown to the largest chunk it ran. */
+    private final ThreadLocal<Chunk[]> threadChunk = ThreadLocal.withInitial(() -> new Chunk[1]);
 
     /** Throws IllegalStateException with the probe's reason when OpenBLAS does not load. */
     public BlasInference(NetworkWeights net, int threads) {
@@ -120,6 +118,21 @@ public final class BlasInference implements NetworkScorer {
      */
     @Override
     public void score(float[] x, int rows, float[] out, Output output) {
+        score(x, null, rows, out, null, output);
+    }
+
+    /**
+     * {@link #score(float[], int, float[], Output)} on buffers, by absolute index: a direct x is read in place by the
+     * first layer's products (no copy into native memory); a heap one is copied per chunk as arrays are.
+     */
+    @Override
+    public void score(FloatBuffer x, int inputDim, int rows, FloatBuffer out, Output output) {
+        if (inputDim != dims[0]) throw new IllegalArgumentException("inputDim " + inputDim + ", the network's " + dims[0]);
+        score(null, x, rows, null, out, output);
+    }
+
+    /** Either array or buffer on each side (the other null). */
+    private void score(float[] xa, FloatBuffer xb, int rows, float[] outA, FloatBuffer outB, Output output) {
         if (output == Output.VALUE && dims[dims.length - 1] != 1) {
             throw new IllegalArgumentException("VALUE needs one output unit, the network has " + dims[dims.length - 1]);
         }
@@ -127,34 +140,32 @@ public final class BlasInference implements NetworkScorer {
             throw new IllegalArgumentException("RECONSTRUCTION_ERROR needs outputDim == inputDim");
         }
         if (rows <= 0) return;
-        if (parts == null || rows < 2 * threads || rows * macsPerRow < SPLIT_WORK) {
-            Chunk chunk = callerChunk(Math.min(rows, chunkRows));
-            Blas.enterSingleThreaded();
-            try {
-                for (int first = 0; first < rows; first += chunkAt(rows, first)) {
-                    scoreChunk(x, first, chunkAt(rows, first), out, output, chunk);
-                }
-            } finally {
-                Blas.exitSingleThreaded();
-            }
-            return;
-        }
-        Blas.enterExclusiveSingleThreaded();
+        boolean split = parts != null && rows >= 2 * threads && rows * macsPerRow >= SPLIT_WORK;
+        // the caller's section keeps OpenBLAS's pool at size 1 until the whole call, its workers' products included,
+        // has ended; the workers take no lock of their own (a queued resize would block them behind the caller)
+        Blas.enterSingleThreaded();
         try {
-            Chunk[] buffers = partChunks();
-            nextRow.set(0);
+            if (!split) {
+                Chunk chunk = threadChunk(Math.min(rows, chunkRows));
+                for (int first = 0; first < rows; first += chunkAt(rows, first)) {
+                    scoreChunk(xa, xb, first, chunkAt(rows, first), outA, outB, output, chunk);
+                }
+                return;
+            }
+            AtomicInteger nextRow = new AtomicInteger();
             parts.forEachPart(threads, p -> {
                 // chunks are handed out in order as threads become free: a thread slowed by anything else on its
                 // core does fewer of them; which thread runs a chunk does not change its numbers
+                Chunk chunk = threadChunk(chunkRows);
                 while (true) {
                     int first = nextRow.get();
                     if (first >= rows) return;
                     int n = chunkAt(rows, first);
-                    if (nextRow.compareAndSet(first, first + n)) scoreChunk(x, first, n, out, output, buffers[p]);
+                    if (nextRow.compareAndSet(first, first + n)) scoreChunk(xa, xb, first, n, outA, outB, output, chunk);
                 }
             });
         } finally {
-            Blas.exitExclusiveSingleThreaded();
+            Blas.exitSingleThreaded();
         }
     }
 
@@ -173,27 +184,19 @@ public final class BlasInference implements NetworkScorer {
         return Math.min(size, rows - first);
     }
 
-    private Chunk callerChunk(int rows) {
-        Chunk[] holder = callerChunk.get();
+    private Chunk threadChunk(int rows) {
+        Chunk[] holder = threadChunk.get();
         if (holder[0] == null || holder[0].rows < rows) holder[0] = new Chunk(rows);
         return holder[0];
     }
 
-    /** Under the exclusive section: made on the first split batch. */
-    private Chunk[] partChunks() {
-        if (partChunks == null) {
-            Chunk[] c = new Chunk[threads];
-            for (int p = 0; p < threads; p++) c[p] = new Chunk(chunkRows);
-            partChunks = c;
-        }
-        return partChunks;
-    }
-
-    /** Scores rows [first, first + n) of x on the calling thread. */
-    private void scoreChunk(float[] x, int first, int n, float[] out, Output output, Chunk c) {
-        FloatBuffer y = forwardChunk(x, first, n, c);
+    /** Scores rows [first, first + n) of x (the array xa or else the buffer xb) on the calling thread. */
+    private void scoreChunk(float[] xa, FloatBuffer xb, int first, int n, float[] outA, FloatBuffer outB,
+                            Output output, Chunk c) {
+        FloatBuffer y = forwardChunk(xa, xb, first, n, c);
         if (output == Output.VALUE) {
-            y.get(0, out, first, n);
+            if (outA != null) y.get(0, outA, first, n);
+            else outB.put(first, y, 0, n);
             return;
         }
         int inDim = dims[0];
@@ -201,17 +204,29 @@ public final class BlasInference implements NetworkScorer {
             double sum = 0;
             int xOff = (first + r) * inDim, yOff = r * inDim;
             for (int j = 0; j < inDim; j++) {
-                double diff = (double) y.get(yOff + j) - x[xOff + j];
+                double diff = (double) y.get(yOff + j) - (xa != null ? xa[xOff + j] : xb.get(xOff + j));
                 sum += diff * diff;
             }
-            out[first + r] = (float) (sum / inDim);
+            float e = (float) (sum / inDim);
+            if (outA != null) outA[first + r] = e;
+            else outB.put(first + r, e);
         }
     }
 
-    /** Runs rows [first, first + n) of x through the network; returns the chunk's view of the output (n, outDim). */
-    private FloatBuffer forwardChunk(float[] x, int first, int n, Chunk c) {
-        c.inputView.put(0, x, first * dims[0], n * dims[0]);
-        FloatPointer in = c.input;
+    /**
+     * Runs rows [first, first + n) of x through the network; returns the chunk's view of the output (n, outDim).
+     * A direct buffer in native order is the first product's input as it lies; arrays and other buffers are copied
+     * into the chunk.
+     */
+    private FloatBuffer forwardChunk(float[] xa, FloatBuffer xb, int first, int n, Chunk c) {
+        FloatPointer in;
+        if (xb != null && xb.isDirect() && xb.order() == java.nio.ByteOrder.nativeOrder()) {
+            in = new FloatPointer(xb.duplicate().clear()).position((long) first * dims[0]);
+        } else {
+            if (xa != null) c.inputView.put(0, xa, first * dims[0], n * dims[0]);
+            else c.inputView.put(0, xb, first * dims[0], n * dims[0]);
+            in = c.input;
+        }
         for (int l = 0; l < weights.length; l++) {
             int inDim = dims[l], outDim = dims[l + 1];
             if (n == 1) Blas.gemvOnCallerThread(outDim, inDim, weights[l], in, c.act[l]);

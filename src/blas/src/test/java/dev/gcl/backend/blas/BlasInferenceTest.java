@@ -126,7 +126,7 @@ class BlasInferenceTest {
         Validate.close("D's output in 7-row chunks", three, referenceValue(), 1e-5, 1e-4);
     }
 
-    /** Single rows and small batches (concurrent sections) and split batches (exclusive) from eight threads. */
+    /** Single rows, small batches and split batches from eight threads at once, all in shared sections. */
     @Test
     void concurrentCallersGetWhatTheyGetAlone() throws Exception {
         BlasInference d = inferenceOrSkip(D, 2);
@@ -155,6 +155,55 @@ class BlasInferenceTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Issue 28: a split batch takes no exclusive section, so it runs while another call is inside its own (as a
+     * single row in flight on a service thread is). Before, it waited for every other call to end, and every call
+     * after it waited for the whole batch.
+     */
+    @Test
+    void aSplitBatchRunsWhileAnotherCallIsInItsSection() throws Exception {
+        BlasInference d = inferenceOrSkip(D, 2);
+        float[] alone = new float[ROWS], beside = new float[ROWS];
+        d.score(X, ROWS, alone, BlasInference.Output.VALUE);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        Blas.enterSingleThreaded();
+        try {
+            Future<?> batch = other.submit(() -> d.score(X, ROWS, beside, BlasInference.Output.VALUE));
+            batch.get(60, java.util.concurrent.TimeUnit.SECONDS);  // an exclusive section would wait here for ever
+        } finally {
+            Blas.exitSingleThreaded();
+            other.shutdownNow();
+        }
+        assertArrayEquals(alone, beside);
+    }
+
+    /** A direct buffer is the first product's input in place (at each chunk's offset): the array's bits. */
+    @Test
+    void directBuffersGiveTheArraysBits() {
+        java.nio.FloatBuffer x = java.nio.ByteBuffer.allocateDirect(X.length * 4)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        x.put(0, X);
+        java.nio.FloatBuffer heap = java.nio.FloatBuffer.wrap(X.clone());
+        java.nio.FloatBuffer out = java.nio.ByteBuffer.allocateDirect(ROWS * 4)
+                .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int threads : new int[] {1, 2}) {
+            for (NetworkWeights net : new NetworkWeights[] {D, G}) {
+                BlasInference.Output output = net == D ? BlasInference.Output.VALUE
+                        : BlasInference.Output.RECONSTRUCTION_ERROR;
+                BlasInference scorer = inferenceOrSkip(net, threads);
+                float[] fromArray = new float[ROWS];
+                scorer.score(X, ROWS, fromArray, output);
+                for (java.nio.FloatBuffer in : new java.nio.FloatBuffer[] {x, heap}) {
+                    scorer.score(in, DIM, ROWS, out, output);
+                    float[] got = new float[ROWS];
+                    out.get(0, got);
+                    assertArrayEquals(fromArray, got, output + ", " + threads + " threads, direct " + in.isDirect());
+                }
+            }
+        }
+        assertEquals(0, out.position());
     }
 
     @Test
