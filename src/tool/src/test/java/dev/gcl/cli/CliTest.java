@@ -243,6 +243,14 @@ public class CliTest {
         assertTrue(ref.out().contains("(scorer reference, 1 threads)"), ref.out());
         dev.gcl.testing.Validate.close("fast vs reference scores", dev.gcl.io.NpyReader.read(out).data(),
                 dev.gcl.testing.Validate.toDouble(dev.gcl.io.NpyReader.read(exact).data()), 1e-5, 1e-4);
+        // the core's pure-Java FP32 scorer by name: within the same tolerance of the reference
+        Path java = tmp.resolve("java.npy");
+        Result j = run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
+                java.toString(), "--scorer", "java");
+        assertEquals(Main.OK, j.code(), j.err());
+        assertTrue(j.out().contains("(scorer java, "), j.out());
+        dev.gcl.testing.Validate.close("java vs reference scores", dev.gcl.io.NpyReader.read(java).data(),
+                dev.gcl.testing.Validate.toDouble(dev.gcl.io.NpyReader.read(exact).data()), 1e-5, 1e-4);
         assertBadInput(run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
                 tmp.resolve("x.npy").toString(), "--scorer", "quick"), "--scorer", "quick");
         assertBadInput(run("score", "--model", run.resolve("model").toString(), "--input", features.toString(), "--out",
