@@ -20,35 +20,20 @@ import argparse
 import statistics
 import time
 
+# the networks as the GEMM benchmark builds them (this file ships beside it, in the bundle's py/ too)
+from torch_gcl_iteration import forward, mlp
+
 B = 64
 
 
 def build(torch, d, hidden_g, hidden_d, device, seed, capturable):
     gen = torch.Generator(device=device).manual_seed(seed)
-
-    def mlp(widths):
-        layers = []
-        for a, b in zip(widths, widths[1:]):
-            bound = 1.0 / a ** 0.5
-            w = ((torch.rand(b, a, device=device, generator=gen) * 2 - 1) * bound).requires_grad_()
-            bias = ((torch.rand(b, device=device, generator=gen) * 2 - 1) * bound).requires_grad_()
-            layers.append((w, bias))
-        return layers
-
-    g_net, d_net = mlp((d, *hidden_g, d)), mlp((d, *hidden_d, 1))
+    g_net, d_net = mlp(torch, (d, *hidden_g, d), device, gen), mlp(torch, (d, *hidden_d, 1), device, gen)
     params = lambda net: [p for layer in net for p in layer]
     kw = dict(lr=2e-5, momentum=0.6, alpha=0.99, eps=1e-8)
     if capturable:
         kw["capturable"] = True
     return g_net, d_net, torch.optim.RMSprop(params(g_net), **kw), torch.optim.RMSprop(params(d_net), **kw)
-
-
-def forward(torch, layers, x, last):
-    for i, (w, b) in enumerate(layers):
-        x = torch.nn.functional.linear(x, w, b)
-        if i + 1 < len(layers):
-            x = torch.relu(x)
-    return torch.sigmoid(x) if last == "sigmoid" else x
 
 
 def step(torch, model, x, bce):

@@ -93,7 +93,7 @@ public final class JavaFp32Scorer implements NetworkScorer {
 
     /** Either array or buffer on each side (the other null). */
     private void score(float[] xa, FloatBuffer xb, int rows, float[] outA, FloatBuffer outB, Output output) {
-        checkOutput(output);
+        output.requireFits(dims[0], dims[dims.length - 1]);
         if (rows <= 0) return;
         if (parts == null || rows < 2 * CHUNK_ROWS || rows * macsPerRow < SPLIT_WORK) {
             float[][][] act = scratch.get();
@@ -110,16 +110,6 @@ public final class JavaFp32Scorer implements NetworkScorer {
                 scoreChunk(xa, xb, first, Math.min(CHUNK_ROWS, rows - first), outA, outB, output, act);
             }
         });
-    }
-
-    private void checkOutput(Output output) {
-        int last = dims[dims.length - 1];
-        if (output == Output.VALUE && last != 1) {
-            throw new IllegalArgumentException("VALUE needs one output unit, the network has " + last);
-        }
-        if (output == Output.RECONSTRUCTION_ERROR && last != dims[0]) {
-            throw new IllegalArgumentException("RECONSTRUCTION_ERROR needs outputDim == inputDim");
-        }
     }
 
     /** Scores rows [first, first + n) on the calling thread. */

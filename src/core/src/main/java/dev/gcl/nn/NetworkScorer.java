@@ -12,7 +12,17 @@ public interface NetworkScorer {
         /** The network's single output (its last layer has one unit): D's probability. */
         VALUE,
         /** mean_j (y_j − x_j)² of the output against the input row: G's reconstruction error. */
-        RECONSTRUCTION_ERROR
+        RECONSTRUCTION_ERROR;
+
+        /** IllegalArgumentException unless a network of these widths can give this output. */
+        public void requireFits(int inputDim, int outputDim) {
+            if (this == VALUE && outputDim != 1) {
+                throw new IllegalArgumentException("VALUE needs one output unit, the network has " + outputDim);
+            }
+            if (this == RECONSTRUCTION_ERROR && outputDim != inputDim) {
+                throw new IllegalArgumentException("RECONSTRUCTION_ERROR needs outputDim == inputDim");
+            }
+        }
     }
 
     /**

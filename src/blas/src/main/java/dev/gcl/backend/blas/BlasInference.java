@@ -133,12 +133,7 @@ public final class BlasInference implements NetworkScorer {
 
     /** Either array or buffer on each side (the other null). */
     private void score(float[] xa, FloatBuffer xb, int rows, float[] outA, FloatBuffer outB, Output output) {
-        if (output == Output.VALUE && dims[dims.length - 1] != 1) {
-            throw new IllegalArgumentException("VALUE needs one output unit, the network has " + dims[dims.length - 1]);
-        }
-        if (output == Output.RECONSTRUCTION_ERROR && dims[dims.length - 1] != dims[0]) {
-            throw new IllegalArgumentException("RECONSTRUCTION_ERROR needs outputDim == inputDim");
-        }
+        output.requireFits(dims[0], dims[dims.length - 1]);
         if (rows <= 0) return;
         boolean split = parts != null && rows >= 2 * threads && rows * macsPerRow >= SPLIT_WORK;
         // the caller's section keeps OpenBLAS's pool at size 1 until the whole call, its workers' products included,

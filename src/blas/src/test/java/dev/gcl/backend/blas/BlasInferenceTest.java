@@ -1,8 +1,8 @@
 package dev.gcl.backend.blas;
 
 import dev.gcl.backend.Activation;
-import dev.gcl.nn.HostInference;
 import dev.gcl.nn.NetworkWeights;
+import dev.gcl.testing.ScorerFixtures;
 import dev.gcl.testing.Validate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,7 +10,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,29 +29,15 @@ class BlasInferenceTest {
     private static final float[] X = randomRows(ROWS, DIM, 5);
 
     private static float[] randomRows(int rows, int dim, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[rows * dim];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        return x;
+        return ScorerFixtures.randomRows(rows, dim, seed);
     }
 
     private static double[] referenceValue() {
-        float[] y = HostInference.forward(D, X, 0, ROWS, new HostInference.Scratch(D, ROWS));
-        return Validate.toDouble(java.util.Arrays.copyOf(y, ROWS));
+        return ScorerFixtures.referenceValue(D, X, ROWS);
     }
 
     private static double[] referenceReconstructionError() {
-        float[] y = HostInference.forward(G, X, 0, ROWS, new HostInference.Scratch(G, ROWS));
-        double[] err = new double[ROWS];
-        for (int r = 0; r < ROWS; r++) {
-            double sum = 0;
-            for (int j = 0; j < DIM; j++) {
-                double d = (double) y[r * DIM + j] - X[r * DIM + j];
-                sum += d * d;
-            }
-            err[r] = (float) (sum / DIM);
-        }
-        return err;
+        return ScorerFixtures.referenceReconstructionError(G, X, ROWS);
     }
 
     private static BlasInference inferenceOrSkip(NetworkWeights net, int threads) {
