@@ -212,10 +212,7 @@ public final class GclModel {
      * error mean_j (G(x)_j - x_j)². Any model can score by reconstruction; DISCRIMINATOR needs a trained D.
      */
     public void score(ScoreSource source, float[] x, int rows, float[] out) {
-        if (source == ScoreSource.AUTO) source = scoreSource;
-        if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
-            throw new InvalidInputException("this " + config.variant().cliName() + " model has no discriminator");
-        }
+        source = resolve(source);
         if (rows < 0 || (long) rows * dim > x.length) {
             throw new IllegalArgumentException("x holds " + x.length + " floats, fewer than " + rows + " rows of "
                     + dim);
@@ -259,10 +256,7 @@ public final class GclModel {
 
     /** {@link #score(FloatBuffer, int, FloatBuffer)} by the given source (as {@link #score(ScoreSource, float[], int, float[])}). */
     public void score(ScoreSource source, FloatBuffer x, int rows, FloatBuffer out) {
-        if (source == ScoreSource.AUTO) source = scoreSource;
-        if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
-            throw new InvalidInputException("this " + config.variant().cliName() + " model has no discriminator");
-        }
+        source = resolve(source);
         if (rows < 0 || (long) rows * dim > x.limit()) {
             throw new IllegalArgumentException("x's limit is " + x.limit() + " floats, fewer than " + rows
                     + " rows of " + dim);
@@ -270,7 +264,7 @@ public final class GclModel {
         if (out.limit() < rows) throw new IllegalArgumentException("out's limit is " + out.limit() + " < " + rows);
         boolean byD = source == ScoreSource.DISCRIMINATOR;
         if (scorer == ScoringArithmetic.FAST) {
-            fast(byD).score(x, dim, rows, out, byD ? NetworkScorer.Output.VALUE : NetworkScorer.Output.RECONSTRUCTION_ERROR);
+            fast(byD).score(x, dim, rows, out, output(byD));
             return;
         }
         float[] in = new float[rows * dim], scores = new float[rows];
@@ -302,8 +296,22 @@ public final class GclModel {
     /** Rounds of {@link #warmUp}: with one, the pure-Java scorer's next call still took about 1 ms (interpreted). */
     static final int WARM_UP_ROUNDS = 5;
 
+    /** AUTO as the model's own source; InvalidInputException for DISCRIMINATOR without a trained D. */
+    private ScoreSource resolve(ScoreSource source) {
+        if (source == ScoreSource.AUTO) return scoreSource;
+        if (source == ScoreSource.DISCRIMINATOR && discriminator == null) {
+            throw new InvalidInputException("this " + config.variant().cliName() + " model has no discriminator");
+        }
+        return source;
+    }
+
+    /** What a fast scorer writes: D's probability, or G's reconstruction error. */
+    private static NetworkScorer.Output output(boolean byD) {
+        return byD ? NetworkScorer.Output.VALUE : NetworkScorer.Output.RECONSTRUCTION_ERROR;
+    }
+
     /** The fast path (a {@link NetworkScorer}): the same epilogue and reconstruction sum as the reference. */
     private void scoreFast(boolean byD, float[] x, int rows, float[] out) {
-        fast(byD).score(x, rows, out, byD ? NetworkScorer.Output.VALUE : NetworkScorer.Output.RECONSTRUCTION_ERROR);
+        fast(byD).score(x, rows, out, output(byD));
     }
 }
