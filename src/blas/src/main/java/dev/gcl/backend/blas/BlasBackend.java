@@ -13,10 +13,11 @@ import java.nio.FloatBuffer;
 
 /**
  * The fast CPU backend: the three dense GEMMs in FP32 through OpenBLAS, RMSprop in FP32 as PyTorch computes it,
- * everything else the reference's own code ({@link HostBackend}'s ops over {@link VectorMath}, as in
- * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows) or, for the weighted MSE and the
- * dense layers' bias/activation and dz/dB passes, faster code of its own with the same bits ({@link BlasVectorMath}),
- * so only the GEMM outputs and the optimiser step differ from the reference, within the bounds of
+ * row MSE and the weighted MSE with its gradient in FP32 lanes ({@link BlasVectorMath}), the dense layers'
+ * bias/activation and dz/dB passes in faster code of its own with the reference's bits, everything else the
+ * reference's own code ({@link HostBackend}'s ops over {@link VectorMath}, as in
+ * {@link dev.gcl.backend.reference.ReferenceBackend}, split over threads by rows): the GEMM outputs, the MSE ops and
+ * the optimiser step differ from the reference, within the bounds of
  * {@link dev.gcl.verify.ParityTolerances#blasFp32()}. Buffers live in native memory (OpenBLAS reads them in place);
  * a {@link #share shared} host array stays on the heap and is only ever gathered from.
  *
@@ -294,7 +295,12 @@ public final class BlasBackend extends HostBackend {
         }
     }
 
-    // ---------------------------------------------------------------- losses (the reference's bits, faster)
+    // ---------------------------------------------------------------- losses (FP32 lanes, within blasFp32's bounds)
+
+    @Override
+    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+        vectors.rowMse(f(a), f(b), f(err), rows, cols);
+    }
 
     @Override
     public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights, DeviceFloats dOut,

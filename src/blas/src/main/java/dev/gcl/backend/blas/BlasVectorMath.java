@@ -6,39 +6,43 @@ import dev.gcl.backend.RowParallel;
 import java.nio.FloatBuffer;
 
 /**
- * The OpenBLAS backend's own streaming passes, each giving the bits of the reference's arithmetic
- * ({@code dev.gcl.backend.reference.VectorMath}'s weighted MSE, the dense layers' double arithmetic) with fewer
- * instructions per element:
+ * The OpenBLAS backend's own streaming passes, at one core's memory speed where the arithmetic allows:
  *
  * <ul>
- *   <li>weighted MSE and its gradient: pieces of {@link #BLOCK} rows copied to heap arrays (in the L1 cache) and
- *       the rows' double sums run side by side, each in the reference's column order: one read serves the loss
- *       and the gradient, and four independent chains of additions overlap;</li>
+ *   <li>row MSE, and weighted MSE with its gradient (one read serves both), in FP32 as a GPU computes them: pieces
+ *       of {@link #CHUNK} columns copied to heap arrays (in the L1 cache), where the JIT runs the differences,
+ *       squares and sums in vector registers: column j of a piece adds its square into lane j of a float
+ *       accumulator, at most {@link #LANE_TERMS} pieces deep, then the lanes are added pairwise (at most 8
+ *       levels) and the result joins the row's double sum. Each square thus passes through at most 15 float
+ *       additions: the result is within 20u (u = 2^-24) of the reference's double sum rounded to float, and the
+ *       gradient (float) (k · (a − b)) within 4u, as {@link dev.gcl.verify.ParityTolerances#blasFp32()} holds it.
+ *       A row whose float sum is not finite (a NaN or infinity among its values, or squares past float's range) is
+ *       computed again with the reference's double arithmetic, so what the trainer's guards see is the
+ *       reference's. The work is split by rows, never inside one row: results do not depend on the thread count;</li>
  *   <li>the dz/dB pass: for ReLU and identity the derivative is 0 or 1, so dz = dOut · act' is exactly a float and
  *       is computed in float (one float-to-double conversion per element, into dB's double sum, instead of
- *       three);</li>
+ *       three): the reference's bits;</li>
  *   <li>the bias-and-activation pass: identity and ReLU in float ((float) ((double) y + b) is the float sum: a
  *       double holds more than 2·24 + 2 bits, so rounding the exact sum to double and then to float is rounding it
- *       to float once), ReLU through {@link Math#max} with no data-dependent branch.</li>
+ *       to float once), ReLU through {@link Math#max} with no data-dependent branch: the reference's bits.</li>
  * </ul>
  *
- * Measured and left out (benchmarks/README.md, "Element-wise ops"): row MSE with four rows side by side, in place
- * or through heap pieces, was slower than the reference's one-row loop, which streams two arrays and is bound by
- * memory here; the backend keeps VectorMath's row MSE. Work is split over row blocks (column blocks for dB's
- * column sums), never inside one sum, so results do not depend on the thread count. One instance per backend;
- * like the backend, not for concurrent use. Public for the benchmarks ({@code dev.gcl.bench.ElementwiseOps}); not
- * part of the library's API.
+ * Why float lanes (benchmarks/README.md, "Element-wise ops"): the reference's double sums convert each float to
+ * double, which the JIT of Java 17 does one element at a time; at two conversions per element the double version
+ * stayed at 4-6 GB/s on one core. Work is split over rows (column blocks for dB's column sums), never inside one
+ * sum, so results do not depend on the thread count. One instance per backend; like the backend, not for
+ * concurrent use. Public for the benchmarks ({@code dev.gcl.bench.ElementwiseOps}); not part of the library's API.
  */
 public final class BlasVectorMath {
-    /** Rows summed side by side. */
-    static final int BLOCK = 4;
-    /** Columns of one row copied to the heap at a time: BLOCK rows of three operands stay within 24 KiB. */
-    static final int CHUNK = 512;
+    /** Columns copied to the heap at a time, and the float lanes of a row's sum of squares (256 measured fastest of 128-2048). */
+    static final int CHUNK = 256;
+    /** Pieces of a row summed in the lanes before the lanes are added up (so at most 7 + 8 float additions). */
+    static final int LANE_TERMS = 8;
 
     private static final class Scratch {
-        final float[] a = new float[BLOCK * CHUNK];
-        final float[] b = new float[BLOCK * CHUNK];
-        final float[] c = new float[BLOCK * CHUNK];
+        final float[] x = new float[CHUNK];
+        final float[] y = new float[CHUNK];
+        final float[] lanes = new float[CHUNK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -50,36 +54,38 @@ public final class BlasVectorMath {
         this.parallel = parallel;
     }
 
-    private static int blocks(int rows) {
-        return (rows + BLOCK - 1) / BLOCK;
+    /** err[r] = mean_j (a − b)² of each row (a, b and err as in VectorMath.rowMse), in float lanes. */
+    public void rowMse(FloatBuffer a, FloatBuffer b, FloatBuffer err, int rows, int cols) {
+        parallel.forRange(rows, cols, (from, to) -> {
+            Scratch s = SCRATCH.get();
+            for (int r = from; r < to; r++) {
+                double sum = laneSquaredDistance(a, b, null, 0f, r, cols, s);
+                if (!Double.isFinite(sum)) sum = exactSquaredDistance(a, b, null, 0, r, cols);
+                err.put(r, (float) (sum / cols));
+            }
+        });
     }
 
     /**
      * loss[0] = Σ_r w[r]·mean_j (out − target)² / Σ_r w[r] (0 when the weights sum to 0; weights null: all 1) and
-     * dOut = 2·w[r]·(out − target) / (cols·Σ w): VectorMath.weightedMseGrad's arithmetic, its sums in its order.
+     * dOut = 2·w[r]·(out − target) / (cols·Σ w): VectorMath.weightedMseGrad's formula, each row's sum in float
+     * lanes, the sums over rows and weights in double as there.
      */
     public void weightedMseGrad(FloatBuffer out, FloatBuffer target, FloatBuffer weights, FloatBuffer dOut,
-                         FloatBuffer loss, int rows, int cols) {
+                                FloatBuffer loss, int rows, int cols) {
         double wSum = 0;
         for (int r = 0; r < rows; r++) wSum += weights == null ? 1.0 : weights.get(r);
         if (rowLossScratch.length < rows) rowLossScratch = new double[rows];
         double[] rowLoss = rowLossScratch;
         double scale = wSum > 0 ? 2.0 / (cols * wSum) : 0.0;
-        parallel.forRange(blocks(rows), (long) BLOCK * cols, (from, to) -> {
+        parallel.forRange(rows, cols, (from, to) -> {
             Scratch s = SCRATCH.get();
-            double[] sums = new double[BLOCK];
-            double[] rowScale = new double[BLOCK];
-            for (int blk = from; blk < to; blk++) {
-                int r0 = blk * BLOCK, n = Math.min(BLOCK, rows - r0);
-                for (int i = 0; i < n; i++) {
-                    double wr = weights == null ? 1.0 : weights.get(r0 + i);
-                    rowScale[i] = scale * wr;  // the reference's scale * wr * d is (scale * wr) * d
-                }
-                squaredDistances(out, target, dOut, r0, n, cols, s, sums, rowScale);
-                for (int i = 0; i < n; i++) {
-                    double wr = weights == null ? 1.0 : weights.get(r0 + i);
-                    rowLoss[r0 + i] = wr * (sums[i] / cols);
-                }
+            for (int r = from; r < to; r++) {
+                double wr = weights == null ? 1.0 : weights.get(r);
+                double k = scale * wr;
+                double sum = laneSquaredDistance(out, target, dOut, (float) k, r, cols, s);
+                if (!Double.isFinite(sum)) sum = exactSquaredDistance(out, target, dOut, k, r, cols);
+                rowLoss[r] = wr * (sum / cols);
             }
         });
         double total = 0;
@@ -88,58 +94,63 @@ public final class BlasVectorMath {
     }
 
     /**
-     * sums[i] = Σ_j (a − b)² of row r0 + i in double, column order, i in [0, n), and
-     * grad[r0 + i, j] = (float) (rowScale[i] · (a − b)).
+     * Σ_j (a − b)² of row r: float squares summed in {@link #CHUNK} lanes, {@link #LANE_TERMS} pieces deep, the
+     * lanes added pairwise, their totals in double. With grad not null, grad[r, j] = k · (a − b) in float.
      */
-    private static void squaredDistances(FloatBuffer a, FloatBuffer b, FloatBuffer grad, int r0, int n, int cols,
-                                         Scratch s, double[] sums, double[] rowScale) {
-        float[] x = s.a, y = s.b, g = s.c;
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int c0 = 0; c0 < cols; c0 += CHUNK) {
-            int len = Math.min(CHUNK, cols - c0);
-            for (int i = 0; i < n; i++) {
-                int off = (r0 + i) * cols + c0;
-                a.get(off, x, i * CHUNK, len);
-                b.get(off, y, i * CHUNK, len);
-            }
-            if (n == BLOCK) {
-                double k0 = rowScale[0], k1 = rowScale[1], k2 = rowScale[2], k3 = rowScale[3];
-                for (int j = 0; j < len; j++) {
-                    double d0 = (double) x[j] - y[j];
-                    double d1 = (double) x[CHUNK + j] - y[CHUNK + j];
-                    double d2 = (double) x[2 * CHUNK + j] - y[2 * CHUNK + j];
-                    double d3 = (double) x[3 * CHUNK + j] - y[3 * CHUNK + j];
-                    s0 += d0 * d0;
-                    s1 += d1 * d1;
-                    s2 += d2 * d2;
-                    s3 += d3 * d3;
-                    g[j] = (float) (k0 * d0);
-                    g[CHUNK + j] = (float) (k1 * d1);
-                    g[2 * CHUNK + j] = (float) (k2 * d2);
-                    g[3 * CHUNK + j] = (float) (k3 * d3);
-                }
-            } else {
-                // the last rows of a batch that is not a multiple of BLOCK: one row at a time, same arithmetic
-                for (int i = 0; i < n; i++) {
-                    double acc = i == 0 ? s0 : i == 1 ? s1 : s2;
-                    int base = i * CHUNK;
-                    double k = rowScale[i];
+    private static double laneSquaredDistance(FloatBuffer a, FloatBuffer b, FloatBuffer grad, float k, int r,
+                                              int cols, Scratch s) {
+        float[] x = s.x, y = s.y, lanes = s.lanes;
+        int off = r * cols;
+        double total = 0;
+        for (int c0 = 0; c0 < cols; c0 += CHUNK * LANE_TERMS) {
+            int end = Math.min(cols, c0 + CHUNK * LANE_TERMS);
+            int width = Math.min(CHUNK, end - c0);
+            for (int j = 0; j < width; j++) lanes[j] = 0f;
+            for (int c = c0; c < end; c += CHUNK) {
+                int len = Math.min(CHUNK, end - c);
+                a.get(off + c, x, 0, len);
+                b.get(off + c, y, 0, len);
+                if (grad == null) {
                     for (int j = 0; j < len; j++) {
-                        double d = (double) x[base + j] - y[base + j];
-                        acc += d * d;
-                        g[base + j] = (float) (k * d);
+                        float d = x[j] - y[j];
+                        lanes[j] += d * d;
                     }
-                    if (i == 0) s0 = acc;
-                    else if (i == 1) s1 = acc;
-                    else s2 = acc;
+                } else {
+                    for (int j = 0; j < len; j++) {
+                        float d = x[j] - y[j];
+                        lanes[j] += d * d;
+                        y[j] = k * d;
+                    }
+                    grad.put(off + c, y, 0, len);
                 }
             }
-            for (int i = 0; i < n; i++) grad.put((r0 + i) * cols + c0, g, i * CHUNK, len);
+            total += pairwiseSum(lanes, width);
         }
-        sums[0] = s0;
-        sums[1] = s1;
-        sums[2] = s2;
-        sums[3] = s3;
+        return total;
+    }
+
+    /** v[0] + ... + v[n − 1] in float, added pairwise (ceil(log2 n) additions per term); v is overwritten. */
+    static float pairwiseSum(float[] v, int n) {
+        if (n == 0) return 0f;
+        while (n > 1) {
+            int half = (n + 1) >>> 1;
+            for (int j = 0; j < n - half; j++) v[j] += v[j + half];
+            n = half;
+        }
+        return v[0];
+    }
+
+    /** The reference's row: Σ_j ((double) a − b)² in column order, grad (when not null) = (float) (k · d). */
+    private static double exactSquaredDistance(FloatBuffer a, FloatBuffer b, FloatBuffer grad, double k, int r,
+                                               int cols) {
+        int off = r * cols;
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            double d = (double) a.get(off + j) - b.get(off + j);
+            sum += d * d;
+            if (grad != null) grad.put(off + j, (float) (k * d));
+        }
+        return sum;
     }
 
     /**

@@ -91,8 +91,9 @@ public abstract class HostBackend implements Backend {
         live.remove(buffer);
     }
 
+    /** Overridable by a faster backend held to the reference by its parity tolerances (the OpenBLAS backend's). */
     @Override
-    public final void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
+    public void rowMse(DeviceFloats a, DeviceFloats b, DeviceFloats err, int rows, int cols) {
         vectors.rowMse(floats(a), floats(b), floats(err), rows, cols);
     }
 
@@ -125,7 +126,7 @@ public abstract class HostBackend implements Backend {
         VectorMath.bceLossGrad(floats(p), floats(y), floats(dP), floats(loss), n);
     }
 
-    /** Overridable by a faster backend that gives the same bits (the OpenBLAS backend's streaming passes). */
+    /** Overridable by a faster backend held to the reference by its parity tolerances (the OpenBLAS backend's). */
     @Override
     public void weightedMseGrad(DeviceFloats out, DeviceFloats target, DeviceFloats weights,
                                       DeviceFloats dOut, DeviceFloats loss, int rows, int cols) {
