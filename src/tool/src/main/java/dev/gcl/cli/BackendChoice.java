@@ -6,6 +6,7 @@ import dev.gcl.backend.Backends;
 import dev.gcl.backend.Precision;
 import dev.gcl.config.GclConfig;
 import dev.gcl.train.DeviceMemoryNeed;
+import dev.gcl.train.ThreadChoice;
 import dev.gcl.model.ScoringArithmetic;
 import dev.gcl.nn.Scorers;
 
@@ -24,18 +25,30 @@ final class BackendChoice {
     private BackendChoice() {}
 
     /** The backend kind a choice resolves to ("reference", "blas" or "cuda"), its precision and threads. */
-    record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends, boolean fromAuto) {
+    record Resolved(String kind, Precision precision, int threads, Supplier<Backend> backends, boolean fromAuto,
+                    boolean threadsByShape) {
         /**
          * The choice for a run of this config on rows × dim features: auto's pick again when its device cannot
          * hold the run now (cuMemGetInfo against {@link DeviceMemoryNeed}), the fallback said in one note; a
-         * backend named on the command line stays (its own check then fails before training, exit 2).
+         * backend named on the command line stays (its own check then fails before training, exit 2). Without
+         * --threads, a CPU backend's threads by the run's shape ({@link ThreadChoice}), said in one note; the
+         * result has its threads decided (calling this again changes nothing).
          */
         Resolved forRun(GclConfig config, int rows, int dim, Consumer<String> notes) {
-            if (!fromAuto) return this;
-            Backends.Auto auto = Backends.auto(DeviceMemoryNeed.bytes(config, rows, dim));
-            if (auto.kind().equals(kind) || !Backends.provider(auto.kind()).precisions().contains(precision)) return this;
-            notes.accept("backend auto: using " + describe(auto.kind(), threads) + "; " + auto.why());
-            return new Resolved(auto.kind(), precision, threads, Backends.supplier(auto.kind(), threads, precision), true);
+            Resolved r = this;
+            if (fromAuto) {
+                Backends.Auto auto = Backends.auto(DeviceMemoryNeed.bytes(config, rows, dim));
+                if (!auto.kind().equals(kind) && Backends.provider(auto.kind()).precisions().contains(precision)) {
+                    notes.accept("backend auto: using " + describe(auto.kind(), threads) + "; " + auto.why());
+                    r = new Resolved(auto.kind(), precision, threads, Backends.supplier(auto.kind(), threads,
+                            precision), true, threadsByShape);
+                }
+            }
+            if (!r.threadsByShape || !r.usesCpuThreads()) return r;
+            ThreadChoice choice = ThreadChoice.forRun(config, rows, dim, r.threads);
+            notes.accept(choice.why());
+            return new Resolved(r.kind, precision, choice.threads(), Backends.supplier(r.kind, choice.threads(),
+                    precision), r.fromAuto, false);
         }
 
         /** How the run's test split is scored: the reference's runs with the reference arithmetic. */
@@ -68,6 +81,15 @@ final class BackendChoice {
      * {@link BadInputException} for a named backend that is unavailable, naming the probe's reason.
      */
     static Resolved resolve(String name, int threads, Precision precision, Consumer<String> notes) {
+        return resolve(name, threads, precision, false, notes);
+    }
+
+    /**
+     * As {@link #resolve(String, int, Precision, Consumer)}; with threadsByShape (no --threads given) threads is
+     * the machine's cores, and {@link Resolved#forRun} picks a CPU backend's threads by the run's shape.
+     */
+    static Resolved resolve(String name, int threads, Precision precision, boolean threadsByShape,
+                            Consumer<String> notes) {
         if (threads < 1) throw new BadInputException("--threads must be >= 1, got " + threads);
         String kind;
         if (Backends.canonical(name).equals("auto")) {
@@ -93,7 +115,7 @@ final class BackendChoice {
             }
         }
         return new Resolved(kind, precision, threads, Backends.supplier(kind, threads, precision),
-                Backends.canonical(name).equals("auto"));
+                Backends.canonical(name).equals("auto"), threadsByShape);
     }
 
     /** "blas (OpenBLAS FP32 GEMMs, 2 threads)" and the like, for the run's first lines. */

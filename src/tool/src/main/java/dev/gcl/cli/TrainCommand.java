@@ -164,6 +164,8 @@ final class TrainCommand implements Callable<Integer> {
                                      BackendChoice.Resolved backends, ProgressReporter progress, PrintWriter stdout,
                                      PhaseClock clock) {
         String fingerprint = clock.time("fingerprint", () -> DataFingerprint.of(ds.train()));
+        // decided before the checkpoint records them: a resumed run continues on the same threads
+        backends = backends.forRun(config, ds.train().rows(), ds.train().dim(), progress::onMessage);
         Map<String, String> runOptions = new LinkedHashMap<>();
         runOptions.put("out", dir.toAbsolutePath().normalize().toString());
         runOptions.put("epoch_auc", Boolean.toString(!noEpochAuc));

@@ -99,8 +99,30 @@ public class CliTest {
         assertEquals(expected, report.get("backend").asText());
         assertEquals("fp32", report.get("precision").asText());
         if (!expected.equals("cuda")) {
-            assertEquals(Runtime.getRuntime().availableProcessors(), report.get("threads").asInt());
+            // no --threads: by the run's shape (these tiny networks: one thread), said and recorded
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertTrue(said.contains("threads by shape: 1 of " + cores + " core"), said);
+            assertEquals(1, report.get("threads").asInt());
         }
+    }
+
+    @Test
+    void threadsGivenAreKeptWhateverTheShape(@TempDir Path tmp) throws IOException {
+        String[] args = concat(new String[] {"train", "--data", dataset.toString(), "--out", tmp.resolve("run").toString(),
+                "--no-pictures", "--threads", "2"}, FAST);
+        PrintStream before = System.out;
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Result r;
+        try {
+            System.setOut(new PrintStream(progress, true, StandardCharsets.UTF_8));
+            r = run(args);
+        } finally {
+            System.setOut(before);
+        }
+        assertEquals(Main.OK, r.code(), r.err());
+        assertFalse(progress.toString(StandardCharsets.UTF_8).contains("threads by shape"));
+        JsonNode report = new ObjectMapper().readTree(tmp.resolve("run/run.json").toFile());
+        assertEquals(2, report.get("threads").asInt());
     }
 
     @Test
