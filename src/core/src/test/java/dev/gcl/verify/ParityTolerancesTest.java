@@ -85,16 +85,24 @@ class ParityTolerancesTest {
     }
 
     @Test
-    void blasToleranceIsTheFp32AccumulationBoundOnGemmsFp32StepsOnRmspropAndBitEqualElsewhere() {
+    void blasToleranceIsTheFp32AccumulationBoundOnGemmsFp32StepsOnRmspropAndTheMseLanesAndBitEqualElsewhere() {
         ParityTolerances.OpTolerances blas = ParityTolerances.blasFp32();
         double u = 0x1p-24;
         assertEquals(2048 * u / (1 - 2048 * u), blas.of("dense_forward", 2048).productRtol(), 1e-18);
         assertEquals(ParityTolerances.gammaFp32(8192) + u, blas.of("dense_backward dW", 8192).productRtol(), 1e-18);
         assertEquals(0x1p-22, blas.of("dense_backward dIn", 10).rtol());
-        for (String op : new String[] {"dense_backward dB", "row_mse", "mean_std", "bce_loss", "weighted_mse loss",
-                "philox_normal", "nl_targets targets ONES", "gather_rows"}) {
+        for (String op : new String[] {"dense_backward dB", "mean_std", "bce_loss", "philox_normal",
+                "nl_targets targets ONES", "gather_rows"}) {
             assertTrue(blas.of(op, 100).bitEqual(), op + " repeats the reference's arithmetic");
         }
+        // the MSE ops sum in FP32 lanes: 20u on the means and the loss, 4u on the gradient (class comment)
+        for (String op : new String[] {"row_mse", "weighted_mse loss", "weighted_mse loss unweighted"}) {
+            assertEquals(0x1p-19, blas.of(op, 100).rtol(), op);
+            assertTrue(20 * u < blas.of(op, 100).rtol(), op);
+        }
+        assertEquals(0x1p-21, blas.of("weighted_mse grad", 0).rtol());
+        assertEquals(0x1p-21, blas.of("weighted_mse grad unweighted", 0).rtol());
+        assertEquals(0, blas.of("row_mse", 0).productRtol());
         // RMSprop steps in FP32: a few float roundings, not a GEMM bound
         assertEquals(0x1p-20, blas.of("rmsprop square_avg", 0).rtol());
         assertEquals(0x1p-19, blas.of("rmsprop momentum_buf", 0).rtol());
