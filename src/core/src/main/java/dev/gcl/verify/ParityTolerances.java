@@ -33,9 +33,9 @@ import java.util.Locale;
  * 1/4.
  *
  * <p>The OpenBLAS backend ({@link #blasFp32()}): its GEMMs multiply and sum in FP32 (u = 2^-24, round to
- * nearest); every other op but the MSE ops and RMSprop (below) repeats the reference's double arithmetic in its order, so those are bit-equal, dB
- * included (it is summed in double from the unrounded dz). Whatever order and blocking sgemm uses, each product
- * passes through at most K roundings, so an FP32 sum of K products is within γ_K·Σ|a·b| of the exact sum, with
+ * nearest); every other op but the MSE ops and RMSprop (below) repeats the reference's double arithmetic in its
+ * order, so those are bit-equal, dB included (it is summed in double from the unrounded dz). Whatever order and
+ * blocking sgemm uses, each product passes through at most K roundings, so an FP32 sum of K products is within γ_K·Σ|a·b| of the exact sum, with
  * γ_K = K·u / (1 − K·u) (Higham, Accuracy and Stability, §3.1); dIn and dW also take dz rounded to float (one more
  * u relative to each product); both outputs are rounded to float (u·|ref| each side, so 2^-23·|ref|). Hence
  * productRtol = γ_K (+ u for dIn, dW), rtol = 2^-22 (2^-23 with a factor 2 for the second-order terms) and

@@ -9,8 +9,9 @@ final class BackendOptions {
     @Option(names = "--backend", defaultValue = "auto", description = "auto, reference (alias cpu), blas or cuda (default: ${DEFAULT-VALUE}: cuda if usable, else blas, else reference).")
     String backend;
 
-    @Option(names = "--threads", description = "Threads of the CPU backends, OpenBLAS and Java passes alike (default: by the run's shape, one per"
-            + " 64 M multiply-adds of an iteration's forward pass, at most all cores; the run says how many).")
+    @Option(names = "--threads", description = "Threads of the CPU backends, OpenBLAS and Java passes alike"
+            + " (default: by the run's shape, one per 64 M multiply-adds of an iteration's forward pass, at most all"
+            + " cores; the run says how many).")
     Integer threads;
 
     @Option(names = "--precision", paramLabel = "fp32|tf32", defaultValue = "fp32",

@@ -34,7 +34,7 @@ import java.nio.FloatBuffer;
  * concurrent use. Public for the benchmarks ({@code dev.gcl.bench.ElementwiseOps}); not part of the library's API.
  */
 public final class BlasVectorMath {
-    /** Columns copied to the heap at a time, and the float lanes of a row's sum of squares (256 measured fastest of 128-2048). */
+    /** Columns copied to the heap at a time, and a row's float lanes (256 measured fastest of 128 to 2,048). */
     static final int CHUNK = 256;
     /** Pieces of a row summed in the lanes before the lanes are added up (so at most 7 + 8 float additions). */
     static final int LANE_TERMS = 8;
