@@ -99,7 +99,11 @@ final class BackendChoice {
                 throw new BadInputException("--precision " + precision.cliName() + " needs the "
                         + Backends.supporting(precision) + " backend; backend auto found " + auto.why());
             }
-            notes.accept("backend auto: using " + describe(kind, threads) + "; " + auto.why());
+            String using = describe(kind, threads);
+            if (threadsByShape && Backends.provider(kind).usesCpuThreads()) {
+                using = using.replace(threads + " threads)", "up to " + threads + " threads by the run's shape)");
+            }
+            notes.accept("backend auto: using " + using + "; " + auto.why());
         } else {
             BackendProvider p = Backends.find(name).orElseThrow(
                     () -> new BadInputException("--backend must be " + Backends.NAMES + ", got '" + name + "'"));

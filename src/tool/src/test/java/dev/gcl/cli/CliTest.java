@@ -101,6 +101,7 @@ public class CliTest {
         if (!expected.equals("cuda")) {
             // no --threads: by the run's shape (these tiny networks: one thread), said and recorded
             int cores = Runtime.getRuntime().availableProcessors();
+            assertTrue(said.contains("up to " + cores + " threads by the run's shape)"), said);
             assertTrue(said.contains("threads by shape: 1 of " + cores + " core"), said);
             assertEquals(1, report.get("threads").asInt());
         }
