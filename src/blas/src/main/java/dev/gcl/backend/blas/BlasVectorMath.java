@@ -159,11 +159,13 @@ public final class BlasVectorMath {
      * and put compile to plain loads and stores, and a copy to the heap first costs a pass of its own.
      */
     public void biasActivation(FloatBuffer y, float[] bias, int rows, int cols, Activation act) {
+        float[][] biasPieces = act == Activation.RELU ? pieces(bias, cols) : null;
         parallel.forRange(rows, cols, (from, to) -> {
+            Scratch s = act == Activation.RELU ? SCRATCH.get() : null;
             for (int r = from; r < to; r++) {
                 int off = r * cols;
                 if (act == Activation.RELU) {
-                    for (int o = 0; o < cols; o++) y.put(off + o, relu(y.get(off + o) + bias[o]));
+                    biasRelu(y, biasPieces, off, cols, s);
                 } else if (act == Activation.IDENTITY) {
                     for (int o = 0; o < cols; o++) y.put(off + o, y.get(off + o) + bias[o]);
                 } else {
@@ -171,6 +173,39 @@ public final class BlasVectorMath {
                 }
             }
         });
+    }
+
+    /** v[0, n) cut into pieces of {@link #CHUNK}, each its own array (the JIT vectorises loops whose arrays share an index). */
+    private static float[][] pieces(float[] v, int n) {
+        float[][] p = new float[(n + CHUNK - 1) / CHUNK][];
+        for (int i = 0; i < p.length; i++) p[i] = java.util.Arrays.copyOfRange(v, i * CHUNK, Math.min(n, (i + 1) * CHUNK));
+        return p;
+    }
+
+    /**
+     * One row of y = relu(y + bias) in heap pieces, where the JIT runs {@link Math#max} in vector registers. Math.max
+     * keeps a NaN where RELU gives +0: the outputs also go into float lanes (non-negative terms, which turn NaN only
+     * through a NaN), and a row whose lanes hold one has its NaNs set to +0 afterwards.
+     */
+    private static void biasRelu(FloatBuffer y, float[][] biasPieces, int off, int cols, Scratch s) {
+        float[] x = s.x, seen = s.lanes;
+        for (int j = 0; j < CHUNK; j++) seen[j] = 0f;
+        for (int i = 0, c = 0; c < cols; i++, c += CHUNK) {
+            float[] b = biasPieces[i];
+            int len = b.length;
+            y.get(off + c, x, 0, len);
+            for (int j = 0; j < len; j++) {
+                float z = Math.max(x[j] + b[j], 0f);
+                x[j] = z;
+                seen[j] += z;
+            }
+            y.put(off + c, x, 0, len);
+        }
+        boolean nan = false;
+        for (int j = 0; j < CHUNK; j++) nan |= seen[j] != seen[j];
+        if (nan) {
+            for (int o = 0; o < cols; o++) if (Float.isNaN(y.get(off + o))) y.put(off + o, 0f);
+        }
     }
 
     /**
