@@ -226,6 +226,11 @@ public final class BlasVectorMath {
                                Activation act) {
         parallel.forRange(cols, rows, (from, to) -> {
             double[] acc = new double[to - from];
+            if (act == Activation.RELU && reluGradPieces(y, dy, dz, acc, from, to, rows, cols, SCRATCH.get())) {
+                for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
+                return;
+            }
+            java.util.Arrays.fill(acc, 0);  // a NaN among the outputs: again, one element at a time
             for (int r = 0; r < rows; r++) {
                 int off = r * cols;
                 if (act == Activation.RELU) {
@@ -250,5 +255,38 @@ public final class BlasVectorMath {
             }
             for (int o = from; o < to; o++) gb.put(o, (float) acc[o - from]);
         });
+    }
+
+    /**
+     * ReLU's dz = dOut · step(out) for columns [from, to), on heap pieces whose arrays share one index, so the JIT
+     * runs it in vector registers: step(y) = max(min(y · 2^126 · 2^126, 1), 0) is 1 for y in (0, +inf] (the
+     * smallest subnormal times 2^252 is over 1) and +0 for every other y but NaN, where it is NaN; dOut · 1 and
+     * dOut · 0 are the reference's products. dB's double sums follow, rows ascending per column, one element at a
+     * time (Java 17 does not vectorise float-to-double). The steps also go into float lanes; false when one holds a
+     * NaN (an output was NaN), and the caller computes the columns again as the reference does.
+     */
+    private static boolean reluGradPieces(FloatBuffer y, FloatBuffer dy, FloatBuffer dz, double[] acc, int from,
+                                          int to, int rows, int cols, Scratch s) {
+        float[] out = s.x, d = s.y, seen = s.lanes;
+        for (int j = 0; j < CHUNK; j++) seen[j] = 0f;
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            for (int c = from; c < to; c += CHUNK) {
+                int len = Math.min(CHUNK, to - c);
+                y.get(off + c, out, 0, len);
+                dy.get(off + c, d, 0, len);
+                for (int j = 0; j < len; j++) {
+                    float step = Math.max(Math.min(out[j] * 0x1p126f * 0x1p126f, 1f), 0f);
+                    d[j] = d[j] * step;
+                    seen[j] += step;
+                }
+                dz.put(off + c, d, 0, len);
+                int base = c - from;
+                for (int j = 0; j < len; j++) acc[base + j] += d[j];
+            }
+        }
+        boolean nan = false;
+        for (int j = 0; j < CHUNK; j++) nan |= seen[j] != seen[j];
+        return !nan;
     }
 }
