@@ -21,11 +21,15 @@ import java.nio.FloatBuffer;
  *       reference's. The work is split by rows, never inside one row: results do not depend on the thread count;</li>
  *   <li>the dz/dB pass: for ReLU and identity the derivative is 0 or 1, so dz = dOut · act' is exactly a float and
  *       is computed in float (one float-to-double conversion per element, into dB's double sum, instead of
- *       three): the reference's bits;</li>
+ *       three); ReLU's on heap pieces in vector registers (see {@code reluGradPieces}): the reference's bits;</li>
  *   <li>the bias-and-activation pass: identity and ReLU in float ((float) ((double) y + b) is the float sum: a
  *       double holds more than 2·24 + 2 bits, so rounding the exact sum to double and then to float is rounding it
- *       to float once), ReLU through {@link Math#max} with no data-dependent branch: the reference's bits.</li>
+ *       to float once), ReLU through {@link Math#max} on heap pieces in vector registers, a NaN set to +0 as RELU
+ *       does: the reference's bits.</li>
  * </ul>
+ *
+ * The JIT of Java 17 vectorises a loop over heap arrays only when they share one index ({@code x[j]}, {@code b[j]};
+ * not {@code bias[c + j]}), hence the bias cut into pieces and every piece copied to offset 0.
  *
  * Why float lanes (benchmarks/README.md, "Element-wise ops"): the reference's double sums convert each float to
  * double, which the JIT of Java 17 does one element at a time; at two conversions per element the double version
@@ -175,10 +179,12 @@ public final class BlasVectorMath {
         });
     }
 
-    /** v[0, n) cut into pieces of {@link #CHUNK}, each its own array (the JIT vectorises loops whose arrays share an index). */
+    /** v[0, n) cut into pieces of {@link #CHUNK}, each its own array (see the class comment). */
     private static float[][] pieces(float[] v, int n) {
         float[][] p = new float[(n + CHUNK - 1) / CHUNK][];
-        for (int i = 0; i < p.length; i++) p[i] = java.util.Arrays.copyOfRange(v, i * CHUNK, Math.min(n, (i + 1) * CHUNK));
+        for (int i = 0; i < p.length; i++) {
+            p[i] = java.util.Arrays.copyOfRange(v, i * CHUNK, Math.min(n, (i + 1) * CHUNK));
+        }
         return p;
     }
 
@@ -206,14 +212,6 @@ public final class BlasVectorMath {
         if (nan) {
             for (int o = 0; o < cols; o++) if (Float.isNaN(y.get(off + o))) y.put(off + o, 0f);
         }
-    }
-
-    /**
-     * RELU.apply's float: z for z > 0, else +0 (NaN included). Math.max compiles to a max instruction with no
-     * data-dependent branch (and gives +0 for −0, as RELU does); the NaN test is a branch never taken in practice.
-     */
-    static float relu(float z) {
-        return z != z ? 0f : Math.max(z, 0f);
     }
 
     /**
