@@ -48,6 +48,8 @@ public final class BlasInference implements NetworkScorer {
     private final Activation[] activations;
     private final FloatPointer[] weights;
     private final float[][] biases;
+    /** Each ReLU layer's bias cut into BlasVectorMath's pieces (its vectorised ReLU pass), else null. */
+    private final float[][][] biasPieces;
     private final long macsPerRow;
     private final int threads;
     private final int chunkRows;
@@ -74,11 +76,13 @@ public final class BlasInference implements NetworkScorer {
         activations = new Activation[layers];
         weights = new FloatPointer[layers];
         biases = new float[layers][];
+        biasPieces = new float[layers][][];
         long macs = 0;
         for (int l = 0; l < layers; l++) {
             activations[l] = net.activation(l);
             weights[l] = new FloatPointer(net.weight(l));
             biases[l] = net.bias(l);
+            if (activations[l] == Activation.RELU) biasPieces[l] = BlasVectorMath.pieces(biases[l], dims[l + 1]);
             macs += (long) dims[l] * dims[l + 1];
         }
         macsPerRow = macs;
@@ -226,7 +230,7 @@ public final class BlasInference implements NetworkScorer {
             int inDim = dims[l], outDim = dims[l + 1];
             if (n == 1) Blas.gemvOnCallerThread(outDim, inDim, weights[l], in, c.act[l]);
             else Blas.gemmNTOnCallerThread(n, outDim, inDim, in, weights[l], c.act[l]);
-            biasAndActivation(c.actView[l], n, outDim, biases[l], activations[l]);
+            biasAndActivation(c.actView[l], n, outDim, biases[l], biasPieces[l], activations[l]);
             in = c.act[l];
         }
         return c.actView[weights.length - 1];
@@ -235,13 +239,12 @@ public final class BlasInference implements NetworkScorer {
     /**
      * y = act(y + b) over (rows, outDim): the reference's epilogue, (float) act((double) y + b). For ReLU the float
      * sum is the same number (double rounding of a sum of two floats is innocuous: 53 >= 2·24 + 2), so it runs in
-     * float, branch-free.
+     * float, branch-free and vectorised (BlasVectorMath's pass over the bias's pieces).
      */
-    private static void biasAndActivation(FloatBuffer y, int rows, int outDim, float[] b, Activation act) {
+    private static void biasAndActivation(FloatBuffer y, int rows, int outDim, float[] b, float[][] pieces,
+                                          Activation act) {
         if (act == Activation.RELU) {
-            for (int r = 0, off = 0; r < rows; r++, off += outDim) {
-                for (int o = 0; o < outDim; o++) y.put(off + o, Activation.relu(y.get(off + o) + b[o]));
-            }
+            for (int r = 0, off = 0; r < rows; r++, off += outDim) BlasVectorMath.biasRelu(y, pieces, off, outDim);
             return;
         }
         for (int r = 0, off = 0; r < rows; r++, off += outDim) {

@@ -165,11 +165,10 @@ public final class BlasVectorMath {
     public void biasActivation(FloatBuffer y, float[] bias, int rows, int cols, Activation act) {
         float[][] biasPieces = act == Activation.RELU ? pieces(bias, cols) : null;
         parallel.forRange(rows, cols, (from, to) -> {
-            Scratch s = act == Activation.RELU ? SCRATCH.get() : null;
             for (int r = from; r < to; r++) {
                 int off = r * cols;
                 if (act == Activation.RELU) {
-                    biasRelu(y, biasPieces, off, cols, s);
+                    biasRelu(y, biasPieces, off, cols);
                 } else if (act == Activation.IDENTITY) {
                     for (int o = 0; o < cols; o++) y.put(off + o, y.get(off + o) + bias[o]);
                 } else {
@@ -180,7 +179,7 @@ public final class BlasVectorMath {
     }
 
     /** v[0, n) cut into pieces of {@link #CHUNK}, each its own array (see the class comment). */
-    private static float[][] pieces(float[] v, int n) {
+    static float[][] pieces(float[] v, int n) {
         float[][] p = new float[(n + CHUNK - 1) / CHUNK][];
         for (int i = 0; i < p.length; i++) {
             p[i] = java.util.Arrays.copyOfRange(v, i * CHUNK, Math.min(n, (i + 1) * CHUNK));
@@ -191,9 +190,11 @@ public final class BlasVectorMath {
     /**
      * One row of y = relu(y + bias) in heap pieces, where the JIT runs {@link Math#max} in vector registers. Math.max
      * keeps a NaN where RELU gives +0: the outputs also go into float lanes (non-negative terms, which turn NaN only
-     * through a NaN), and a row whose lanes hold one has its NaNs set to +0 afterwards.
+     * through a NaN), and a row whose lanes hold one has its NaNs set to +0 afterwards. The scratch is the calling
+     * thread's (allocated on its first call). Also the OpenBLAS scorer's ReLU pass ({@link BlasInference}).
      */
-    private static void biasRelu(FloatBuffer y, float[][] biasPieces, int off, int cols, Scratch s) {
+    static void biasRelu(FloatBuffer y, float[][] biasPieces, int off, int cols) {
+        Scratch s = SCRATCH.get();
         float[] x = s.x, seen = s.lanes;
         for (int j = 0; j < CHUNK; j++) seen[j] = 0f;
         for (int i = 0, c = 0; c < cols; i++, c += CHUNK) {
