@@ -42,6 +42,19 @@ public class CliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Runs the CLI with the process's stdout (where progress lines go) appended to progress. */
+    static Result runCapturingProgress(StringBuilder progress, String... args) {
+        PrintStream before = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            return run(args);
+        } finally {
+            System.setOut(before);
+            progress.append(captured.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] r = new String[a.length + b.length];
         System.arraycopy(a, 0, r, 0, a.length);
@@ -81,19 +94,11 @@ public class CliTest {
     void trainWithoutABackendOptionUsesAutoAndSaysWhich(@TempDir Path tmp) throws IOException {
         String[] args = concat(new String[] {"train", "--data", dataset.toString(), "--out", tmp.resolve("run").toString(),
                 "--no-pictures"}, java.util.Arrays.copyOfRange(FAST, 1, FAST.length - 2));
-        // the progress lines go to the process's stdout
-        PrintStream before = System.out;
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Result r;
-        try {
-            System.setOut(new PrintStream(progress, true, StandardCharsets.UTF_8));
-            r = run(args);
-        } finally {
-            System.setOut(before);
-        }
+        StringBuilder progress = new StringBuilder();
+        Result r = runCapturingProgress(progress, args);
         assertEquals(Main.OK, r.code(), r.err());
         String expected = dev.gcl.backend.Backends.auto().kind();
-        String said = progress.toString(StandardCharsets.UTF_8);
+        String said = progress.toString();
         assertTrue(said.contains("backend auto: using " + expected), said);
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("run/run.json").toFile());
         assertEquals(expected, report.get("backend").asText());
@@ -109,19 +114,14 @@ public class CliTest {
 
     @Test
     void threadsGivenAreKeptWhateverTheShape(@TempDir Path tmp) throws IOException {
+        // without --quiet, so that a note about threads would be seen
         String[] args = concat(new String[] {"train", "--data", dataset.toString(), "--out", tmp.resolve("run").toString(),
-                "--no-pictures", "--threads", "2"}, FAST);
-        PrintStream before = System.out;
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Result r;
-        try {
-            System.setOut(new PrintStream(progress, true, StandardCharsets.UTF_8));
-            r = run(args);
-        } finally {
-            System.setOut(before);
-        }
+                "--no-pictures", "--threads", "2"}, java.util.Arrays.copyOfRange(FAST, 1, FAST.length));
+        StringBuilder progress = new StringBuilder();
+        Result r = runCapturingProgress(progress, args);
         assertEquals(Main.OK, r.code(), r.err());
-        assertFalse(progress.toString(StandardCharsets.UTF_8).contains("threads by shape"));
+        assertTrue(progress.toString().contains("epoch"), progress.toString());  // the progress was captured
+        assertFalse(progress.toString().contains("threads by shape"), progress.toString());
         JsonNode report = new ObjectMapper().readTree(tmp.resolve("run/run.json").toFile());
         assertEquals(2, report.get("threads").asInt());
     }
